@@ -1,0 +1,39 @@
+# One task runner for people and CI. Every target builds the environment first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: env demo test lint typecheck pytest bench clean docs
+
+env: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --no-warn-script-location --upgrade pip
+	$(BIN)/python -m pip install --quiet --no-warn-script-location -e '.[dev]'
+	touch $(STAMP)
+
+demo: env
+	$(BIN)/python examples/demo.py
+
+lint: env
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/ruff format --check src tests bench examples
+
+typecheck: env
+	$(BIN)/mypy
+
+pytest: env
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+bench: env
+	$(BIN)/python bench/run.py
+
+docs: env
+	$(BIN)/python -m matchready.cli.docs > docs/cli.md
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

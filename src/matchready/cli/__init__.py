@@ -1,0 +1,1 @@
+"""The command-line interface (Typer + Rich): thin wrappers over the service functions."""

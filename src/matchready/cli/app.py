@@ -1,0 +1,69 @@
+"""The `matchready` command: its command groups and the one place errors become exit codes.
+
+Exit codes: 0 success, 1 invalid data or a failed check (one red line per problem, never a
+traceback), 2 usage errors (Click's own).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from matchready import __version__
+from matchready.errors import InputError, MatchreadyError
+
+
+def report_error(error: MatchreadyError, console: Console | None = None) -> None:
+    """Print an expected error as red lines (one per problem), never a traceback."""
+    console = console or Console(stderr=True)
+    if isinstance(error, InputError) and len(error.problems) > 1:
+        console.print(f"[red]error:[/red] {len(error.problems)} problems", highlight=False)
+        for problem in error.problems:
+            console.print(f"  [red]-[/red] {problem}", highlight=False, soft_wrap=True)
+    else:
+        console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
+
+
+class _ErrorReportingGroup(TyperGroup):
+    """The root group: turns our expected errors into a red message and exit code 1."""
+
+    def invoke(self, ctx: Any) -> Any:  # the click Context that typer vendors
+        try:
+            return super().invoke(ctx)
+        except MatchreadyError as error:
+            report_error(error)
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    name="matchready",
+    cls=_ErrorReportingGroup,
+    help="Plan the road of an international medical graduate to a US residency.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        Console().print(f"matchready {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    """Plan the road of an international medical graduate to a US residency."""
+
+
+def main() -> None:
+    """Entry point of the `matchready` script."""
+    app()

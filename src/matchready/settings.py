@@ -1,0 +1,49 @@
+"""User-facing settings, in one typed class read from `MATCHREADY_*` environment variables.
+
+Build them with `get_settings()` when needed; nothing is read at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_NAME = "matchready"
+
+
+def default_data_dir() -> Path:
+    """The per-user data directory (created on first use by whoever writes there)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Every setting a user may change. Documented in docs/settings.md (checked by a test)."""
+
+    model_config = SettingsConfigDict(env_prefix="MATCHREADY_", extra="ignore")
+
+    data_dir: Path = Field(
+        default_factory=default_data_dir,
+        description="Where matchready keeps its database and files (MATCHREADY_DATA_DIR).",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description=(
+            "SQLAlchemy URL of the database (MATCHREADY_DATABASE_URL); by default a SQLite "
+            "file `matchready.sqlite3` in the data directory. Use postgresql+psycopg://... "
+            "for a shared server."
+        ),
+    )
+
+    def resolved_database_url(self) -> str:
+        """The database URL to use: the configured one, or SQLite in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'matchready.sqlite3'}"
+
+
+def get_settings() -> Settings:
+    """Read the settings from the environment now."""
+    return Settings()
