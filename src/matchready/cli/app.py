@@ -6,13 +6,16 @@ traceback), 2 usage errors (Click's own).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
 from matchready import __version__
+from matchready.cli import facts as facts_cli
+from matchready.cli import plan as plan_cli
+from matchready.cli import profile as profile_cli
 from matchready.errors import InputError, MatchreadyError
 
 
@@ -57,11 +60,18 @@ def _show_version(value: bool) -> None:
 
 @app.callback()
 def root(
-    version: bool = typer.Option(
-        False, "--version", callback=_show_version, is_eager=True, help="Show the version."
-    ),
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
+    ] = False,
 ) -> None:
     """Plan the road of an international medical graduate to a US residency."""
+
+
+app.add_typer(facts_cli.app, name="facts")
+app.add_typer(profile_cli.app, name="profile")
+app.command("init")(profile_cli.init)
+app.command("plan")(plan_cli.plan)
 
 
 def main() -> None:

@@ -1,0 +1,37 @@
+"""Small helpers shared by the command modules."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+import typer
+from rich.console import Console
+
+from matchready.data import load_facts
+from matchready.domain.facts import Facts
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+def console() -> Console:
+    """The console commands print to (standard output)."""
+    return Console(highlight=False)
+
+
+def facts() -> Facts:
+    """The bundled facts, validated."""
+    return load_facts()
+
+
+def parse_date(value: str | None) -> date | None:
+    """Parse an --as-of style option (YYYY-MM-DD); a bad value is a usage error (exit 2)."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date of the form YYYY-MM-DD") from None

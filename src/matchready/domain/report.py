@@ -1,0 +1,158 @@
+"""The plan's result types. Pydantic models, so the JSON output has a generated, documented schema
+(docs/plan.schema.json, kept up to date by a test). Every verdict carries its reasons and sources.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from matchready.domain.facts import CalendarEvent, RuleFact, SpecialtyStats
+
+PLAN_SCHEMA_VERSION = 1
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Citation(_Out):
+    """Where a fact comes from."""
+
+    source: str
+    as_of: str
+    verified: bool
+
+    @classmethod
+    def of(cls, fact: RuleFact | CalendarEvent | SpecialtyStats) -> Citation:
+        return cls(source=fact.source, as_of=fact.as_of, verified=fact.verified)
+
+    def __str__(self) -> str:
+        return f"{self.source} ({self.as_of}{'' if self.verified else ', unverified'})"
+
+
+class Due(_Out):
+    """A date something must be done by, and why; `on` is None when the date is unknown."""
+
+    on: date | None = None
+    label: str = Field(description="The date as shown, or 'unknown'")
+    basis: str = Field(description="What the date is, e.g. 'rank order list deadline, 2027 Match'")
+    verified: bool = False
+    citation: Citation | None = None
+
+
+class ItemState(StrEnum):
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    TO_DO = "to_do"
+    BLOCKED = "blocked"
+    UNKNOWN = "unknown"
+
+
+class ChecklistItem(_Out):
+    key: str
+    title: str
+    state: ItemState
+    detail: str = Field(description="Why the item is in this state")
+    action: str | None = Field(default=None, description="What to do next, if anything")
+    after: list[str] = Field(default_factory=list, description="Keys of items that come first")
+    due: Due | None = None
+    recommended_by: Due | None = None
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        return [Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW].index(self)
+
+
+class RedFlag(_Out):
+    key: str
+    title: str
+    severity: Severity
+    cause: str
+    evidence: list[str]
+    actions: list[str]
+    rule_of_thumb: bool = Field(
+        default=False, description="True when the threshold is a rule of thumb, not a program rule"
+    )
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class Condition(_Out):
+    text: str
+    met: bool | None = Field(description="True, False, or None when unknown")
+
+
+class VisaOption(_Out):
+    route: str = Field(description="'J-1' or 'H-1B'")
+    sponsor: str
+    conditions: list[Condition]
+    consequences: list[str]
+    citations: list[Citation] = Field(default_factory=list)
+
+
+class VisaAdvice(_Out):
+    needs_visa: bool
+    recommendation: str
+    reasons: list[str]
+    options: list[VisaOption] = Field(default_factory=list)
+
+
+class YogPointOut(_Out):
+    label: str
+    on: date | None
+    months_since_graduation: int | None
+    months_until_graduation: int | None
+    text: str
+
+
+class YogOut(_Out):
+    graduation: date
+    points: list[YogPointOut]
+    note: str
+
+
+class KeyDate(_Out):
+    event: str
+    summary: str
+    date: str
+    verified: bool
+    citation: Citation
+
+
+class NextAction(_Out):
+    title: str
+    why: str
+    due: Due | None = None
+    severity: Severity | None = None
+
+
+class ApplicantOut(_Out):
+    name: str
+    applicant_type: str = Field(description="NRMP applicant type: 'US IMG' or 'non-US IMG'")
+    target_match_year: int
+    specialties: list[str]
+
+
+class Plan(_Out):
+    """The whole plan for one applicant on one date."""
+
+    schema_version: int = PLAN_SCHEMA_VERSION
+    as_of: date
+    applicant: ApplicantOut
+    cycle: list[KeyDate]
+    checklist: list[ChecklistItem]
+    yog: YogOut
+    red_flags: list[RedFlag]
+    visa: VisaAdvice
+    next_actions: list[NextAction]
+    unknowns: list[str] = Field(description="What the plan could not determine, and why")

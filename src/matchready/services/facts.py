@@ -1,0 +1,83 @@
+"""Use case: list and check the facts matchready uses, each with its source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from matchready.data.loader import load_facts
+from matchready.domain.facts import Facts, FactStatus, SpecialtyStats
+
+_SPECIALTY_SKIP = {"code", "name", "source", "as_of", "status", "note", "acgme_code_status"}
+
+
+@dataclass(frozen=True)
+class FactRow:
+    """One fact as a flat row: what `matchready facts` shows."""
+
+    key: str
+    value: str
+    source: str
+    as_of: str
+    status: FactStatus
+    note: str = ""
+
+    def matches(self, text: str) -> bool:
+        needle = text.casefold()
+        return any(needle in part.casefold() for part in (self.key, self.value, self.note))
+
+
+def _specialty_rows(stats: SpecialtyStats) -> list[FactRow]:
+    rows = []
+    for name in SpecialtyStats.model_fields:
+        value = getattr(stats, name)
+        if name in _SPECIALTY_SKIP or value is None:
+            continue
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        status = stats.status
+        if name == "acgme_code" and stats.acgme_code_status is not None:
+            status = stats.acgme_code_status
+        rows.append(
+            FactRow(f"specialty.{stats.code}.{name}", shown, stats.source, stats.as_of, status)
+        )
+    return rows
+
+
+def fact_rows(facts: Facts) -> list[FactRow]:
+    """Every fact as a flat row: rules, then cycle dates, then specialty figures."""
+    rows = [
+        FactRow(
+            key=f.key + (f"@{f.effective_from}" if f.effective_from else ""),
+            value=f.value if f.unit in ("text", "date") else f"{f.value} {f.unit}",
+            source=f.source,
+            as_of=f.as_of,
+            status=f.status,
+            note=f.summary + (f" ({f.note})" if f.note else ""),
+        )
+        for f in facts.rules
+    ]
+    rows += [
+        FactRow(
+            key=f"calendar.{e.match_year}.{e.event}",
+            value=e.label(),
+            source=e.source,
+            as_of=e.as_of,
+            status=e.status,
+            note=e.summary + (f" ({e.note})" if e.note else ""),
+        )
+        for e in facts.calendar
+    ]
+    for stats in facts.specialties:
+        rows += _specialty_rows(stats)
+    return rows
+
+
+def search_facts(facts: Facts, text: str | None = None) -> list[FactRow]:
+    """The facts whose key, value or description contains `text` (all of them without text)."""
+    rows = fact_rows(facts)
+    return [r for r in rows if text is None or r.matches(text)]
+
+
+def check_fact_files(directory: Path | None = None) -> Facts:
+    """Validate every fact file (raises DataFileError naming file, line and field)."""
+    return load_facts(directory)
