@@ -33,7 +33,8 @@ bench: env
 	$(BIN)/python bench/run.py
 
 docs: env
-	$(BIN)/python -m matchready.cli.docs > docs/cli.md
+	$(BIN)/python -m matchready.cli.docs docs/cli.md
+	$(BIN)/python -c "import json; from matchready.domain.report import Plan; print(json.dumps(Plan.model_json_schema(), indent=2))" > docs/plan.schema.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -26,6 +26,7 @@ app = typer.Typer(
     cls=_DefaultToSearch,
     help="List the facts matchready uses (filtered by TEXT), each with its source and date.",
     invoke_without_command=True,
+    subcommand_metavar="[TEXT | COMMAND [ARGS]...]",
     rich_markup_mode=None,
 )
 

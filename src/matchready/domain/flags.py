@@ -173,7 +173,7 @@ def step2_flags(
                 actions=[
                     "Add programs where your score is above their stated minimum.",
                     "Strengthen the other parts: US letters, hands-on USCE, a longer rank list.",
-                    "Consider a less competitive specialty as well (matchready specialties).",
+                    "Consider a less competitive specialty as well (see: matchready facts step2).",
                 ],
                 citations=[Citation.of(stats)],
             )

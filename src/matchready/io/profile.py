@@ -116,8 +116,13 @@ def parse_profile(text: str, source: str = "<profile>") -> Profile:
         found = _AT.search(message)
         location = Location(file=source)
         if found:
-            location = Location(file=source, line=int(found[1]), column=int(found[2]))
+            line = int(found[1])
+            keys = [path for path, at in _key_lines(text).items() if at == line]
+            dotted = ".".join(str(p) for p in keys[-1]) if keys else None
+            location = Location(file=source, line=line, column=int(found[2]), field=dotted)
             message = _AT.sub("", message).strip()
+            if "date" in message.lower():
+                message += " (expected a real date such as 2024-06-30)"
         raise ProfileError(Problem(f"malformed TOML: {message}", location)) from None
     try:
         return Profile.model_validate(data)

@@ -1,0 +1,70 @@
+from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from matchready.domain.yog import Elapsed, add_months, elapsed_between, yog_point
+
+dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2060, 12, 31))
+
+
+def test_the_guides_example_march_2019_to_september_2023_is_4_years_6_months() -> None:
+    elapsed = elapsed_between(date(2019, 3, 1), date(2023, 9, 1))
+    assert (elapsed.years, elapsed.remainder_months) == (4, 6)
+    assert str(elapsed) == "4 years 6 months"
+
+
+def test_a_month_is_not_complete_before_its_day() -> None:
+    assert elapsed_between(date(2019, 3, 15), date(2023, 9, 14)).months == 53
+    assert elapsed_between(date(2019, 3, 15), date(2023, 9, 15)).months == 54
+
+
+def test_month_ends_are_clamped_to_the_last_day_of_a_shorter_month() -> None:
+    assert add_months(date(2023, 1, 31), 1) == date(2023, 2, 28)
+    assert elapsed_between(date(2023, 1, 31), date(2023, 2, 28)).months == 1
+    assert elapsed_between(date(2023, 1, 31), date(2023, 2, 27)).months == 0
+    assert elapsed_between(date(2023, 3, 31), date(2023, 4, 30)).months == 1
+
+
+def test_leap_days() -> None:
+    assert add_months(date(2020, 2, 29), 12) == date(2021, 2, 28)
+    assert elapsed_between(date(2020, 2, 29), date(2021, 2, 28)).months == 12
+    assert elapsed_between(date(2020, 2, 29), date(2024, 2, 29)).months == 48
+    assert elapsed_between(date(2019, 2, 28), date(2020, 2, 29)).months == 12
+
+
+def test_singular_and_plural_wording() -> None:
+    assert str(Elapsed(13)) == "1 year 1 month"
+    assert str(Elapsed(0)) == "0 years 0 months"
+
+
+def test_a_future_graduation_is_a_student_not_an_error() -> None:
+    point = yog_point(date(2027, 5, 15), "today", date(2026, 11, 25))
+    assert point.since_graduation is None
+    assert point.until_graduation == Elapsed(5)
+    assert point.describe().startswith("not yet graduated")
+
+
+def test_an_unknown_reference_date_says_unknown() -> None:
+    point = yog_point(date(2020, 1, 1), "at application", None)
+    assert point.describe().startswith("unknown")
+
+
+@given(dates, dates)
+def test_elapsed_is_the_largest_whole_number_of_months(a: date, b: date) -> None:
+    start, end = min(a, b), max(a, b)
+    months = elapsed_between(start, end).months
+    assert months >= 0
+    assert add_months(start, months) <= end < add_months(start, months + 1)
+
+
+@given(dates, dates, st.integers(min_value=0, max_value=400))
+def test_elapsed_never_decreases_as_the_end_moves_later(a: date, b: date, days: int) -> None:
+    start, end = min(a, b), max(a, b)
+    later = end + timedelta(days=days)
+    assert elapsed_between(start, later) >= elapsed_between(start, end)
+
+
+@given(dates, st.integers(min_value=0, max_value=240))
+def test_adding_n_months_gives_n_months(start: date, months: int) -> None:
+    assert elapsed_between(start, add_months(start, months)).months == months
