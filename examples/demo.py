@@ -1,4 +1,4 @@
-"""The demo run by `make demo`: the plan of each bundled, fictional example applicant.
+"""The demo run by `make demo`: the plan and the odds of each bundled, fictional applicant.
 
 Each profile under examples/profiles/ describes a fictional person. The plans are computed for
 today's date, so deadlines and elapsed times move with the calendar.
@@ -14,14 +14,22 @@ from matchready.cli.app import app
 PROFILES = Path(__file__).parent / "profiles"
 
 
+def run(*args: str) -> int:
+    """Run one matchready command as the CLI would; its exit code."""
+    try:
+        app(list(args), standalone_mode=False)
+    except SystemExit as done:
+        return int(done.code or 0)
+    return 0
+
+
 def main() -> int:
     for profile in sorted(PROFILES.glob("*.toml")):
-        try:
-            app(["plan", str(profile)], standalone_mode=False)
-        except SystemExit as done:
-            if done.code:
-                return int(done.code)
-    return 0
+        for command in (["plan", str(profile)], ["odds", str(profile), "--ranks", "5"]):
+            code = run(*command)
+            if code:
+                return code
+    return run("specialties")
 
 
 if __name__ == "__main__":

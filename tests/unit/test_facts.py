@@ -17,13 +17,13 @@ def facts():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def copy_dir(tmp_path: Path) -> Path:
-    for name in ("rules.csv", "calendar.csv", "specialties.csv"):
+    for name in ("rules.csv", "calendar.csv", "specialties.csv", "outcomes.csv"):
         shutil.copy(bundled_dir() / name, tmp_path / name)
     return tmp_path
 
 
 def test_every_bundled_fact_has_a_source_an_as_of_date_and_a_status(facts) -> None:  # type: ignore[no-untyped-def]
-    rows = [*facts.rules, *facts.calendar, *facts.specialties]
+    rows = [*facts.rules, *facts.calendar, *facts.specialties, *facts.outcomes]
     assert len(rows) > 50
     for row in rows:
         assert row.source.strip(), row

@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 
 from matchready import __version__
 from matchready.cli import facts as facts_cli
+from matchready.cli import odds as odds_cli
 from matchready.cli import plan as plan_cli
 from matchready.cli import profile as profile_cli
 from matchready.errors import InputError, MatchreadyError
@@ -72,6 +73,8 @@ app.add_typer(facts_cli.app, name="facts")
 app.add_typer(profile_cli.app, name="profile")
 app.command("init")(profile_cli.init)
 app.command("plan")(plan_cli.plan)
+app.command("specialties")(odds_cli.specialties)
+app.command("odds")(odds_cli.odds)
 
 
 def main() -> None:

@@ -10,7 +10,13 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from matchready.domain.facts import CalendarEvent, Facts, RuleFact, SpecialtyStats
+from matchready.domain.facts import (
+    CalendarEvent,
+    Facts,
+    MatchOutcome,
+    RuleFact,
+    SpecialtyStats,
+)
 from matchready.errors import DataFileError, Location, Problem
 
 RowModel = TypeVar("RowModel", bound=BaseModel)
@@ -19,6 +25,7 @@ FILES: dict[str, type[BaseModel]] = {
     "rules.csv": RuleFact,
     "calendar.csv": CalendarEvent,
     "specialties.csv": SpecialtyStats,
+    "outcomes.csv": MatchOutcome,
 }
 
 
@@ -95,4 +102,5 @@ def load_facts(directory: Path | None = None) -> Facts:
         rules=tuple(rules),
         calendar=tuple(r for r in tables["calendar.csv"] if isinstance(r, CalendarEvent)),
         specialties=tuple(r for r in tables["specialties.csv"] if isinstance(r, SpecialtyStats)),
+        outcomes=tuple(r for r in tables["outcomes.csv"] if isinstance(r, MatchOutcome)),
     )

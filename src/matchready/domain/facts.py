@@ -139,6 +139,42 @@ class SpecialtyStats(_Sourced):
     publications_unmatched_median: float | None = None
 
 
+class ApplicantType(StrEnum):
+    """NRMP applicant types (only US citizens count as US IMGs)."""
+
+    US_MD_SENIOR = "us_md_senior"
+    DO_SENIOR = "do_senior"
+    US_IMG = "us_img"
+    NON_US_IMG = "non_us_img"
+    ALL = "all"
+
+
+class MatchOutcome(_Sourced):
+    """Headline Main Residency Match result of one applicant type in one year (PGY-1)."""
+
+    match_year: int = Field(ge=2000, le=2100)
+    applicant_type: ApplicantType
+    active: int | None = Field(default=None, ge=0)
+    matched: int | None = Field(default=None, ge=0)
+    match_rate_pct: float | None = Field(default=None, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _has_a_rate(self) -> MatchOutcome:
+        if self.match_rate_pct is None and (self.active is None or self.matched is None):
+            raise ValueError("needs match_rate_pct, or both active and matched")
+        if self.active is not None and self.matched is not None and self.matched > self.active:
+            raise ValueError("matched exceeds active")
+        return self
+
+    @property
+    def rate(self) -> float:
+        """The match rate in percent (computed from the counts when not published)."""
+        if self.match_rate_pct is not None:
+            return self.match_rate_pct
+        assert self.active is not None and self.matched is not None
+        return 100 * self.matched / self.active
+
+
 @dataclass(frozen=True)
 class Facts:
     """All facts, queried by key. Built by `matchready.data.load_facts()` or by hand in tests."""
@@ -146,6 +182,7 @@ class Facts:
     rules: tuple[RuleFact, ...] = ()
     calendar: tuple[CalendarEvent, ...] = ()
     specialties: tuple[SpecialtyStats, ...] = ()
+    outcomes: tuple[MatchOutcome, ...] = ()
     _by_key: dict[str, list[RuleFact]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -170,6 +207,18 @@ class Facts:
     def events_of(self, event: str) -> tuple[CalendarEvent, ...]:
         """Every year's instance of one kind of event, oldest first."""
         return tuple(sorted((e for e in self.calendar if e.event == event), key=lambda e: e.day))
+
+    def outcome(
+        self, applicant_type: ApplicantType, match_year: int | None = None
+    ) -> MatchOutcome | None:
+        """The result of `applicant_type` in `match_year` (the latest year when None)."""
+        found = [
+            o
+            for o in self.outcomes
+            if o.applicant_type is applicant_type
+            and (match_year is None or o.match_year == match_year)
+        ]
+        return max(found, key=lambda o: o.match_year) if found else None
 
     def specialty(self, code_or_name: str) -> SpecialtyStats | None:
         wanted = code_or_name.strip().casefold()

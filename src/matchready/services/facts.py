@@ -69,6 +69,18 @@ def fact_rows(facts: Facts) -> list[FactRow]:
     ]
     for stats in facts.specialties:
         rows += _specialty_rows(stats)
+    rows += [
+        FactRow(
+            key=f"outcome.{o.match_year}.{o.applicant_type.value}",
+            value=f"{o.rate:.1f}% matched"
+            + (f" ({o.matched:,} of {o.active:,})" if o.matched and o.active else ""),
+            source=o.source,
+            as_of=o.as_of,
+            status=o.status,
+            note=o.note,
+        )
+        for o in facts.outcomes
+    ]
     return rows
 
 

@@ -1,0 +1,142 @@
+"""`matchready specialties` and `matchready odds`: competitiveness and an applicant's odds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from matchready.cli.common import OutputFormat, console, facts
+from matchready.domain.facts import ApplicantType
+from matchready.io.profile import load_profile
+from matchready.services.odds import OddsEstimate, estimate_odds
+from matchready.services.specialties import SORTABLE, competitiveness
+
+TYPE_LABEL = {
+    "us_md_senior": "US MD senior",
+    "do_senior": "DO senior",
+    "us_img": "US IMG",
+    "non_us_img": "non-US IMG",
+    "all": "all applicants",
+}
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text or json.")]
+
+
+def _num(value: float | int | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+
+
+def specialties(
+    applicant_type: Annotated[
+        ApplicantType, typer.Option("--type", help="Applicant type of the figures.")
+    ] = ApplicantType.NON_US_IMG,
+    sort: Annotated[
+        str, typer.Option("--sort", help=f"Column to sort by: {', '.join(SORTABLE)}.")
+    ] = "match_rate_pct",
+    output: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """Competitiveness of each specialty from published NRMP figures, with their source."""
+    table = competitiveness(facts(), applicant_type, sort)
+    if output is OutputFormat.JSON:
+        typer.echo(table.model_dump_json(indent=2))
+        return
+    out = console()
+    grid = Table(title="Specialties: non-US IMGs who ranked the specialty first", expand=True)
+    for name in (
+        "code",
+        "positions",
+        "IMGs",
+        "matched",
+        "match %",
+        "S2 M",
+        "S2 U",
+        "CR M",
+        "CR U",
+    ):
+        grid.add_column(name, justify="left" if name == "code" else "right")
+    for s in table.specialties:
+        grid.add_row(
+            s.code,
+            _num(s.positions),
+            _num(s.img_preferred),
+            _num(s.img_matched),
+            _num(s.match_rate_pct),
+            _num(s.step2_matched_median),
+            _num(s.step2_unmatched_median),
+            _num(s.contiguous_ranks_matched_median),
+            _num(s.contiguous_ranks_unmatched_median),
+        )
+    out.print(grid)
+    first = table.specialties[0]
+    out.print(
+        "S2 = Step 2 CK median, CR = contiguous ranks median; M matched, U not matched; "
+        "— = suppressed (fewer than 5) or not reported."
+    )
+    out.print(f"Source: {first.source} ({first.as_of}).")
+    if table.outcomes:
+        year = table.outcomes[0].match_year
+        rates = ", ".join(
+            f"{TYPE_LABEL[o.applicant_type.value]} {o.rate:.1f}%" for o in table.outcomes
+        )
+        out.print(f"PGY-1 match rate by applicant type, {year} Match: {rates}.")
+
+
+def _show(result: OddsEstimate) -> None:
+    out = console()
+    title = f"{result.specialty_name} ({result.specialty})"
+    out.rule(f"Odds of matching — {title}")
+    if result.estimate is None:
+        out.print(Text(f"No estimate: {result.refused}.", style="yellow"))
+        return
+    out.print(
+        Text(f"P(match) ≈ {result.estimate}", style="bold"),
+        f" — {result.estimate.level:.0%} interval; data: {result.data_year} Match, "
+        f"applicant type {TYPE_LABEL.get(result.applicant_type, result.applicant_type)}",
+    )
+    out.print("Inputs: " + "; ".join(f"{k}: {v}" for k, v in result.inputs.items()))
+    table = Table(title="What if", title_justify="left", expand=True)
+    table.add_column("change", ratio=3)
+    table.add_column("estimate", ratio=4)
+    for item in result.what_ifs:
+        if item.estimate is None:
+            table.add_row(item.label, Text(str(item.reason), style="dim"))
+        else:
+            sign = f" ({item.change * 100:+.0f} points)" if item.change is not None else ""
+            table.add_row(item.label, f"{item.estimate}{sign}")
+    out.print(table)
+    for note in [*result.context, *result.assumptions]:
+        out.print(Text(f"• {note}", style="dim"))
+    for citation in result.citations:
+        out.print(Text(f"Source: {citation}", style="dim"))
+
+
+def odds(
+    profile_path: Annotated[
+        Path, typer.Argument(metavar="PROFILE", help="The applicant's profile.")
+    ],
+    specialty: Annotated[
+        list[str] | None,
+        typer.Option("--specialty", help="Specialty code (repeatable); default: the profile's."),
+    ] = None,
+    ranks: Annotated[
+        int | None,
+        typer.Option("--ranks", min=0, max=300, help="Programs you expect to rank in it."),
+    ] = None,
+    output: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """Estimate your odds of matching, with a range, the data year and what-ifs."""
+    profile = load_profile(profile_path)
+    known = facts()
+    codes = specialty or profile.target.specialties
+    results = [estimate_odds(profile, known, code, ranks) for code in codes]
+    if output is OutputFormat.JSON:
+        typer.echo(json.dumps([r.model_dump(mode="json") for r in results], indent=2))
+        return
+    for result in results:
+        _show(result)
