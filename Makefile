@@ -4,14 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: env demo test lint typecheck pytest bench clean docs
+.PHONY: env demo test lint typecheck pytest bench clean docs serve
 
 env: $(STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --no-warn-script-location --upgrade pip
-	$(BIN)/python -m pip install --quiet --no-warn-script-location -e . --group dev
+	$(BIN)/python -m pip install --quiet --no-warn-script-location -e '.[web,postgres]' --group dev
 	touch $(STAMP)
 
 demo: env
@@ -35,6 +35,9 @@ bench: env
 docs: env
 	$(BIN)/python -m matchready.cli.docs docs/cli.md
 	$(BIN)/python -c "import json; from matchready.domain.report import Plan; print(json.dumps(Plan.model_json_schema(), indent=2))" > docs/plan.schema.json
+
+serve: env
+	$(BIN)/matchready serve
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

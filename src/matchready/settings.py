@@ -37,6 +37,14 @@ class Settings(BaseSettings):
         ),
     )
 
+    secret_key: str | None = Field(
+        default=None,
+        description=(
+            "Secret that signs the web app's security tokens (MATCHREADY_SECRET_KEY); a random "
+            "one per process when unset. Set it on a server so tokens survive restarts."
+        ),
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL to use: the configured one, or SQLite in the data directory."""
         if self.database_url:

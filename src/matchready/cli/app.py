@@ -17,6 +17,7 @@ from matchready.cli import facts as facts_cli
 from matchready.cli import odds as odds_cli
 from matchready.cli import plan as plan_cli
 from matchready.cli import profile as profile_cli
+from matchready.cli import serve as serve_cli
 from matchready.errors import InputError, MatchreadyError
 
 
@@ -75,6 +76,7 @@ app.command("init")(profile_cli.init)
 app.command("plan")(plan_cli.plan)
 app.command("specialties")(odds_cli.specialties)
 app.command("odds")(odds_cli.odds)
+app.command("serve")(serve_cli.serve)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from matchready.domain.applicant import Profile
@@ -130,6 +131,20 @@ def parse_profile(text: str, source: str = "<profile>") -> Profile:
         lines = _key_lines(text)
         problems = [_problem(item, lines, source) for item in error.errors()]
         raise ProfileError(problems) from None
+
+
+def validate_profile_data(data: dict[str, Any], source: str = "<form>") -> Profile:
+    """Validate already-parsed profile data (from a form or JSON); problems name field paths."""
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as error:
+        raise ProfileError([_problem(item, {}, source) for item in error.errors()]) from None
+
+
+def dump_profile(profile: Profile) -> str:
+    """The profile as TOML text (what `parse_profile` reads back)."""
+    data = profile.model_dump(mode="python", exclude_none=True)
+    return tomli_w.dumps(data)
 
 
 def load_profile(path: Path) -> Profile:

@@ -1,0 +1,89 @@
+"""One error shape for HTML and JSON: {"error": {"status", "title", "problems": [...]}}.
+
+Routes under /api/ answer JSON; pages answer the same fields rendered as HTML. Expected
+errors become 4xx with their message; anything unexpected is a 500 without internals.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException
+
+from matchready.errors import InputError, Location, MatchreadyError, NotFoundError, Problem
+from matchready.web.csrf import CSRFError
+
+log = logging.getLogger("matchready.web")
+
+
+def payload(status: int, title: str, problems: list[Problem] | None = None) -> dict[str, Any]:
+    return {
+        "error": {
+            "status": status,
+            "title": title,
+            "problems": [
+                {"message": p.message, "where": str(p.location), "field": p.location.field}
+                for p in problems or []
+            ],
+        }
+    }
+
+
+def wants_json(path: str, accept: str = "") -> bool:
+    return path.startswith("/api/") or ("application/json" in accept and "text/html" not in accept)
+
+
+def render(request: Request, body: dict[str, Any]) -> Response:
+    status = int(body["error"]["status"])
+    if wants_json(request.url.path, request.headers.get("accept", "")):
+        return JSONResponse(body, status_code=status)
+    templates = request.app.state.templates
+    response: Response = templates.TemplateResponse(
+        request, "error.html", {"error": body["error"]}, status_code=status
+    )
+    return response
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers that map every error to the one shape."""
+
+    @app.exception_handler(InputError)
+    async def _input(request: Request, error: InputError) -> Response:
+        return render(request, payload(422, "Invalid input", list(error.problems)))
+
+    @app.exception_handler(NotFoundError)
+    async def _missing(request: Request, error: NotFoundError) -> Response:
+        return render(request, payload(404, "Not found", [Problem(str(error))]))
+
+    @app.exception_handler(CSRFError)
+    async def _csrf(request: Request, error: CSRFError) -> Response:
+        return render(request, payload(403, "Forbidden", [Problem(str(error))]))
+
+    @app.exception_handler(MatchreadyError)
+    async def _ours(request: Request, error: MatchreadyError) -> Response:
+        return render(request, payload(400, "Request failed", [Problem(str(error))]))
+
+    @app.exception_handler(RequestValidationError)
+    async def _request(request: Request, error: RequestValidationError) -> Response:
+        problems = [
+            Problem(
+                str(item.get("msg", "invalid")),
+                Location(field=".".join(str(p) for p in item.get("loc", ()))),
+            )
+            for item in error.errors()
+        ]
+        return render(request, payload(422, "Invalid request", problems))
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, error: HTTPException) -> Response:
+        title = {404: "Not found", 405: "Method not allowed"}.get(error.status_code, "Error")
+        return render(request, payload(error.status_code, title, [Problem(str(error.detail))]))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, _error: Exception) -> Response:
+        log.exception("unexpected error on %s", request.url.path)
+        return render(request, payload(500, "Internal error", [Problem("unexpected error")]))

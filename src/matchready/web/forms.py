@@ -1,0 +1,208 @@
+"""The profile form, generated from the pydantic Profile model so that the two never drift.
+
+Field names are dotted paths (`exams.step1.status`, `usce.0.kind`); `form_to_data` turns a
+submitted form back into the nested dict the model validates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from matchready.domain.applicant import Profile
+from matchready.errors import ProfileError
+
+SPARE_ROWS = 1  # empty rows offered for adding to a list (USCE, gaps)
+REMOVE = "_remove"
+
+
+@dataclass
+class FormField:
+    name: str
+    label: str
+    kind: str  # text, number, date, select, checkbox, list
+    value: str = ""
+    options: list[str] = field(default_factory=list)
+    required: bool = False
+    help: str = ""
+
+    @property
+    def id(self) -> str:
+        return "f-" + self.name.replace(".", "-")
+
+
+@dataclass
+class FormGroup:
+    title: str
+    fields: list[FormField]
+    name: str = ""
+    removable: bool = False
+
+
+def _label(name: str) -> str:
+    words = name.replace("_", " ")
+    return {
+        "usmle id": "USMLE/ECFMG ID",
+        "form 186": "Form 186",
+        "ecfmg": "ECFMG",
+        "ecfmg note": "ECFMG note in the World Directory",
+        "step1": "USMLE Step 1",
+        "step2ck": "USMLE Step 2 CK",
+        "step3": "USMLE Step 3",
+        "oet": "OET Medicine",
+        "usce": "US clinical experience",
+        "gaps": "Gap",
+        "target": "Target Match",
+        "visa": "Visa",
+    }.get(words, words[:1].upper() + words[1:])
+
+
+def _plain(annotation: Any) -> tuple[Any, bool]:
+    """The annotation without `| None`, and whether None was allowed."""
+    args = typing.get_args(annotation)
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        rest = [a for a in args if a is not type(None)]
+        return rest[0], len(rest) < len(args)
+    return annotation, False
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, bool):
+        return "on" if value else ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _kind(plain: Any) -> tuple[str, list[str]]:
+    """The input kind for a (non-optional) annotation, and the options of a select."""
+    if isinstance(plain, type) and issubclass(plain, Enum):
+        return "select", [str(m.value) for m in plain]
+    if typing.get_origin(plain) is list:
+        return "list", []
+    kinds = {bool: "checkbox", dt.date: "date", int: "number"}
+    return kinds.get(plain, "text"), []
+
+
+def _field(name: str, info: FieldInfo, value: Any) -> FormField:
+    plain, optional = _plain(info.annotation)
+    kind, options = _kind(plain)
+    help_text = info.description or ""
+    if kind == "list":
+        help_text += " (comma-separated)"
+    return FormField(
+        name=name,
+        label=_label(name.rsplit(".", 1)[-1]),
+        kind=kind,
+        value=_shown(value),
+        options=options,
+        required=info.is_required() and not optional,
+        help=help_text,
+    )
+
+
+def _groups(
+    model: type[BaseModel], prefix: str, data: Mapping[str, Any], title: str
+) -> list[FormGroup]:
+    """One group for the model's own scalar fields, then one per nested model or list item."""
+    own: list[FormField] = []
+    nested: list[FormGroup] = []
+    for name, info in model.model_fields.items():
+        if name == "schema_version":
+            continue
+        path = f"{prefix}{name}"
+        plain, _ = _plain(info.annotation)
+        value = data.get(name)
+        inner = typing.get_args(plain)[0] if typing.get_origin(plain) is list else None
+        if isinstance(plain, type) and issubclass(plain, BaseModel):
+            sub = value if isinstance(value, Mapping) else {}
+            nested += _groups(plain, f"{path}.", sub, _label(name))
+        elif isinstance(inner, type) and issubclass(inner, BaseModel):
+            items = list(value) if isinstance(value, list) else []
+            for index in range(len(items) + SPARE_ROWS):
+                item = items[index] if index < len(items) else {}
+                heading = (
+                    f"{_label(name)} {index + 1}" if index < len(items) else f"Add {_label(name)}"
+                )
+                for group in _groups(inner, f"{path}.{index}.", item, heading):
+                    group.name, group.removable = f"{path}.{index}", index < len(items)
+                    nested.append(group)
+        else:
+            own.append(_field(path, info, value))
+    return ([FormGroup(title=title, fields=own)] if own else []) + nested
+
+
+def profile_form(data: Mapping[str, Any]) -> list[FormGroup]:
+    """The form's groups, filled from `data` (a profile dumped to a dict, or submitted values)."""
+    return _groups(Profile, "", data, "Profile")
+
+
+def _is_blank(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(_is_blank(v) for v in value.values())
+    return value is None or value is False or value == "" or value == []
+
+
+def _set(node: dict[str, Any], parts: list[str], value: Any) -> None:
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    node[parts[-1]] = value
+
+
+def _listify(node: Any) -> Any:
+    """Turn dicts keyed by indices into lists, dropping blank rows and rows marked for removal."""
+    if not isinstance(node, dict):
+        return node
+    if node and all(k.isdigit() for k in node):
+        rows = [node[k] for k in sorted(node, key=int)]
+        return [_listify(r) for r in rows if not _is_blank(r) and not r.pop(REMOVE, None)]
+    return {k: _listify(v) for k, v in node.items() if not _is_blank(v) or k in ("specialties",)}
+
+
+def form_to_data(form: Mapping[str, str]) -> dict[str, Any]:
+    """Nested profile data from submitted form fields (empty fields are left out)."""
+    data: dict[str, Any] = {}
+    for name, raw in form.items():
+        if name.startswith("csrf") or name == "csrftoken":
+            continue
+        value: Any = raw.strip()
+        if name == "target.specialties":
+            value = [s.strip().upper() for s in re.split(r"[,\s]+", raw) if s.strip()]
+        elif name.endswith((".letter", f".{REMOVE}")):
+            value = raw == "on"
+        _set(data, name.split("."), value)
+    result = _listify(data)
+    assert isinstance(result, dict)
+    return result
+
+
+def field_errors(error: ProfileError, groups: list[FormGroup]) -> dict[str, str]:
+    """Form field name -> message (`usce[0].kind` -> `usce.0.kind`). A problem with a whole
+    section (a missing table) is shown beside each required field of that section."""
+    fields = [f for g in groups for f in g.fields]
+    names = {f.name for f in fields}
+    found: dict[str, str] = {}
+    for problem in error.problems:
+        name = re.sub(r"\[(\d+)\]", r".\1", problem.location.field or "")
+        if name in names:
+            found.setdefault(name, problem.message)
+            continue
+        inside = [f.name for f in fields if f.name.startswith(name + ".") and f.required]
+        for field_name in inside:
+            found.setdefault(field_name, problem.message)
+        if not inside:
+            found.setdefault("_form", f"{name or 'profile'}: {problem.message}")
+    return found

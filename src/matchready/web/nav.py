@@ -1,0 +1,11 @@
+"""The navigation: one entry per page, in the order of the applicant's road.
+
+Later capabilities (programs, list, calendar, tracker, simulator) add their entry here.
+"""
+
+NAV: list[tuple[str, str]] = [
+    ("Profile", "/profile"),
+    ("Plan", "/plan"),
+    ("Odds", "/odds"),
+    ("Specialties", "/specialties"),
+]

@@ -1,0 +1,56 @@
+"""Helpers shared by the routes: the app's state, the current owner, the current profile."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from matchready.domain.applicant import Profile
+from matchready.errors import InputError, Location, NotFoundError, Problem
+from matchready.services.profiles import current_profile
+from matchready.web.app import LOCAL_OWNER, WebState
+
+
+def state(request: Request) -> WebState:
+    web: WebState = request.app.state.web
+    return web
+
+
+def owner(request: Request) -> str:
+    """Whose data this request sees (one owner in local mode)."""
+    return str(request.scope.get("matchready.owner", LOCAL_OWNER))
+
+
+def profile_or_none(request: Request) -> Profile | None:
+    return current_profile(state(request).profiles, owner(request))
+
+
+def require_profile(request: Request) -> Profile:
+    profile = profile_or_none(request)
+    if profile is None:
+        raise NotFoundError("no profile saved yet: fill in the profile first")
+    return profile
+
+
+def as_of(value: str | None) -> date:
+    if not value:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(
+            Problem("expected a date such as 2026-11-25", Location(field="as_of"))
+        ) from None
+
+
+def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    """Render a page template with the navigation and the current path."""
+    web = state(request)
+    full = {"nav": web.nav, "path": request.url.path, **context}
+    response: Response = request.app.state.templates.TemplateResponse(
+        request, name, full, status_code=status
+    )
+    return response

@@ -1,0 +1,164 @@
+"""HTML pages: profile (form editor, import, export), plan, odds, specialties."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from matchready.domain.facts import ApplicantType
+from matchready.errors import InputError, Location, Problem, ProfileError
+from matchready.io.profile import dump_profile, validate_profile_data
+from matchready.services.odds import estimate_odds
+from matchready.services.plan import build_plan
+from matchready.services.profiles import (
+    import_profile_text,
+    save_profile_data,
+    starting_data,
+)
+from matchready.services.specialties import competitiveness
+from matchready.web.csrf import require_token
+from matchready.web.forms import field_errors, form_to_data, profile_form
+from matchready.web.routes.common import (
+    as_of,
+    owner,
+    page,
+    profile_or_none,
+    require_profile,
+    state,
+)
+
+router = APIRouter()
+protected = [Depends(require_token)]
+MAX_UPLOAD = 256 * 1024
+
+
+@router.get("/", include_in_schema=False)
+def home(request: Request) -> Response:
+    target = "/plan" if profile_or_none(request) is not None else "/profile"
+    return RedirectResponse(target, status_code=303)
+
+
+def _form_page(
+    request: Request, data: dict[str, object], errors: dict[str, str], status: int = 200
+) -> Response:
+    return page(
+        request,
+        "profile.html",
+        {
+            "groups": profile_form(data),
+            "errors": errors,
+            "saved": request.query_params.get("saved"),
+        },
+        status,
+    )
+
+
+@router.get("/profile", include_in_schema=False)
+def profile_page(request: Request) -> Response:
+    return _form_page(request, starting_data(state(request).profiles, owner(request)), {})
+
+
+async def _submitted(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+@router.post("/profile", include_in_schema=False, dependencies=protected)
+async def profile_save(request: Request) -> Response:
+    data = form_to_data(await _submitted(request))
+    try:
+        save_profile_data(state(request).profiles, owner(request), data)
+    except ProfileError as error:
+        return _form_page(request, data, field_errors(error, profile_form(data)), status=422)
+    return RedirectResponse("/profile?saved=1", status_code=303)
+
+
+@router.post("/profile/check", include_in_schema=False, dependencies=protected)
+async def profile_check(request: Request) -> Response:
+    """HTMX: validate as the user types; answer with the messages to show beside the fields."""
+    fields = await _submitted(request)
+    data = form_to_data(fields)
+    groups = profile_form(data)
+    errors: dict[str, str] = {}
+    try:
+        validate_profile_data(data)
+    except ProfileError as error:
+        errors = field_errors(error, groups)
+    names = [f.name for g in groups for f in g.fields]
+    return page(request, "partials/field_errors.html", {"names": names, "errors": errors})
+
+
+@router.post("/profile/import", include_in_schema=False, dependencies=protected)
+async def profile_import(
+    request: Request, file: Annotated[UploadFile, File(description="A profile TOML file")]
+) -> Response:
+    raw = await file.read(MAX_UPLOAD + 1)
+    name = file.filename or "upload.toml"
+    try:
+        if len(raw) > MAX_UPLOAD:
+            raise ProfileError(f"{name}: larger than {MAX_UPLOAD // 1024} KiB")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProfileError(f"{name}: not UTF-8 text") from None
+        import_profile_text(state(request).profiles, owner(request), text, name)
+    except ProfileError as error:
+        data = starting_data(state(request).profiles, owner(request))
+        messages = {"_form": "; ".join(str(p) for p in error.problems)}
+        return _form_page(request, data, messages, status=422)
+    return RedirectResponse("/profile?saved=1", status_code=303)
+
+
+@router.get("/profile/export", include_in_schema=False)
+def profile_export(request: Request) -> Response:
+    profile = require_profile(request)
+    return Response(
+        dump_profile(profile),
+        media_type="application/toml",
+        headers={"content-disposition": 'attachment; filename="matchready-profile.toml"'},
+    )
+
+
+@router.get("/plan", include_in_schema=False)
+def plan_page(request: Request) -> Response:
+    profile = profile_or_none(request)
+    if profile is None:
+        return RedirectResponse("/profile", status_code=303)
+    when = as_of(request.query_params.get("as_of"))
+    plan = build_plan(profile, state(request).facts, when)
+    return page(request, "plan.html", {"plan": plan})
+
+
+@router.get("/odds", include_in_schema=False)
+def odds_page(request: Request) -> Response:
+    profile = profile_or_none(request)
+    if profile is None:
+        return RedirectResponse("/profile", status_code=303)
+    ranks_text = request.query_params.get("ranks") or ""
+    ranks = _ranks(ranks_text)
+    wanted = request.query_params.get("specialty") or ""
+    codes = [wanted] if wanted else list(profile.target.specialties)
+    results = [estimate_odds(profile, state(request).facts, c, ranks) for c in codes]
+    codes_known = [s.code for s in state(request).facts.specialties if s.code != "ALL"]
+    return page(
+        request,
+        "odds.html",
+        {"results": results, "ranks": ranks_text, "specialty": wanted, "codes": codes_known},
+    )
+
+
+def _ranks(text: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or not 0 <= int(text) <= 300:
+        raise InputError(Problem("expected a whole number from 0 to 300", Location(field="ranks")))
+    return int(text)
+
+
+@router.get("/specialties", include_in_schema=False)
+def specialties_page(request: Request) -> Response:
+    sort = request.query_params.get("sort") or "match_rate_pct"
+    table = competitiveness(state(request).facts, ApplicantType.NON_US_IMG, sort)
+    return page(request, "specialties.html", {"table": table, "sort": sort})

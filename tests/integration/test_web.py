@@ -1,0 +1,229 @@
+"""Route tests of the web app (local mode) with FastAPI's TestClient."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from matchready.io.profile import load_profile, parse_profile
+from matchready.services.profiles import MemoryProfileStore
+from matchready.settings import Settings
+from matchready.web.app import create_app
+from matchready.web.forms import profile_form
+
+EXAMPLES = Path(__file__).parents[2] / "examples" / "profiles"
+RECENT = EXAMPLES / "recent-graduate-j1.toml"
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    app = create_app(Settings(data_dir=tmp_path), profiles=MemoryProfileStore())
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def token(client: TestClient) -> str:
+    page = client.get("/profile")
+    found = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
+    assert found
+    return found.group(1)
+
+
+def form_fields(path: Path) -> dict[str, str]:
+    """The form a user would submit for the profile at `path`."""
+    groups = profile_form(load_profile(path).model_dump(mode="python"))
+    fields = {}
+    for group in groups:
+        for f in group.fields:
+            if f.kind == "checkbox":
+                if f.value:
+                    fields[f.name] = "on"
+            else:
+                fields[f.name] = f.value
+    return fields
+
+
+def save_example(client: TestClient, path: Path = RECENT) -> None:
+    result = client.post(
+        "/profile", data={"csrftoken": token(client), **form_fields(path)}, follow_redirects=False
+    )
+    assert result.status_code == 303, result.text[:500]
+
+
+def test_home_leads_to_the_profile_then_to_the_plan(client: TestClient) -> None:
+    assert client.get("/", follow_redirects=False).headers["location"] == "/profile"
+    save_example(client)
+    assert client.get("/", follow_redirects=False).headers["location"] == "/plan"
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.name)
+def test_the_form_round_trips_every_example(client: TestClient, path: Path) -> None:
+    save_example(client, path)
+    exported = client.get("/profile/export")
+    assert exported.status_code == 200
+    assert parse_profile(exported.text) == load_profile(path)
+
+
+def test_every_form_control_has_a_label(client: TestClient) -> None:
+    html = client.get("/profile").text
+    ids = re.findall(r'<(?:input|select)[^>]*\bid="([^"]+)"', html)
+    labelled = set(re.findall(r'<label for="([^"]+)"', html))
+    assert ids and set(ids) <= labelled
+
+
+def test_bad_input_re_renders_the_form_with_messages_beside_the_fields(client: TestClient) -> None:
+    fields = form_fields(RECENT)
+    fields["school.graduation"] = "2025-02-30"
+    fields["exams.step2ck.score"] = "999"
+    result = client.post("/profile", data={"csrftoken": token(client), **fields})
+    assert result.status_code == 422
+    assert 'id="f-school-graduation"' in result.text
+    graduation = re.search(r'id="err-f-school-graduation"[^>]*>([^<]*)<', result.text)
+    score = re.search(r'id="err-f-exams-step2ck-score"[^>]*>([^<]*)<', result.text)
+    assert graduation and "date" in graduation.group(1)
+    assert score and "300" in score.group(1)
+    assert 'aria-invalid="true"' in result.text
+    assert 'value="2025-02-30"' in result.text  # what the user typed is kept
+
+
+def test_a_missing_section_marks_its_required_fields(client: TestClient) -> None:
+    result = client.post("/profile", data={"csrftoken": token(client), "visa.preference": "j1"})
+    assert result.status_code == 422
+    name = re.search(r'id="err-f-applicant-name"[^>]*>([^<]*)<', result.text)
+    assert name and "required" in name.group(1)
+
+
+def test_validation_as_you_type_answers_out_of_band_messages(client: TestClient) -> None:
+    fields = form_fields(RECENT)
+    fields["research.publications"] = "-2"
+    result = client.post("/profile/check", data={"csrftoken": token(client), **fields})
+    assert result.status_code == 200
+    message = re.search(
+        r'id="err-f-research-publications"[^>]*hx-swap-oob="true">([^<]*)<', result.text
+    )
+    assert message and "greater than or equal to 0" in message.group(1)
+
+
+def test_import_accepts_a_toml_file_and_reports_a_bad_one(client: TestClient) -> None:
+    good = client.post(
+        "/profile/import",
+        data={"csrftoken": token(client)},
+        files={"file": ("p.toml", RECENT.read_bytes(), "text/plain")},
+        follow_redirects=False,
+    )
+    assert good.status_code == 303
+    bad = client.post(
+        "/profile/import",
+        data={"csrftoken": token(client)},
+        files={"file": ("broken.toml", b"[applicant]\nname = x\n", "text/plain")},
+    )
+    assert bad.status_code == 422
+    assert "broken.toml:2:" in bad.text and "malformed TOML" in bad.text
+    binary = client.post(
+        "/profile/import",
+        data={"csrftoken": token(client)},
+        files={"file": ("x.toml", b"\xff\xfe\x00", "text/plain")},
+    )
+    assert binary.status_code == 422 and "not UTF-8" in binary.text
+
+
+def test_forms_are_refused_without_a_valid_token(client: TestClient, tmp_path: Path) -> None:
+    fields = form_fields(RECENT)
+    assert client.post("/profile", data=fields).status_code == 403
+    assert client.post("/profile", data={**fields, "csrftoken": "forged"}).status_code == 403
+    # a request from another site carries no cookie at all
+    fresh = TestClient(create_app(Settings(data_dir=tmp_path), profiles=MemoryProfileStore()))
+    assert fresh.post("/profile", data={**fields, "csrftoken": "x.y"}).status_code == 403
+    # a token pair not signed by this server
+    client.cookies.set("matchready_csrf", "abc.def")
+    forged = client.post("/profile", data={**fields, "csrftoken": "abc.def"})
+    assert forged.status_code == 403
+
+
+def test_the_htmx_header_is_accepted_as_the_token(client: TestClient) -> None:
+    fields = form_fields(RECENT)
+    result = client.post("/profile/check", data=fields, headers={"x-csrftoken": token(client)})
+    assert result.status_code == 200
+
+
+def test_pages_after_saving(client: TestClient) -> None:
+    save_example(client)
+    plan = client.get("/plan?as_of=2026-11-25")
+    assert plan.status_code == 200
+    for part in ("ECFMG checklist", "Year of graduation", "Red flags", "Visa", "Next actions"):
+        assert part in plan.text
+    odds = client.get("/odds?ranks=5&specialty=IM")
+    assert odds.status_code == 200 and "P(match)" in odds.text
+    assert "No estimate" in client.get("/odds?specialty=DERM").text
+    assert client.get("/specialties?sort=positions").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/plan?as_of=yesterday", 422),
+        ("/odds?ranks=many", 422),
+        ("/specialties?sort=nonsense", 422),
+        ("/no-such-page", 404),
+    ],
+)
+def test_bad_requests_get_a_4xx_page_with_the_message(
+    client: TestClient, url: str, status: int
+) -> None:
+    save_example(client)
+    result = client.get(url)
+    assert result.status_code == status
+    assert "text/html" in result.headers["content-type"]
+    assert f"Error {status}" in result.text
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "status"),
+    [
+        ("get", "/api/plan?as_of=2026-02-30", None, 422),
+        ("get", "/api/odds?ranks=-1", None, 422),
+        ("get", "/api/specialties?type=us_img", None, 422),
+        ("get", "/api/nothing", None, 404),
+        ("put", "/api/profile", {"applicant": {"name": "x"}}, 422),
+    ],
+)
+def test_the_api_answers_the_same_error_shape(
+    client: TestClient, method: str, url: str, body: object, status: int
+) -> None:
+    save_example(client)
+    result = client.request(method, url, json=body)
+    assert result.status_code == status
+    error = result.json()["error"]
+    assert error["status"] == status and error["title"] and isinstance(error["problems"], list)
+    assert all({"message", "where", "field"} <= set(p) for p in error["problems"])
+
+
+def test_the_api_without_a_profile_is_a_404(client: TestClient) -> None:
+    result = client.get("/api/plan")
+    assert result.status_code == 404
+    assert "no profile saved yet" in result.json()["error"]["problems"][0]["message"]
+
+
+def test_the_api_saves_and_serves_the_same_profile(client: TestClient) -> None:
+    profile = load_profile(RECENT)
+    saved = client.put("/api/profile", json=profile.model_dump(mode="json"))
+    assert saved.status_code == 200
+    assert client.get("/api/profile").json() == saved.json()
+    plan = client.get("/api/plan", params={"as_of": "2026-11-25"}).json()
+    assert plan["applicant"]["name"] == profile.applicant.name
+    odds = client.get("/api/odds", params={"ranks": 5}).json()
+    assert [o["specialty"] for o in odds] == ["IM", "PEDS"]
+    assert client.get("/api/facts", params={"text": "oet"}).json()
+
+
+def test_everything_is_served_from_this_machine(client: TestClient) -> None:
+    html = client.get("/profile").text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert all(a.startswith(("/", "#")) for a in assets), assets
+    assert client.get("/static/htmx.min.js").status_code == 200
+    assert client.get("/docs").status_code == 404  # Swagger UI would need a CDN
+    assert "/api/plan" in client.get("/openapi.json").json()["paths"]
