@@ -1,0 +1,90 @@
+"""End to end in a real browser: from an empty profile to a plan, odds and specialties."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import shoot
+
+
+def test_the_main_flow_from_an_empty_profile_to_a_plan(server: str, page: Any) -> None:
+    page.goto(server + "/")
+    assert page.url.endswith("/profile")
+    page.locator("#f-applicant-name").fill("Browser Test (fictional)")
+    page.get_by_label("Citizenship").fill("Testland")  # the label names the field
+    page.locator("#f-school-name").fill("Test School (fictional)")
+    page.locator("#f-school-ecfmg_note").select_option("yes")
+    page.locator("#f-school-graduation").fill("2024-06-30")
+    page.locator("#f-target-match_year").fill("2027")
+    page.locator("#f-target-specialties").fill("IM, FM")
+    page.locator("#f-exams-step2ck-status").select_option("passed")
+    page.locator("#f-exams-step2ck-attempts").fill("1")
+    page.locator("#f-exams-step2ck-date").fill("2025-08-01")
+    page.locator("#f-exams-step2ck-score").fill("244")
+    shoot(page, "profile")
+    page.get_by_role("button", name="Save profile").click()
+    page.wait_for_url("**/profile?saved=1")
+    assert "Saved." in page.inner_text("main")
+
+    page.get_by_role("link", name="Plan", exact=True).click()
+    page.wait_for_url("**/plan")
+    main = page.inner_text("main")
+    assert "Plan for Browser Test (fictional)" in main
+    for part in ("ECFMG checklist", "Year of graduation", "Red flags", "Visa", "Next actions"):
+        assert part in main
+    shoot(page, "plan")
+
+    page.get_by_role("link", name="Odds", exact=True).click()
+    page.get_by_label("Programs you expect to rank").fill("5")
+    page.get_by_role("button", name="Estimate").click()
+    page.wait_for_url("**/odds?*ranks=5*")
+    assert "P(match)" in page.inner_text("main")
+    shoot(page, "odds")
+
+    page.get_by_role("link", name="Specialties", exact=True).click()
+    page.get_by_role("link", name="Positions").click()
+    page.wait_for_url("**sort=positions")
+    first = page.locator("tbody tr").first.inner_text()
+    assert "Internal Medicine" in first
+    shoot(page, "specialties")
+
+
+def test_errors_show_beside_the_field_as_you_type_and_on_save(server: str, page: Any) -> None:
+    page.goto(server + "/profile")
+    score = page.locator("#f-exams-step2ck-score")
+    score.fill("999")
+    score.blur()
+    message = page.locator("#err-f-exams-step2ck-score")
+    message.wait_for(state="visible")
+    page.wait_for_function(
+        "document.querySelector('#err-f-exams-step2ck-score').textContent.includes('300')"
+    )
+    assert "300" in message.inner_text()
+    page.get_by_role("button", name="Save profile").click()
+    page.wait_for_load_state()
+    assert "Please correct the 1 field(s)" in page.inner_text("#form-summary")
+    assert page.locator("#f-exams-step2ck-score").get_attribute("aria-invalid") == "true"
+    assert page.locator("#f-exams-step2ck-score").input_value() == "999"
+    shoot(page, "profile-errors")
+
+
+def test_the_page_can_be_used_from_the_keyboard(server: str, page: Any) -> None:
+    page.goto(server + "/profile")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.id")
+    assert focused.startswith("f-")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+
+def test_a_narrow_screen_gets_the_same_page(server: str, browser: Any) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server + "/profile")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 400  # no horizontal scrolling
+    shoot(page, "profile-narrow")
+    context.close()
