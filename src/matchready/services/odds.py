@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -150,6 +151,20 @@ def _type_shift(profile: Profile, facts: Facts) -> tuple[ApplicantType, float, l
     return ApplicantType.US_IMG, shift, [note]
 
 
+@functools.lru_cache(maxsize=64)
+def _draws(cohorts: odds.Cohorts) -> odds.Draws:
+    """The parameter draws of one specialty: fixed by the seed, so computed once per process."""
+    return odds.draw(cohorts, DRAWS, SEED)
+
+
+@functools.lru_cache(maxsize=4096)
+def _estimate(
+    cohorts: odds.Cohorts, score: float | None, ranks: float | None, shift: float
+) -> Range:
+    """The median and interval of P(match) over the specialty's draws (pure, so cached)."""
+    return _range(odds.probability(_draws(cohorts), score, ranks, shift))
+
+
 def _range(values: odds.Array) -> Range:
     mid, low, high = odds.summarise(values, LEVEL)
     return Range(probability=mid, low=low, high=high)
@@ -193,12 +208,10 @@ def estimate_odds(
     }
     if isinstance(cohorts, str):
         return OddsEstimate(estimate=None, refused=cohorts, what_ifs=[], assumptions=[], **common)
-    draws = odds.draw(cohorts, DRAWS, SEED)
-    base = odds.probability(draws, score, ranks, shift)
-    baseline = _range(base)
+    baseline = _estimate(cohorts, score, ranks, shift)
 
     def what_if(label: str, new_score: float | None, new_ranks: float | None) -> WhatIf:
-        values = _range(odds.probability(draws, new_score, new_ranks, shift))
+        values = _estimate(cohorts, new_score, new_ranks, shift)
         return WhatIf(
             label=label, estimate=values, change=values.probability - baseline.probability
         )

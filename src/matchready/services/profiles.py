@@ -6,6 +6,7 @@ store for the multi-user server are interchangeable.
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Protocol
 
 from matchready.domain.applicant import Profile
@@ -36,7 +37,13 @@ class MemoryProfileStore:
 def current_profile(store: ProfileStore, owner: str) -> Profile | None:
     """The owner's saved profile, or None when there is none yet."""
     text = store.read(owner)
-    return None if text is None else parse_profile(text, f"saved profile of {owner}")
+    return None if text is None else _parsed(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(text: str) -> Profile:
+    """Parsing is pure and profiles are immutable, so the same text is parsed once."""
+    return parse_profile(text, "saved profile")
 
 
 def starting_data(store: ProfileStore, owner: str) -> dict[str, Any]:

@@ -60,6 +60,7 @@ def create_app(
     templates = Jinja2Templates(directory=str(_folder("templates")))
     templates.env.globals["csrftoken"] = token_of
     app.state.templates = templates
+    app.state.form_cache = {}
     app.mount("/static", StaticFiles(directory=str(_folder("static"))), name="static")
     errors.install(app)
 

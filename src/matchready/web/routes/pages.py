@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 
 from matchready.domain.facts import ApplicantType
 from matchready.errors import InputError, Location, Problem, ProfileError
@@ -40,24 +41,35 @@ def home(request: Request) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
+def _fieldsets(request: Request, data: dict[str, object], errors: dict[str, str]) -> Markup:
+    template = request.app.state.templates.get_template("partials/profile_fields.html")
+    return Markup(template.render(groups=profile_form(data), errors=errors))
+
+
 def _form_page(
-    request: Request, data: dict[str, object], errors: dict[str, str], status: int = 200
+    request: Request, fieldsets: Markup, errors: dict[str, str], status: int = 200
 ) -> Response:
-    return page(
-        request,
-        "profile.html",
-        {
-            "groups": profile_form(data),
-            "errors": errors,
-            "saved": request.query_params.get("saved"),
-        },
-        status,
-    )
+    saved = request.query_params.get("saved")
+    context = {"fieldsets": fieldsets, "errors": errors, "saved": saved}
+    return page(request, "profile.html", context, status)
+
+
+def _invalid_form(request: Request, data: dict[str, object], errors: dict[str, str]) -> Response:
+    return _form_page(request, _fieldsets(request, data, errors), errors, status=422)
 
 
 @router.get("/profile", include_in_schema=False)
 def profile_page(request: Request) -> Response:
-    return _form_page(request, starting_data(state(request).profiles, owner(request)), {})
+    """The form of the saved profile (or of the template). Its fields depend on nothing but the
+    saved text, so they are rendered once per text; the page around them carries the token."""
+    text = state(request).profiles.read(owner(request)) or ""
+    cache: dict[str, Markup] = request.app.state.form_cache
+    if text not in cache:
+        if len(cache) >= 256:
+            cache.clear()
+        data = starting_data(state(request).profiles, owner(request))
+        cache[text] = _fieldsets(request, data, {})
+    return _form_page(request, cache[text], {})
 
 
 async def _submitted(request: Request) -> dict[str, str]:
@@ -71,7 +83,7 @@ async def profile_save(request: Request) -> Response:
     try:
         save_profile_data(state(request).profiles, owner(request), data)
     except ProfileError as error:
-        return _form_page(request, data, field_errors(error, profile_form(data)), status=422)
+        return _invalid_form(request, data, field_errors(error, profile_form(data)))
     return RedirectResponse("/profile?saved=1", status_code=303)
 
 
@@ -107,7 +119,7 @@ async def profile_import(
     except ProfileError as error:
         data = starting_data(state(request).profiles, owner(request))
         messages = {"_form": "; ".join(str(p) for p in error.problems)}
-        return _form_page(request, data, messages, status=422)
+        return _invalid_form(request, data, messages)
     return RedirectResponse("/profile?saved=1", status_code=303)
 
 

@@ -1,0 +1,44 @@
+"""Shared by the benchmarks: the machine's description and writing a section of README.md."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+README = Path(__file__).parent / "README.md"
+
+
+def machine() -> str:
+    """A one-line description of this machine (CPU model, cores, Python)."""
+    model = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def write_section(name: str, body: str) -> None:
+    """Replace (or append) the README section between the markers of `name`."""
+    start, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    block = f"{start}\n{body.rstrip()}\n\nMeasured {stamp()} on {machine()}.\n{end}"
+    text = README.read_text()
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    text = (
+        pattern.sub(lambda _: block, text)
+        if pattern.search(text)
+        else text.rstrip() + "\n\n" + block + "\n"
+    )
+    tmp = README.with_suffix(".tmp")
+    tmp.write_text(text)
+    tmp.replace(README)

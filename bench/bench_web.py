@@ -1,0 +1,110 @@
+"""Latency of the main pages with 50 concurrent clients on loopback (issue 8).
+
+Target: p95 under 100 ms. The server runs as it would on a 2-core host (`uvicorn --workers 2`,
+the app factory, a fictional example profile in a temporary data directory); the load comes from
+`wrk` in its own process (Debian: apt-get install wrk): 50 connections, each sending its next
+request as soon as the last one is answered, for 10 s per page.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from _report import write_section  # noqa: E402
+
+from matchready.io.profile import dump_profile, load_profile  # noqa: E402
+
+ROOT = Path(__file__).parents[1]
+EXAMPLE = ROOT / "examples" / "profiles" / "recent-graduate-j1.toml"
+PAGES = ["/profile", "/plan", "/odds?ranks=5", "/specialties", "/api/plan"]
+CONNECTIONS = 50
+SECONDS = 10
+LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %.3f %.3f %.3f\\n", summary.requests,
+    summary.errors.status, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(data: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "MATCHREADY_DATA_DIR": str(data), "MATCHREADY_SECRET_KEY": "bench"}
+    uvicorn = [sys.executable, "-m", "uvicorn", "--factory", "matchready.web.app:create_app"]
+    args = [*uvicorn, "--port", str(port), "--workers", "2", "--log-level", "warning"]
+    server = subprocess.Popen(args, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/plan", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise RuntimeError("the server did not start")
+
+
+def main() -> int:
+    if shutil.which("wrk") is None:
+        print("bench_web needs wrk: apt-get install wrk")
+        return 1
+    data = Path(tempfile.mkdtemp())
+    (data / "profiles").mkdir()
+    (data / "profiles" / "local.toml").write_text(dump_profile(load_profile(EXAMPLE)))
+    script = data / "p95.lua"
+    script.write_text(LUA)
+    port = free_port()
+    server = start_server(data, port)
+    rows = [
+        "| page | requests | non-2xx | p50 ms | p95 ms | p99 ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    worst = 0.0
+    try:
+        for path in PAGES:
+            url = f"http://127.0.0.1:{port}{path}"
+            subprocess.run(["wrk", "-t1", "-c10", "-d2s", url], capture_output=True, check=True)
+            out = subprocess.run(
+                ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "-s", str(script), url],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+            requests, bad, p50, p95, p99 = line.split()[1:]
+            worst = max(worst, float(p95))
+            rows.append(f"| `{path}` | {requests} | {bad} | {p50} | {p95} | {p99} |")
+            print(rows[-1], flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    body = (
+        "## Web pages (issue 8): target p95 < 100 ms with 50 concurrent clients\n\n"
+        f"`uvicorn --workers 2` on loopback; `wrk` with {CONNECTIONS} connections for {SECONDS} s "
+        "per page, each connection sending its next request as soon as the last is answered "
+        "(a closed loop at full speed, the harshest reading of '50 concurrent clients'); wrk "
+        "shares the 2 cores with the server.\n\n"
+        + "\n".join(rows)
+        + "\n\nThe programs page with 13,000 programs is measured once the program store lands."
+    )
+    write_section("web", body)
+    return 0 if worst < 100 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
