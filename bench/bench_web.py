@@ -19,9 +19,8 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _report import write_section  # noqa: E402
-
-from matchready.io.profile import dump_profile, load_profile  # noqa: E402
+from _report import write_section
+from matchready.io.profile import dump_profile, load_profile
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "examples" / "profiles" / "recent-graduate-j1.toml"
