@@ -17,6 +17,7 @@ from matchready.cli import facts as facts_cli
 from matchready.cli import odds as odds_cli
 from matchready.cli import plan as plan_cli
 from matchready.cli import profile as profile_cli
+from matchready.cli import report as report_cli
 from matchready.cli import serve as serve_cli
 from matchready.errors import InputError, MatchreadyError
 
@@ -77,6 +78,7 @@ app.command("plan")(plan_cli.plan)
 app.command("specialties")(odds_cli.specialties)
 app.command("odds")(odds_cli.odds)
 app.command("serve")(serve_cli.serve)
+app.command("report")(report_cli.report)
 
 
 def main() -> None:

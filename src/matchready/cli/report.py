@@ -1,0 +1,42 @@
+"""`matchready report`: the plan and odds with charts, as one HTML file and optionally a PDF."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from matchready.cli.common import console, facts, parse_date
+from matchready.io.profile import load_profile
+
+
+def report(
+    profile_path: Annotated[
+        Path, typer.Argument(metavar="PROFILE", help="The applicant's profile.")
+    ],
+    html: Annotated[Path, typer.Option("--html", help="Where to write the HTML report.")] = Path(
+        "matchready-report.html"
+    ),
+    pdf: Annotated[
+        Path | None, typer.Option("--pdf", help="Also print it to this PDF (needs Chromium).")
+    ] = None,
+    ranks: Annotated[
+        int | None, typer.Option("--ranks", min=0, max=300, help="Programs you expect to rank.")
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", metavar="DATE", help="YYYY-MM-DD.")
+    ] = None,
+) -> None:
+    """Write a self-contained report (plan, odds and specialty charts, sources)."""
+    from matchready.report.html import render_report, write_html, write_pdf
+
+    text = render_report(
+        load_profile(profile_path), facts(), parse_date(as_of) or date.today(), ranks
+    )
+    write_html(html, text)
+    console().print(f"Wrote {html}")
+    if pdf is not None:
+        write_pdf(pdf, text)
+        console().print(f"Wrote {pdf}")
