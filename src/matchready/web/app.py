@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -15,23 +14,12 @@ from matchready import __version__
 from matchready.data import load_facts
 from matchready.domain.facts import Facts
 from matchready.io.profile_store import FileProfileStore
+from matchready.services.accounts import AccountStore, SessionStore
 from matchready.services.profiles import ProfileStore
 from matchready.settings import Settings, get_settings
 from matchready.web import errors
 from matchready.web.csrf import CSRFMiddleware, token_of
-from matchready.web.nav import NAV
-
-LOCAL_OWNER = "local"
-
-
-@dataclass
-class WebState:
-    """What the routes need, set once when the app is built."""
-
-    facts: Facts
-    profiles: ProfileStore
-    settings: Settings
-    nav: list[tuple[str, str]] = field(default_factory=lambda: list(NAV))
+from matchready.web.state import WebState, require_owner
 
 
 def _folder(name: str) -> Path:
@@ -43,8 +31,14 @@ def create_app(
     *,
     facts: Facts | None = None,
     profiles: ProfileStore | None = None,
+    accounts: AccountStore | None = None,
+    sessions: SessionStore | None = None,
 ) -> FastAPI:
-    """The FastAPI app in local single-user mode (CSRF-protected forms)."""
+    """The FastAPI app. Local single-user mode by default; with `accounts` and `sessions`,
+    multi-user mode: every page but login and registration needs a session, and each account
+    sees only its own data. Forms are CSRF-protected in both modes."""
+    if (accounts is None) != (sessions is None):
+        raise ValueError("multi-user mode needs both an account store and a session store")
     settings = settings or get_settings()
     app = FastAPI(
         title="matchready",
@@ -56,6 +50,8 @@ def create_app(
         facts=facts or load_facts(),
         profiles=profiles or FileProfileStore(settings.data_dir / "profiles"),
         settings=settings,
+        accounts=accounts,
+        sessions=sessions,
     )
     templates = Jinja2Templates(directory=str(_folder("templates")))
     templates.env.globals["csrftoken"] = token_of
@@ -64,11 +60,15 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(_folder("static"))), name="static")
     errors.install(app)
 
+    from matchready.web.routes import accounts as account_routes
     from matchready.web.routes import api, pages
 
-    app.include_router(pages.router)
-    app.include_router(api.router, prefix="/api")
+    signed_in = [Depends(require_owner)]
+    if accounts is not None:
+        app.include_router(account_routes.router)
+    app.include_router(pages.router, dependencies=signed_in)
+    app.include_router(api.router, prefix="/api", dependencies=signed_in)
     secret = settings.secret_key or secrets.token_hex(32)
     app.state.csrf_secret = secret.encode()
-    app.add_middleware(CSRFMiddleware, secret=secret)
+    app.add_middleware(CSRFMiddleware, secret=secret, secure=accounts is not None)
     return app

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from matchready.errors import InputError, Location, MatchreadyError, NotFoundError, Problem
+from matchready.web.auth import LoginRequired
 from matchready.web.csrf import CSRFError
 
 log = logging.getLogger("matchready.web")
@@ -58,6 +60,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotFoundError)
     async def _missing(request: Request, error: NotFoundError) -> Response:
         return render(request, payload(404, "Not found", [Problem(str(error))]))
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, error: LoginRequired) -> Response:
+        if wants_json(request.url.path, request.headers.get("accept", "")):
+            return render(request, payload(401, "Unauthorized", [Problem(str(error))]))
+        target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        return RedirectResponse(f"/login?next={target}", status_code=303)
 
     @app.exception_handler(CSRFError)
     async def _csrf(request: Request, error: CSRFError) -> Response:

@@ -14,7 +14,8 @@ from matchready.services.odds import OddsEstimate, estimate_odds
 from matchready.services.plan import build_plan
 from matchready.services.profiles import save_profile_data
 from matchready.services.specialties import Competitiveness, competitiveness
-from matchready.web.routes.common import as_of, owner, require_profile, state
+from matchready.web.routes.common import as_of, require_profile
+from matchready.web.state import owner, state
 
 router = APIRouter(tags=["api"])
 

@@ -11,17 +11,8 @@ from fastapi.responses import Response
 from matchready.domain.applicant import Profile
 from matchready.errors import InputError, Location, NotFoundError, Problem
 from matchready.services.profiles import current_profile
-from matchready.web.app import LOCAL_OWNER, WebState
-
-
-def state(request: Request) -> WebState:
-    web: WebState = request.app.state.web
-    return web
-
-
-def owner(request: Request) -> str:
-    """Whose data this request sees (one owner in local mode)."""
-    return str(request.scope.get("matchready.owner", LOCAL_OWNER))
+from matchready.web.auth import session_account
+from matchready.web.state import owner, state
 
 
 def profile_or_none(request: Request) -> Profile | None:
@@ -49,7 +40,14 @@ def as_of(value: str | None) -> date:
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
     """Render a page template with the navigation and the current path."""
     web = state(request)
-    full = {"nav": web.nav, "path": request.url.path, **context}
+    signed_in = web.multi_user and session_account(request) is not None
+    full = {
+        "nav": web.nav if signed_in or not web.multi_user else [],
+        "path": request.url.path,
+        "multi_user": web.multi_user,
+        "signed_in": signed_in,
+        **context,
+    }
     response: Response = request.app.state.templates.TemplateResponse(
         request, name, full, status_code=status
     )

@@ -21,14 +21,8 @@ from matchready.services.profiles import (
 from matchready.services.specialties import competitiveness
 from matchready.web.csrf import require_token
 from matchready.web.forms import field_errors, form_to_data, profile_form
-from matchready.web.routes.common import (
-    as_of,
-    owner,
-    page,
-    profile_or_none,
-    require_profile,
-    state,
-)
+from matchready.web.routes.common import as_of, page, profile_or_none, require_profile
+from matchready.web.state import owner, state
 
 router = APIRouter()
 protected = [Depends(require_token)]

@@ -1,0 +1,53 @@
+"""The app's shared state and who a request belongs to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fastapi import Request
+
+from matchready.domain.facts import Facts
+from matchready.services.accounts import AccountStore, LoginLimiter, SessionStore
+from matchready.services.profiles import ProfileStore
+from matchready.settings import Settings
+from matchready.web.auth import LoginRequired, session_account
+from matchready.web.nav import NAV
+
+LOCAL_OWNER = "local"
+
+
+@dataclass
+class WebState:
+    """What the routes need, set once when the app is built."""
+
+    facts: Facts
+    profiles: ProfileStore
+    settings: Settings
+    accounts: AccountStore | None = None  # set in multi-user mode
+    sessions: SessionStore | None = None
+    limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    nav: list[tuple[str, str]] = field(default_factory=lambda: list(NAV))
+
+    @property
+    def multi_user(self) -> bool:
+        return self.accounts is not None
+
+
+def state(request: Request) -> WebState:
+    web: WebState = request.app.state.web
+    return web
+
+
+def owner(request: Request) -> str:
+    """Whose data this request sees: the one local owner, or the logged-in account."""
+    if not state(request).multi_user:
+        return LOCAL_OWNER
+    account_id = session_account(request)
+    if account_id is None:
+        raise LoginRequired()
+    return account_id
+
+
+def require_owner(request: Request) -> None:
+    """Router dependency: in multi-user mode every page and API route needs a session."""
+    owner(request)
