@@ -40,8 +40,15 @@ class Settings(BaseSettings):
     secret_key: str | None = Field(
         default=None,
         description=(
-            "Secret that signs the web app's security tokens (MATCHREADY_SECRET_KEY); a random "
-            "one per process when unset. Set it on a server so tokens survive restarts."
+            "Secret that signs the web app's security tokens (MATCHREADY_SECRET_KEY); when "
+            "unset, a random one kept in the data directory (file secret.key, mode 600)."
+        ),
+    )
+    multi_user: bool = Field(
+        default=False,
+        description=(
+            "Serve many users with accounts (MATCHREADY_MULTI_USER); needs "
+            "MATCHREADY_DATABASE_URL, normally PostgreSQL."
         ),
     )
 

@@ -46,11 +46,9 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    """The web app in local mode on a free loopback port, with its own data directory."""
+def _serve(settings: Settings) -> Iterator[str]:
     port = _free_port()
-    app = create_app(Settings(data_dir=tmp_path))
+    app = create_app(settings)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -63,6 +61,19 @@ def server(tmp_path: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """The web app in local mode on a free loopback port, with its own data directory."""
+    yield from _serve(Settings(data_dir=tmp_path))
+
+
+@pytest.fixture
+def multi_user_server(tmp_path: Path) -> Iterator[str]:
+    """The web app in server mode (accounts) on a SQLite database."""
+    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
+    yield from _serve(Settings(data_dir=tmp_path, database_url=url, multi_user=True))
 
 
 @pytest.fixture

@@ -164,3 +164,25 @@ def test_users_never_see_or_change_each_others_data(new_client: Callable[[], Tes
     mallory = new_client()
     mallory.cookies.set("matchready_session", "0" * 43)
     assert mallory.get("/api/profile").status_code == 401
+
+
+def test_server_mode_on_the_database(database_url: str, tmp_path: Path) -> None:
+    """The real wiring: accounts, sessions and profiles in SQLite or PostgreSQL."""
+    settings = Settings(data_dir=tmp_path, database_url=database_url, multi_user=True)
+    with TestClient(create_app(settings), base_url="https://testserver") as alice:
+        assert register(alice, "alice@example.org").status_code == 303
+        profile = load_profile(EXAMPLES / "recent-graduate-j1.toml").model_dump(mode="json")
+        assert alice.put("/api/profile", json=profile).status_code == 200
+    with TestClient(create_app(settings), base_url="https://testserver") as again:
+        assert login(again, "alice@example.org").status_code == 303
+        assert again.get("/api/profile").json()["applicant"]["name"] == "Amara Example (fictional)"
+        with TestClient(create_app(settings), base_url="https://testserver") as bob:
+            register(bob, "bob@example.org")
+            assert bob.get("/api/profile").status_code == 404
+
+
+def test_server_mode_needs_a_database_url(tmp_path: Path) -> None:
+    from matchready.errors import StoreError
+
+    with pytest.raises(StoreError, match="MATCHREADY_DATABASE_URL"):
+        create_app(Settings(data_dir=tmp_path, multi_user=True))

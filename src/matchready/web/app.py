@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import Engine
 
 from matchready import __version__
 from matchready.data import load_facts
 from matchready.domain.facts import Facts
-from matchready.io.profile_store import FileProfileStore
+from matchready.errors import StoreError
+from matchready.io.secret import load_or_create_secret
 from matchready.services.accounts import AccountStore, SessionStore
 from matchready.services.profiles import ProfileStore
 from matchready.settings import Settings, get_settings
+from matchready.store.accounts import SqlAccountStore, SqlProfileStore, SqlSessionStore
+from matchready.store.db import open_engine
 from matchready.web import errors
 from matchready.web.csrf import CSRFMiddleware, token_of
 from matchready.web.state import WebState, require_owner
@@ -40,15 +45,38 @@ def create_app(
     if (accounts is None) != (sessions is None):
         raise ValueError("multi-user mode needs both an account store and a session store")
     settings = settings or get_settings()
+    engines: list[Engine] = []  # opened here, so disposed when the app shuts down
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        for engine in engines:
+            engine.dispose()
+
+    if settings.multi_user and accounts is None:
+        if not settings.database_url:
+            raise StoreError(
+                "multi-user mode needs a shared database: set MATCHREADY_DATABASE_URL "
+                "(for example postgresql+psycopg://user@host/matchready)"
+            )
+        engine = open_engine(settings)
+        engines.append(engine)
+        accounts, sessions = SqlAccountStore(engine), SqlSessionStore(engine)
+        profiles = profiles or SqlProfileStore(engine)
+    if profiles is None:
+        engine = open_engine(settings)
+        engines.append(engine)
+        profiles = SqlProfileStore(engine)
     app = FastAPI(
         title="matchready",
         version=__version__,
         docs_url=None,  # Swagger UI would load from a CDN; the schema is at /openapi.json
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.web = WebState(
         facts=facts or load_facts(),
-        profiles=profiles or FileProfileStore(settings.data_dir / "profiles"),
+        profiles=profiles,
         settings=settings,
         accounts=accounts,
         sessions=sessions,
@@ -68,7 +96,7 @@ def create_app(
         app.include_router(account_routes.router)
     app.include_router(pages.router, dependencies=signed_in)
     app.include_router(api.router, prefix="/api", dependencies=signed_in)
-    secret = settings.secret_key or secrets.token_hex(32)
+    secret = settings.secret_key or load_or_create_secret(settings.data_dir / "secret.key")
     app.state.csrf_secret = secret.encode()
     app.add_middleware(CSRFMiddleware, secret=secret, secure=accounts is not None)
     return app
