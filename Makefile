@@ -11,7 +11,7 @@ env: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --no-warn-script-location --upgrade pip
-	$(BIN)/python -m pip install --quiet --no-warn-script-location -e '.[web,postgres,report]' --group dev
+	$(BIN)/python -m pip install --quiet --no-warn-script-location -e '.[web,postgres,report,dask,ray]' --group dev
 	touch $(STAMP)
 
 demo: env

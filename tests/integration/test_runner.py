@@ -1,0 +1,48 @@
+"""The same seeds give the same results on every engine (local pool, Dask LocalCluster, Ray)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matchready.simulation.runner import Engine, run_seeds
+
+SEEDS = list(range(100, 112))
+
+
+def market_summary(seed: int) -> tuple[int, float]:
+    """A stand-in for one simulated market: seeded, deterministic, picklable."""
+    rng = np.random.default_rng(seed)
+    draws = rng.normal(size=1000)
+    return seed, float(draws.sum())
+
+
+def expected() -> list[tuple[int, float]]:
+    return [market_summary(seed) for seed in SEEDS]
+
+
+def test_local_pool_returns_results_in_seed_order_with_progress() -> None:
+    seen: list[tuple[int, int]] = []
+    result = run_seeds(market_summary, SEEDS, workers=2, progress=lambda d, t: seen.append((d, t)))
+    assert result == expected()
+    assert seen[-1] == (len(SEEDS), len(SEEDS))
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+def test_dask_local_cluster_gives_the_same_results() -> None:
+    assert run_seeds(market_summary, SEEDS, engine=Engine.DASK, workers=2) == expected()
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+def test_local_ray_gives_the_same_results() -> None:
+    assert run_seeds(market_summary, SEEDS, engine=Engine.RAY, workers=2) == expected()
+
+
+def test_an_unreachable_dask_scheduler_is_a_clear_error() -> None:
+    from matchready.simulation.runner import EngineUnavailable
+
+    with pytest.raises(EngineUnavailable, match="cannot reach"):
+        run_seeds(market_summary, SEEDS[:1], engine=Engine.DASK, address="tcp://127.0.0.1:9")
