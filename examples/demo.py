@@ -1,4 +1,5 @@
-"""The demo run by `make demo`: the plan and the odds of each bundled, fictional applicant.
+"""The demo run by `make demo`: the plan, odds and HTML report of each bundled, fictional
+applicant (reports in out/), then the specialty table.
 
 Each profile under examples/profiles/ describes a fictional person. The plans are computed for
 today's date, so deadlines and elapsed times move with the calendar.
@@ -23,9 +24,17 @@ def run(*args: str) -> int:
     return 0
 
 
+OUT = Path(__file__).parents[1] / "out"
+
+
 def main() -> int:
     for profile in sorted(PROFILES.glob("*.toml")):
-        for command in (["plan", str(profile)], ["odds", str(profile), "--ranks", "5"]):
+        report = OUT / f"report-{profile.stem}.html"
+        for command in (
+            ["plan", str(profile)],
+            ["odds", str(profile), "--ranks", "5"],
+            ["report", str(profile), "--ranks", "5", "--html", str(report)],
+        ):
             code = run(*command)
             if code:
                 return code
