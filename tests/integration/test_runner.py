@@ -46,3 +46,14 @@ def test_an_unreachable_dask_scheduler_is_a_clear_error() -> None:
 
     with pytest.raises(EngineUnavailable, match="cannot reach"):
         run_seeds(market_summary, SEEDS[:1], engine=Engine.DASK, address="tcp://127.0.0.1:9")
+
+
+def test_ctrl_c_stops_cleanly_and_says_how_far_it_got() -> None:
+    from matchready.simulation.runner import SimulationInterrupted
+
+    def interrupt(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(SimulationInterrupted, match=f"stopped after 2 of {len(SEEDS)}"):
+        run_seeds(market_summary, SEEDS, workers=2, progress=interrupt)

@@ -8,12 +8,13 @@ error says how many seeds were done.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from enum import StrEnum
+from functools import partial
+from multiprocessing import get_context
 from typing import Any, TypeVar
 
 from matchready.errors import MatchreadyError
@@ -44,30 +45,43 @@ def default_workers() -> int:
     return max(1, (os.cpu_count() or 1))
 
 
-def _report(progress: Progress | None, done: int, total: int) -> None:
-    if progress is not None:
-        progress(done, total)
+def _collect(
+    completions: Iterator[tuple[int, T]],
+    total: int,
+    progress: Progress | None,
+    cancel: Callable[[], None],
+) -> list[T]:
+    """Gather (position, result) pairs as they complete, reporting progress; on Ctrl-C cancel
+    what is pending and say how far the run got."""
+    results: dict[int, T] = {}
+    try:
+        for position, value in completions:
+            results[position] = value
+            if progress is not None:
+                progress(len(results), total)
+    except KeyboardInterrupt:
+        cancel()
+        raise SimulationInterrupted(len(results), total) from None
+    return [results[i] for i in range(total)]
 
 
 def _local(
     task: Callable[[int], T], seeds: Sequence[int], workers: int, progress: Progress | None
 ) -> list[T]:
-    results: dict[int, T] = {}
-    context = multiprocessing.get_context("spawn")
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    pending: dict[Future[T], int] = {}
-    try:
-        pending = {executor.submit(task, seed): index for index, seed in enumerate(seeds)}
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+
+    def completions() -> Iterator[tuple[int, T]]:
+        pending = {executor.submit(task, seed): i for i, seed in enumerate(seeds)}
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
-                results[pending.pop(future)] = future.result()
-            _report(progress, len(results), len(seeds))
-    except KeyboardInterrupt:
-        executor.shutdown(wait=False, cancel_futures=True)
-        raise SimulationInterrupted(len(results), len(seeds)) from None
-    executor.shutdown(wait=True)
-    return [results[i] for i in range(len(seeds))]
+                yield pending.pop(future), future.result()
+
+    try:
+        cancel = partial(executor.shutdown, wait=False, cancel_futures=True)
+        return _collect(completions(), len(seeds), progress, cancel)
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 def _dask(
@@ -89,26 +103,16 @@ def _dask(
             client = dask.Client(address, timeout="10s")
         else:
             cluster = dask.LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                host="127.0.0.1",
-                dashboard_address=None,
+                n_workers=workers, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
             )
             client = dask.Client(cluster)
     except OSError as error:
         raise EngineUnavailable(f"cannot reach the Dask scheduler at {address}: {error}") from None
     try:
         futures = client.map(task, list(seeds), pure=False)
-        index = {future.key: i for i, future in enumerate(futures)}
-        results: dict[int, T] = {}
-        try:
-            for future in dask.as_completed(futures):
-                results[index[future.key]] = future.result()
-                _report(progress, len(results), len(seeds))
-        except KeyboardInterrupt:
-            client.cancel(futures)
-            raise SimulationInterrupted(len(results), len(seeds)) from None
-        return [results[i] for i in range(len(seeds))]
+        position = {future.key: i for i, future in enumerate(futures)}
+        completions = ((position[f.key], f.result()) for f in dask.as_completed(futures))
+        return _collect(completions, len(seeds), progress, partial(client.cancel, futures))
     finally:
         client.close()
         if cluster is not None:
@@ -139,23 +143,24 @@ def _ray(
             ray.init(**options)
         except (ConnectionError, RuntimeError) as error:
             raise EngineUnavailable(f"cannot start or reach Ray: {error}") from None
+    remote = ray.remote(task)
+    refs = [remote.remote(seed) for seed in seeds]
+    position = {ref: i for i, ref in enumerate(refs)}
+    waiting = list(refs)
+
+    def completions() -> Iterator[tuple[int, T]]:
+        nonlocal waiting
+        while waiting:
+            ready, waiting = ray.wait(waiting, num_returns=1)
+            for ref in ready:
+                yield position[ref], ray.get(ref)
+
+    def cancel() -> None:
+        for ref in waiting:
+            ray.cancel(ref, force=True)
+
     try:
-        remote = ray.remote(task)
-        refs = [remote.remote(seed) for seed in seeds]
-        position = {ref: i for i, ref in enumerate(refs)}
-        results: dict[int, T] = {}
-        waiting = list(refs)
-        try:
-            while waiting:
-                ready, waiting = ray.wait(waiting, num_returns=1)
-                for ref in ready:
-                    results[position[ref]] = ray.get(ref)
-                _report(progress, len(results), len(seeds))
-        except KeyboardInterrupt:
-            for ref in waiting:
-                ray.cancel(ref, force=True)
-            raise SimulationInterrupted(len(results), len(seeds)) from None
-        return [results[i] for i in range(len(seeds))]
+        return _collect(completions(), len(seeds), progress, cancel)
     finally:
         if started:
             ray.shutdown()
