@@ -5,6 +5,9 @@ Build an :class:`Instance` (from Python objects, JSON or CSV rank-list files), r
 :func:`check_stability`, and generate NRMP-like markets with :func:`generate`.
 """
 
+from matchready.match._explain import explain
+from matchready.match._generate import PRESETS, MarketSpec, generate
+from matchready.match._io import read_instance, read_result, write_instance, write_result
 from matchready.match._model import (
     Applicant,
     Couple,
@@ -21,6 +24,7 @@ from matchready.match._stability import Audit
 from matchready.match._stability import audit as check_stability
 
 __all__ = [
+    "PRESETS",
     "Applicant",
     "Assignment",
     "Audit",
@@ -29,10 +33,17 @@ __all__ = [
     "Instance",
     "InstanceError",
     "InstanceProblem",
+    "MarketSpec",
     "Program",
     "Result",
     "Reversion",
     "SupplementalList",
     "check_stability",
+    "explain",
+    "generate",
+    "read_instance",
+    "read_result",
     "run_match",
+    "write_instance",
+    "write_result",
 ]

@@ -10,6 +10,7 @@ import matchready.match as match
 
 def test_public_api_is_pinned() -> None:
     assert match.__all__ == [
+        "PRESETS",
         "Applicant",
         "Assignment",
         "Audit",
@@ -18,14 +19,24 @@ def test_public_api_is_pinned() -> None:
         "Instance",
         "InstanceError",
         "InstanceProblem",
+        "MarketSpec",
         "Program",
         "Result",
         "Reversion",
         "SupplementalList",
         "check_stability",
+        "explain",
+        "generate",
+        "read_instance",
+        "read_result",
         "run_match",
+        "write_instance",
+        "write_result",
     ]
-    assert match.__all__ == sorted(match.__all__)
+    # ruff's RUF022 order: constants, then classes, then functions, each alphabetical
+    assert match.__all__ == sorted(
+        match.__all__, key=lambda n: (not n.isupper(), not n[0].isupper(), n)
+    )
     for name in match.__all__:
         assert hasattr(match, name)
 
