@@ -18,7 +18,7 @@ from matchready.match._outcome import (
 )
 from matchready.match._reference import ReferenceEngine
 from matchready.match._result import Assignment, Result
-from matchready.match._stability import audit
+from matchready.match._stability import Audit, audit
 
 EngineName = Literal["fast", "reference"]
 
@@ -31,11 +31,14 @@ def run_match(
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     restart_limit: int = DEFAULT_RESTART_LIMIT,
     log: bool = False,
+    audit: bool = True,
 ) -> Result:
     """Run the NRMP Match on ``instance`` and audit the result.
 
     ``engine`` picks the fast array engine or the step-by-step reference; both return the same
     result. ``log`` records the reference engine's steps (the fast engine keeps no log).
+    ``audit=False`` skips the independent stability audit when the engine finished without a
+    cycle (its result is then stable by construction); after a cycle the audit always runs.
     """
     if max_attempts < 1:
         raise ValueError("max_attempts must be at least 1")
@@ -55,7 +58,7 @@ def run_match(
         if not outcome.cycle:
             break
     assert outcome is not None
-    return _result(instance, outcome, engine, seed, used, order)
+    return _result(instance, outcome, engine, seed, used, order, audit or outcome.cycle)
 
 
 def _result(
@@ -65,6 +68,7 @@ def _result(
     seed: int,
     attempts: int,
     order: list[int],
+    audited: bool = True,
 ) -> Result:
     assignments: dict[str, Assignment] = {}
     for applicant in instance.applicants:
@@ -96,7 +100,7 @@ def _result(
     unfilled = {
         p: capacities[p] - len(programs[p]) for p in capacities if capacities[p] > len(programs[p])
     }
-    found = audit(instance, assignments, capacities)
+    found = audit(instance, assignments, capacities) if audited else Audit((), ())
     return Result(
         engine=engine,
         assignments=assignments,

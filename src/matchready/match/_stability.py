@@ -30,6 +30,8 @@ class Audit:
 
 
 class _Market:
+    """Each program's ranks, final capacity and the sorted ranks of the applicants it holds."""
+
     def __init__(
         self, instance: Instance, assignments: dict[str, Assignment], capacities: dict[str, int]
     ) -> None:
@@ -40,20 +42,29 @@ class _Market:
             for program in (seat.program, seat.supplemental):
                 if program is not None and program in self.held:
                     self.held[program].append(applicant)
+        self.held_ranks = {
+            p: sorted(self.ranks[p].get(a, -1) for a in holders)
+            for p, holders in self.held.items()
+        }
 
     def accepts(self, program: str, members: list[str], exclude: tuple[str, ...] = ()) -> bool:
+        """Would the program take all members (a free place, or by removing holders it ranks
+        lower), counting places held by ``exclude`` as free?"""
         ranks = self.ranks[program]
-        if any(m not in ranks for m in members):
+        member_ranks = [ranks.get(m) for m in members]
+        if None in member_ranks:
             return False
-        holders = [ranks[h] for h in self.held[program] if h not in exclude]
+        holders = self.held_ranks[program]
+        if exclude and any(e in self.held[program] for e in exclude):
+            holders = sorted(ranks[h] for h in self.held[program] if h not in exclude)
         free = self.capacities[program] - len(holders)
         if free >= len(members):
             return True
         needed = len(members) - max(free, 0)
         if needed > len(holders):
             return False
-        worst_member = max(ranks[m] for m in members)
-        return all(rank > worst_member for rank in sorted(holders)[-needed:])
+        worst_member = max(r for r in member_ranks if r is not None)
+        return holders[-needed] > worst_member
 
 
 def audit(

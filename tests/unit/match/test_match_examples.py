@@ -191,3 +191,9 @@ def test_reference_log_explains_the_steps(nrmp_8x4: Instance) -> None:
 
 def test_applicant_model_is_plain_data() -> None:
     assert Applicant("a", ("P",)) == Applicant("a", ("P",))
+
+
+def test_skipping_the_audit_keeps_the_matching(nrmp_8x4: Instance) -> None:
+    audited = run_match(nrmp_8x4)
+    quick = run_match(nrmp_8x4, audit=False)
+    assert quick.same_matching(audited)
