@@ -14,6 +14,7 @@ from typer.core import TyperGroup
 
 from matchready import __version__
 from matchready.cli import facts as facts_cli
+from matchready.cli import match as match_cli
 from matchready.cli import odds as odds_cli
 from matchready.cli import plan as plan_cli
 from matchready.cli import profile as profile_cli
@@ -53,6 +54,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+app.add_typer(match_cli.app, name="match")
 
 
 def _show_version(value: bool) -> None:

@@ -1,0 +1,49 @@
+"""The NRMP Match engine: a standalone library (it imports nothing else from matchready).
+
+Build an :class:`Instance` (from Python objects, JSON or CSV rank-list files), run
+:func:`run_match` with the fast or the reference engine, audit any result with
+:func:`check_stability`, and generate NRMP-like markets with :func:`generate`.
+"""
+
+from matchready.match._explain import explain
+from matchready.match._generate import PRESETS, MarketSpec, generate
+from matchready.match._io import read_instance, read_result, write_instance, write_result
+from matchready.match._model import (
+    Applicant,
+    Couple,
+    Instance,
+    InstanceError,
+    InstanceProblem,
+    Program,
+    Reversion,
+    SupplementalList,
+)
+from matchready.match._result import Assignment, BlockingPair, Result
+from matchready.match._run import run_match
+from matchready.match._stability import Audit
+from matchready.match._stability import audit as check_stability
+
+__all__ = [
+    "PRESETS",
+    "Applicant",
+    "Assignment",
+    "Audit",
+    "BlockingPair",
+    "Couple",
+    "Instance",
+    "InstanceError",
+    "InstanceProblem",
+    "MarketSpec",
+    "Program",
+    "Result",
+    "Reversion",
+    "SupplementalList",
+    "check_stability",
+    "explain",
+    "generate",
+    "read_instance",
+    "read_result",
+    "run_match",
+    "write_instance",
+    "write_result",
+]

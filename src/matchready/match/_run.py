@@ -1,0 +1,118 @@
+"""Running the Match: attempts with re-shuffled couple orders, then the stability audit.
+
+Roth-Peranson (reference §1.2, §5): with couples the procedure can cycle. An attempt that cycles
+is retried with the couples entering in a seeded random order; after ``max_attempts`` the last
+attempt's matching is returned with ``stable=False`` and the blocking pairs it leaves.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from matchready.match._model import Instance
+from matchready.match._outcome import (
+    DEFAULT_MAX_ATTEMPTS,
+    DEFAULT_RESTART_LIMIT,
+    Outcome,
+    couple_order,
+)
+from matchready.match._reference import ReferenceEngine
+from matchready.match._result import Assignment, Result
+from matchready.match._stability import Audit, audit
+
+EngineName = Literal["fast", "reference"]
+
+
+def run_match(
+    instance: Instance,
+    *,
+    engine: EngineName = "fast",
+    seed: int = 0,
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    restart_limit: int = DEFAULT_RESTART_LIMIT,
+    log: bool = False,
+    audit: bool = True,
+) -> Result:
+    """Run the NRMP Match on ``instance`` and audit the result.
+
+    ``engine`` picks the fast array engine or the step-by-step reference; both return the same
+    result. ``log`` records the reference engine's steps (the fast engine keeps no log).
+    ``audit=False`` skips the independent stability audit when the engine finished without a
+    cycle (its result is then stable by construction); after a cycle the audit always runs.
+    """
+    if max_attempts < 1:
+        raise ValueError("max_attempts must be at least 1")
+    attempts = max_attempts if instance.couples else 1
+    outcome: Outcome | None = None
+    order: list[int] = []
+    used = 0
+    for attempt in range(attempts):
+        used = attempt + 1
+        order = couple_order(len(instance.couples), seed, attempt)
+        if engine == "reference":
+            outcome = ReferenceEngine(instance, restart_limit, log).attempt(order)
+        else:
+            from matchready.match._fast import FastEngine
+
+            outcome = FastEngine(instance, restart_limit).attempt(order)
+        if not outcome.cycle:
+            break
+    assert outcome is not None
+    return _result(instance, outcome, engine, seed, used, order, audit or outcome.cycle)
+
+
+def _result(
+    instance: Instance,
+    outcome: Outcome,
+    engine: str,
+    seed: int,
+    attempts: int,
+    order: list[int],
+    audited: bool = True,
+) -> Result:
+    assignments: dict[str, Assignment] = {}
+    for applicant in instance.applicants:
+        held = outcome.primary.get(applicant.id)
+        supp = outcome.supplemental.get(applicant.id)
+        assignments[applicant.id] = Assignment(
+            program=held[0] if held else None,
+            rank=held[1] + 1 if held else None,
+            supplemental=supp[0] if supp else None,
+            supplemental_rank=supp[1] + 1 if supp else None,
+        )
+    capacities = {p.id: p.capacity for p in instance.programs}
+    applied: list[tuple[str, str, int]] = []
+    for reversion in instance.reversions:
+        places = outcome.reverted.get(reversion.donor, 0)
+        if places:
+            capacities[reversion.donor] -= places
+            capacities[reversion.receiver] += places
+            applied.append((reversion.donor, reversion.receiver, places))
+    holders: dict[str, list[str]] = {p.id: [] for p in instance.programs}
+    for applicant_id, seat in assignments.items():
+        for place in (seat.program, seat.supplemental):
+            if place is not None:
+                holders[place].append(applicant_id)
+    programs: dict[str, tuple[str, ...]] = {}
+    for program in instance.programs:
+        order_of = {a: r for r, a in enumerate(program.ranks)}
+        programs[program.id] = tuple(sorted(holders[program.id], key=order_of.__getitem__))
+    unfilled = {
+        p: capacities[p] - len(programs[p]) for p in capacities if capacities[p] > len(programs[p])
+    }
+    found = audit(instance, assignments, capacities) if audited else Audit((), ())
+    return Result(
+        engine=engine,
+        assignments=assignments,
+        programs=programs,
+        capacities=capacities,
+        unfilled=unfilled,
+        proposals=outcome.proposals,
+        reversions_applied=tuple(applied),
+        stable=not outcome.cycle and found.ok,
+        blocking=found.blocking,
+        seed=seed,
+        attempts=attempts,
+        couple_order=tuple(order),
+        log=outcome.log,
+    )
