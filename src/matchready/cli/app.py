@@ -13,6 +13,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from matchready import __version__
+from matchready.cli import programs as programs_cli
 from matchready.errors import InputError, MatchreadyError
 
 
@@ -47,6 +48,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+app.add_typer(programs_cli.app, name="programs")
 
 
 def _show_version(value: bool) -> None:

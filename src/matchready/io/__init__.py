@@ -1,0 +1,1 @@
+"""Adapters for files: program templates, ACGME records, NRMP code lists."""
