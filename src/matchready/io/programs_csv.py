@@ -160,7 +160,9 @@ class IdentityRow(BaseModel):
     @field_validator("accreditation_date", mode="before")
     @classmethod
     def _date(cls, value: object) -> object:
-        return parse_date(value) if isinstance(value, str) else value
+        if isinstance(value, str):
+            return parse_date(value) if value.strip() else None
+        return value
 
     def to_program(self, requirements: list[Requirement]) -> Program:
         """The program this row describes."""
