@@ -71,4 +71,6 @@ def validation_problems(
         name = str(detail["loc"][0]) if detail["loc"] else None
         column = columns.get(name, name) if name else None
         message = str(detail["msg"]).removeprefix("Value error, ")
+        if detail.get("input", "") is None:
+            message = "a value is required"
         parsed.reject(row, column, message)

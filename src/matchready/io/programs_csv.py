@@ -239,6 +239,8 @@ def _requirement(
 def parse_template(table: Table) -> ParsedFile:
     """Read template rows into programs; every bad cell is a problem naming row and column."""
     parsed = ParsedFile(table.file, "template")
+    if not table.header and not table.rows:
+        return parsed  # an empty JSON export: nothing to import
     known = set(TEMPLATE_COLUMNS)
     for column in table.header:
         if column not in known:

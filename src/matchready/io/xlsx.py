@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
     """The header and the data rows of the first sheet, as text; empty rows are dropped."""
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as error:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
         raise ImportFileError(
             Problem(f"not a readable XLSX file ({error})", Location(file=path.name))
         ) from error

@@ -64,6 +64,8 @@ class ImportSummary:
 
 def detect_format(table: Table) -> ImportFormat:
     """The format of a table, from its header."""
+    if not table.header:
+        return ImportFormat.TEMPLATE  # an empty JSON list
     if all(c in table.header for c in REQUIRED_COLUMNS):
         return ImportFormat.TEMPLATE
     if looks_like_nrmp_codes(table.header):
@@ -120,7 +122,7 @@ def import_programs(
 ) -> ImportSummary:
     """Import a program file in one transaction; see the module docstring for the rules."""
     table = read_table(path)
-    if not table.header:
+    if not table.header and path.suffix.lower() != ".json":
         raise ImportFileError(Problem("the file has no header row", Location(file=path.name)))
     chosen = detect_format(table) if file_format is ImportFormat.AUTO else file_format
     parsed = PARSERS[chosen](table)
