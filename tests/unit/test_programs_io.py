@@ -141,7 +141,7 @@ def test_acgme_bad_number_and_missing_column(tmp_path: Path) -> None:
 def test_unreadable_xlsx_is_an_import_error(tmp_path: Path) -> None:
     path = tmp_path / "broken.xlsx"
     path.write_text("not a zip")
-    with pytest.raises(ImportFileError, match="broken.xlsx"):
+    with pytest.raises(ImportFileError, match=r"broken\.xlsx"):
         read_table(path)
 
 
