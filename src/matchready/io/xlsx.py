@@ -67,6 +67,8 @@ def write_xlsx(
     for column in sheet.iter_cols():
         for cell in column:
             cell.number_format = "@"
+            if cell.data_type == "f":  # text such as "=0" stays text, never a formula
+                cell.data_type = "s"
     if notes:
         readme = workbook.create_sheet("README")
         readme.append(["column", "meaning"])
