@@ -39,6 +39,7 @@ class SqlProgramRepository:
         self._session = session
         self._rows: dict[str, ProgramRow] | None = None  # by ACGME number and by every code
         self._institutions: dict[tuple[str | None, str], InstitutionRow] = {}
+        self._institutions_by_code: dict[str, InstitutionRow] = {}
 
     def _index(self) -> dict[str, ProgramRow]:
         if self._rows is None:
@@ -46,7 +47,7 @@ class SqlProgramRepository:
             for row in self._session.scalars(select(ProgramRow)):
                 self._remember(row)
             for inst in self._session.scalars(select(InstitutionRow)):
-                self._institutions[(inst.code, inst.name)] = inst
+                self._remember_institution(inst)
         return self._rows
 
     def _remember(self, row: ProgramRow) -> None:
@@ -84,19 +85,21 @@ class SqlProgramRepository:
     def _institution(self, institution: Institution | None) -> InstitutionRow | None:
         if institution is None:
             return None
-        key = (institution.code, institution.name)
-        row = self._institutions.get(key)
+        row = self._institutions.get((institution.code, institution.name))
         if row is None and institution.code is not None:
-            row = next(
-                (r for k, r in self._institutions.items() if k[0] == institution.code), None
-            )
+            row = self._institutions_by_code.get(institution.code)
         if row is None:
             row = institution_row(institution)
             self._session.add(row)
         row.name = institution.name
         row.sites = list(institution.sites)
-        self._institutions[(row.code, row.name)] = row
+        self._remember_institution(row)
         return row
+
+    def _remember_institution(self, row: InstitutionRow) -> None:
+        self._institutions[(row.code, row.name)] = row
+        if row.code is not None:
+            self._institutions_by_code[row.code] = row
 
     def history(self, key: str) -> list[RequirementChange]:
         row = self._index().get(key)
