@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import ValidationError
 
@@ -53,13 +53,21 @@ class ParsedFile:
         self.problems.append(Problem(message, Location(file=self.file, field=column)))
 
 
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def parse_date(text: str) -> date:
     """An ISO date (YYYY-MM-DD) or a US one (M/D/YYYY); ValueError otherwise."""
-    for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date()
-        except ValueError:
-            continue
+    text = text.strip()
+    try:
+        if _ISO_DATE.match(text):
+            return date.fromisoformat(text)
+        us = _US_DATE.match(text)
+        if us:
+            return date(int(us[3]), int(us[1]), int(us[2]))
+    except ValueError:
+        pass
     raise ValueError(f"expected a date YYYY-MM-DD, got {text!r}")
 
 

@@ -40,6 +40,7 @@ class SqlProgramRepository:
         self._rows: dict[str, ProgramRow] | None = None  # by ACGME number and by every code
         self._institutions: dict[tuple[str | None, str], InstitutionRow] = {}
         self._institutions_by_code: dict[str, InstitutionRow] = {}
+        self._programs: dict[int, Program] = {}  # domain objects by id() of their row
 
     def _index(self) -> dict[str, ProgramRow]:
         if self._rows is None:
@@ -59,11 +60,17 @@ class SqlProgramRepository:
 
     def all(self) -> list[Program]:
         rows = {id(r): r for r in self._index().values()}.values()
-        return sorted((program_to_domain(r) for r in rows), key=lambda p: p.key)
+        return sorted((self._to_domain(r) for r in rows), key=lambda p: p.key)
 
     def find(self, key: str) -> Program | None:
         row = self._index().get(key)
-        return None if row is None else program_to_domain(row)
+        return None if row is None else self._to_domain(row)
+
+    def _to_domain(self, row: ProgramRow) -> Program:
+        program = self._programs.get(id(row))
+        if program is None:
+            program = self._programs[id(row)] = program_to_domain(row)
+        return program
 
     def row_of(self, key: str) -> ProgramRow | None:
         """The row of a program by key (for the unit of work's history rows)."""
@@ -81,6 +88,7 @@ class SqlProgramRepository:
         row.institution = self._institution(program.institution)
         update_program_row(row, program)
         self._remember(row)
+        self._programs[id(row)] = program
 
     def _institution(self, institution: Institution | None) -> InstitutionRow | None:
         if institution is None:
