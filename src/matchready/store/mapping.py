@@ -60,31 +60,50 @@ def program_to_domain(row: ProgramRow) -> Program:
     )
 
 
+def program_columns(program: Program) -> dict[str, object]:
+    """The plain columns of a program's row (not its institution, codes or requirements)."""
+    return {
+        "acgme_number": program.acgme_number,
+        "name": program.name,
+        "specialty": program.specialty,
+        "specialty_code": program.specialty_code,
+        "address": program.address,
+        "city": program.city,
+        "zip_code": program.zip_code,
+        "state": program.state,
+        "region": program.region,
+        "positions_per_year": program.positions_per_year,
+        "setting": program.setting.value if program.setting else None,
+        "img_share": program.img_share,
+        "website": program.website,
+        "director": program.contacts.director,
+        "coordinator": program.contacts.coordinator,
+        "email": program.contacts.email,
+        "phone": program.contacts.phone,
+        "application_service": program.application_service,
+        "accreditation_status": program.accreditation_status,
+        "accreditation_date": program.accreditation_date,
+    }
+
+
+def requirement_columns(requirement: Requirement) -> dict[str, object]:
+    """The columns of a requirement's row, without its program."""
+    return {
+        "kind": requirement.kind.value,
+        "value": format_value(requirement.value) or None,
+        "strictness": requirement.strictness.value,
+        "source": requirement.source,
+        "verified_on": requirement.verified_on,
+    }
+
+
 def update_program_row(row: ProgramRow, program: Program) -> None:
     """Copy a domain program's fields into a row (codes and requirements included).
 
     The institution is set by the caller, which finds or creates it.
     """
-    row.acgme_number = program.acgme_number
-    row.name = program.name
-    row.specialty = program.specialty
-    row.specialty_code = program.specialty_code
-    row.address = program.address
-    row.city = program.city
-    row.zip_code = program.zip_code
-    row.state = program.state
-    row.region = program.region
-    row.positions_per_year = program.positions_per_year
-    row.setting = program.setting.value if program.setting else None
-    row.img_share = program.img_share
-    row.website = program.website
-    row.director = program.contacts.director
-    row.coordinator = program.contacts.coordinator
-    row.email = program.contacts.email
-    row.phone = program.contacts.phone
-    row.application_service = program.application_service
-    row.accreditation_status = program.accreditation_status
-    row.accreditation_date = program.accreditation_date
+    for column, value in program_columns(program).items():
+        setattr(row, column, value)
 
     old_codes = {c.code: c for c in row.codes}
     row.codes = [
@@ -100,10 +119,8 @@ def update_program_row(row: ProgramRow, program: Program) -> None:
         req_row = old_requirements.get(requirement.kind.value) or RequirementRow(
             kind=requirement.kind.value
         )
-        req_row.value = format_value(requirement.value) or None
-        req_row.strictness = requirement.strictness.value
-        req_row.source = requirement.source
-        req_row.verified_on = requirement.verified_on
+        for column, value in requirement_columns(requirement).items():
+            setattr(req_row, column, value)
         new_rows.append(req_row)
     row.requirements = new_rows
 

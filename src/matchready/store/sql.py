@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,13 +22,21 @@ from matchready.domain.requirements import (
 from matchready.domain.requirements import Strictness as _Strictness
 from matchready.errors import StoreError
 from matchready.services.ports import CrosswalkEntry, ImportRecord
-from matchready.store.mapping import institution_row, program_to_domain, update_program_row
+from matchready.store.mapping import (
+    institution_row,
+    program_columns,
+    program_to_domain,
+    requirement_columns,
+    update_program_row,
+)
 from matchready.store.models import (
     CrosswalkRow,
     ImportRow,
     InstitutionRow,
+    ProgramCodeRow,
     ProgramRow,
     RequirementHistoryRow,
+    RequirementRow,
 )
 
 
@@ -41,6 +49,7 @@ class SqlProgramRepository:
         self._institutions: dict[tuple[str | None, str], InstitutionRow] = {}
         self._institutions_by_code: dict[str, InstitutionRow] = {}
         self._programs: dict[int, Program] = {}  # domain objects by id() of their row
+        self._pending: dict[str, Program] = {}  # new programs by every key, inserted in bulk
 
     def _index(self) -> dict[str, ProgramRow]:
         if self._rows is None:
@@ -59,10 +68,13 @@ class SqlProgramRepository:
             self._rows[code.code] = row
 
     def all(self) -> list[Program]:
+        self.flush_new()
         rows = {id(r): r for r in self._index().values()}.values()
         return sorted((self._to_domain(r) for r in rows), key=lambda p: p.key)
 
     def find(self, key: str) -> Program | None:
+        if key in self._pending:
+            return self._pending[key]
         row = self._index().get(key)
         return None if row is None else self._to_domain(row)
 
@@ -74,21 +86,53 @@ class SqlProgramRepository:
 
     def row_of(self, key: str) -> ProgramRow | None:
         """The row of a program by key (for the unit of work's history rows)."""
+        self.flush_new()
         return self._index().get(key)
 
     def save(self, program: Program, replaces: Program | None) -> None:
-        index = self._index()
         if replaces is None:
-            row = ProgramRow()
-            self._session.add(row)
-        else:
-            row = index[replaces.key]
-            for key in [k for k, v in index.items() if v is row]:
-                del index[key]
+            keys = [program.acgme_number, *(c.code for c in program.codes)]
+            self._pending.update({k: program for k in keys if k})
+            return
+        index = self._index()
+        row = index[replaces.key]
+        for key in [k for k, v in index.items() if v is row]:
+            del index[key]
         row.institution = self._institution(program.institution)
         update_program_row(row, program)
         self._remember(row)
         self._programs[id(row)] = program
+
+    def flush_new(self) -> None:
+        """Insert the new programs saved so far, in bulk (far faster than one by one)."""
+        if not self._pending:
+            return
+        programs = list({id(p): p for p in self._pending.values()}.values())
+        institutions = [self._institution(p.institution) for p in programs]
+        self._session.flush()
+        values = [
+            {**program_columns(p), "institution_id": i.id if i else None}
+            for p, i in zip(programs, institutions, strict=True)
+        ]
+        statement = insert(ProgramRow).returning(ProgramRow.id, sort_by_parameter_order=True)
+        ids = list(self._session.scalars(statement, values))
+        codes = [
+            {"code": c.code, "program_id": id_, "position": n, "track": c.track.value}
+            for p, id_ in zip(programs, ids, strict=True)
+            for n, c in enumerate(p.codes)
+        ]
+        requirements = [
+            {**requirement_columns(r), "program_id": id_}
+            for p, id_ in zip(programs, ids, strict=True)
+            for r in p.requirements
+        ]
+        if codes:
+            self._session.execute(insert(ProgramCodeRow), codes)
+        if requirements:
+            self._session.execute(insert(RequirementRow), requirements)
+        self._pending.clear()
+        self._rows = None  # read again, with the new rows, on next use
+        self._programs.clear()
 
     def _institution(self, institution: Institution | None) -> InstitutionRow | None:
         if institution is None:
@@ -110,6 +154,7 @@ class SqlProgramRepository:
             self._institutions_by_code[row.code] = row
 
     def history(self, key: str) -> list[RequirementChange]:
+        self.flush_new()
         row = self._index().get(key)
         if row is None:
             return []
@@ -204,6 +249,7 @@ class SqlUnitOfWork:
             unchanged=record.unchanged,
             rejected=record.rejected,
         )
+        self.programs.flush_new()
         self._session.add(import_row)
         self._session.flush()
         now = datetime.now(UTC)
@@ -248,6 +294,7 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         try:
+            self.programs.flush_new()
             self._session.commit()
         except SQLAlchemyError as error:
             self._session.rollback()
