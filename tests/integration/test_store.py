@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import inspect
 
 from matchready.domain.requirements import RequirementKind
+from matchready.errors import ImportFileError
 from matchready.services.database import configured_unit_of_work
 from matchready.services.programs import export_programs, import_programs
 from matchready.store.database import create_database_engine, migrate
@@ -95,3 +97,26 @@ def test_nrmp_import_groups_tracks_and_fills_the_crosswalk(database_url: str) ->
         ["1002040A0", "1002040R0"],
     ]
     assert len(crosswalk) == 5
+
+
+def test_a_row_rejected_mid_import_leaves_the_database_untouched(
+    database_url: str, tmp_path: Path
+) -> None:
+    header = "acgme_number,nrmp_codes,name\n"
+    first = tmp_path / "first.csv"
+    first.write_text(
+        header + "1403621075,1000140C0,A (fictional)\n1203100001,1001120C0,B (fictional)\n"
+    )
+    clash = tmp_path / "clash.csv"
+    clash.write_text(
+        header + "3203100002,,New (fictional)\n1403621075,1001120C0,Both (fictional)\n"
+    )
+    with configured_unit_of_work(database_url) as uow:
+        import_programs(uow, first)
+        with pytest.raises(
+            ImportFileError, match=r"clash\.csv, row 2: its identifiers belong to 2"
+        ):
+            import_programs(uow, clash)
+        with uow:
+            assert [p.key for p in uow.programs.all()] == ["1203100001", "1403621075"]
+            assert len(uow.programs.imports()) == 1

@@ -66,3 +66,13 @@ def test_skip_bad_rows_reports_what_it_skipped(runner: CliRunner, tmp_path: Path
     result = runner.invoke(app, ["programs", "import", "--skip-bad-rows", str(mixed)])
     assert result.exit_code == 0
     assert "skipped: mixed.csv, row 2, field 'acgme_number'" in result.output
+
+
+def test_an_unreachable_database_is_one_red_line(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MATCHREADY_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    result = runner.invoke(app, ["programs", "list"])
+    assert result.exit_code == 1
+    assert "cannot migrate the database" in result.output
+    assert "Traceback" not in result.output
