@@ -5,11 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from programs_strategies import programs
 
+from matchready.domain.program import Program
 from matchready.domain.requirements import RequirementKind
 from matchready.errors import ImportFileError, NotFoundError
+from matchready.io.programs_csv import TEMPLATE_COLUMNS, program_row
+from matchready.io.tables import write_table
 from matchready.services.programs import (
     ImportFormat,
+    export_programs,
     get_program,
     import_programs,
     list_programs,
@@ -89,3 +95,25 @@ def test_an_unrecognised_header_asks_for_a_format(tmp_path: Path) -> None:
     path.write_text("a,b,c\n1,2,3\n")
     with pytest.raises(ImportFileError, match="--format"):
         import_programs(MemoryUnitOfWork(), path)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".json"])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(generated=programs(max_size=6))
+def test_export_then_import_round_trips(
+    tmp_path: Path, suffix: str, generated: list[Program]
+) -> None:
+    source = MemoryUnitOfWork()
+    seed = tmp_path / "seed.json"
+    write_table(seed, TEMPLATE_COLUMNS, [program_row(p) for p in generated])
+    import_programs(source, seed)
+    exported = tmp_path / f"export{suffix}"
+    assert export_programs(source, exported) == len(generated)
+    target = MemoryUnitOfWork()
+    import_programs(target, exported)
+    with target:
+        assert target.programs.all() == sorted(generated, key=lambda p: p.key)
+    again = import_programs(target, exported)
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, len(generated))
