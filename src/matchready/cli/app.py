@@ -18,6 +18,7 @@ from matchready.cli import match as match_cli
 from matchready.cli import odds as odds_cli
 from matchready.cli import plan as plan_cli
 from matchready.cli import profile as profile_cli
+from matchready.cli import programs as programs_cli
 from matchready.cli import report as report_cli
 from matchready.cli import serve as serve_cli
 from matchready.errors import InputError, MatchreadyError
@@ -56,9 +57,6 @@ app = typer.Typer(
 )
 
 
-app.add_typer(match_cli.app, name="match")
-
-
 def _show_version(value: bool) -> None:
     if value:
         Console().print(f"matchready {__version__}", highlight=False)
@@ -76,6 +74,8 @@ def root(
 
 
 app.add_typer(facts_cli.app, name="facts")
+app.add_typer(programs_cli.app, name="programs")
+app.add_typer(match_cli.app, name="match")
 app.add_typer(profile_cli.app, name="profile")
 app.command("init")(profile_cli.init)
 app.command("plan")(plan_cli.plan)

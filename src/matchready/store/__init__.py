@@ -1,2 +1,3 @@
 """The database (SQLAlchemy 2 + Alembic): SQLite in the data directory by default, PostgreSQL
-by MATCHREADY_DATABASE_URL. Domain objects never see the ORM; adapters map at the edge."""
+by MATCHREADY_DATABASE_URL. Models, migrations, repositories and the unit of work; the domain
+never sees the ORM (adapters map at the edge)."""

@@ -11,7 +11,7 @@ from sqlalchemy.orm import sessionmaker
 
 from matchready.errors import InputError, Location, Problem
 from matchready.services.accounts import Account
-from matchready.store.db import transaction
+from matchready.store.database import transaction
 from matchready.store.models import AccountRow, ProfileRow, SessionRow
 
 

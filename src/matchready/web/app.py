@@ -21,7 +21,7 @@ from matchready.services.accounts import AccountStore, SessionStore
 from matchready.services.profiles import ProfileStore
 from matchready.settings import Settings, get_settings
 from matchready.store.accounts import SqlAccountStore, SqlProfileStore, SqlSessionStore
-from matchready.store.db import open_engine
+from matchready.store.database import open_database
 from matchready.web import errors
 from matchready.web.csrf import CSRFMiddleware, token_of
 from matchready.web.state import WebState, require_owner
@@ -59,12 +59,12 @@ def create_app(
                 "multi-user mode needs a shared database: set MATCHREADY_DATABASE_URL "
                 "(for example postgresql+psycopg://user@host/matchready)"
             )
-        engine = open_engine(settings)
+        engine, _ = open_database(settings.resolved_database_url())
         engines.append(engine)
         accounts, sessions = SqlAccountStore(engine), SqlSessionStore(engine)
         profiles = profiles or SqlProfileStore(engine)
     if profiles is None:
-        engine = open_engine(settings)
+        engine, _ = open_database(settings.resolved_database_url())
         engines.append(engine)
         profiles = SqlProfileStore(engine)
     app = FastAPI(

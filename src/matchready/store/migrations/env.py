@@ -1,4 +1,4 @@
-"""Alembic environment: migrations run on the connection matchready passes in."""
+"""Alembic environment: runs on the connection that `matchready.store.database` passes in."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ from alembic import context
 from matchready.store.models import Base
 
 connection = context.config.attributes["connection"]
-context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+context.configure(
+    connection=connection,
+    target_metadata=Base.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+)
 with context.begin_transaction():
     context.run_migrations()

@@ -1,7 +1,7 @@
 """Accounts, sessions and stored profiles.
 
-Revision ID: 0001
-Revises:
+Revision ID: 0002_accounts
+Revises: 0001_programs
 Create Date: 2026-11-25
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0001"
-down_revision = None
+revision = "0002_accounts"
+down_revision = "0001_programs"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,158 @@
+"""`matchready programs`: template, import, export, list and show residency programs.
+
+Each command parses its options, calls one service function and renders the result.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from matchready.domain.program import Program
+from matchready.domain.requirements import RequirementKind, format_value
+from matchready.services.database import configured_unit_of_work
+from matchready.services.programs import (
+    ImportFormat,
+    ImportSummary,
+    export_programs,
+    get_program,
+    import_programs,
+    list_programs,
+    write_template,
+)
+
+app = typer.Typer(help="Residency programs: import, export, list and show.", no_args_is_help=True)
+
+
+def _console() -> Console:
+    return Console(width=120)
+
+
+@app.command()
+def template(
+    out: Annotated[Path, typer.Argument(help="Where to write the template (.csv or .xlsx).")],
+    xlsx: Annotated[bool, typer.Option("--xlsx", help="Write XLSX (or name it .xlsx).")] = False,
+) -> None:
+    """Write an empty, documented program template to fill from program websites."""
+    if xlsx and out.suffix.lower() != ".xlsx":
+        out = out.with_suffix(".xlsx")
+    write_template(out)
+    _console().print(f"wrote {out}", highlight=False)
+
+
+def _summary_table(summary: ImportSummary) -> Table:
+    table = Table(title=f"{summary.file} ({summary.file_format})")
+    for column in ("inserted", "updated", "unchanged", "rejected"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        str(summary.inserted), str(summary.updated), str(summary.unchanged), str(summary.rejected)
+    )
+    return table
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="The file to import (.csv, .xlsx or .json).")],
+    file_format: Annotated[
+        ImportFormat, typer.Option("--format", help="The file's format; auto reads the header.")
+    ] = ImportFormat.AUTO,
+    skip_bad_rows: Annotated[
+        bool, typer.Option("--skip-bad-rows", help="Import the good rows, report the bad ones.")
+    ] = False,
+) -> None:
+    """Import programs from a template, an NRMP code list or ACGME program records."""
+    with configured_unit_of_work() as uow:
+        summary = import_programs(uow, file, file_format, skip_bad_rows=skip_bad_rows)
+    console = _console()
+    console.print(_summary_table(summary))
+    for problem in summary.problems:
+        console.print(f"[yellow]skipped:[/yellow] {problem}", highlight=False, soft_wrap=True)
+    if summary.ignored_columns:
+        console.print(f"ignored columns: {', '.join(summary.ignored_columns)}", highlight=False)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Argument(help="Where to write the programs.")],
+    file_format: Annotated[str, typer.Option("--format", help="csv, xlsx or json.")] = "csv",
+) -> None:
+    """Export every program in template form (re-importable)."""
+    if file_format not in {"csv", "xlsx", "json"}:
+        raise typer.BadParameter("expected csv, xlsx or json", param_hint="--format")
+    if out.suffix.lower() != f".{file_format}":
+        out = out.with_suffix(f".{file_format}")
+    with configured_unit_of_work() as uow:
+        count = export_programs(uow, out)
+    _console().print(f"wrote {count} programs to {out}", highlight=False)
+
+
+@app.command("list")
+def list_command(
+    specialty: Annotated[str | None, typer.Option(help="Specialty name or 3-digit code.")] = None,
+    state: Annotated[str | None, typer.Option(help="2-letter state code.")] = None,
+) -> None:
+    """List programs, optionally of one specialty and state."""
+    with configured_unit_of_work() as uow:
+        programs = list_programs(uow, specialty=specialty, state=state)
+    table = Table(title=f"{len(programs)} programs")
+    for column in ("key", "name", "specialty", "city", "state", "tracks"):
+        table.add_column(column)
+    for program in programs:
+        table.add_row(
+            program.key,
+            program.name,
+            program.specialty or program.specialty_code or "",
+            program.city or "",
+            program.state or "",
+            ", ".join(t.value for t in program.tracks),
+        )
+    _console().print(table)
+
+
+def _identity_lines(program: Program) -> list[tuple[str, str]]:
+    institution = program.institution
+    return [
+        ("ACGME number", program.acgme_number or "unknown"),
+        ("NRMP codes", ", ".join(f"{c.code} ({c.track.value})" for c in program.codes) or "none"),
+        ("specialty", f"{program.specialty or 'unknown'} ({program.specialty_code or '?'})"),
+        ("institution", institution.name if institution else "unknown"),
+        ("location", ", ".join(x for x in (program.city, program.state) if x) or "unknown"),
+        ("positions per year", str(program.positions_per_year or "unknown")),
+        ("setting", program.setting.value if program.setting else "unknown"),
+        ("website", program.website or "unknown"),
+    ]
+
+
+@app.command()
+def show(key: Annotated[str, typer.Argument(help="ACGME number or NRMP code.")]) -> None:
+    """Show one program: identity, every requirement with its source, and their history."""
+    with configured_unit_of_work() as uow:
+        program, history = get_program(uow, key)
+    console = _console()
+    console.print(f"[bold]{program.name}[/bold]", highlight=False)
+    for label, value in _identity_lines(program):
+        console.print(f"  {label}: {value}", highlight=False)
+    table = Table(title="requirements")
+    for column in ("requirement", "value", "strictness", "source", "verified on"):
+        table.add_column(column)
+    for kind in RequirementKind:
+        requirement = program.requirement(kind)
+        table.add_row(
+            kind.value,
+            format_value(requirement.value) or "unknown - verify",
+            requirement.strictness.value,
+            requirement.source or "",
+            requirement.verified_on.isoformat() if requirement.verified_on else "",
+        )
+    console.print(table)
+    for change in history:
+        old = format_value(change.old.value) if change.old else "(none)"
+        console.print(
+            f"  changed {change.new.kind.value}: {old or 'unknown'} -> "
+            f"{format_value(change.new.value) or 'unknown'} by {change.changed_by}",
+            highlight=False,
+        )

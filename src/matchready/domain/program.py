@@ -1,0 +1,178 @@
+"""Residency programs, their sponsoring institutions and their identifiers.
+
+Identifiers (domain-facts.md §11):
+- ACGME program number: 10 digits, the first 3 the ACGME specialty code (140 = Internal Medicine).
+- NRMP program code: 4-digit institution + 3-digit specialty + type letter + track number,
+  `^\\d{4}\\d{3}[CMPARFS]\\d{1,3}$`. One ACGME program may have several codes (tracks).
+
+A program is known by its ACGME number when it has one, else by its first NRMP code.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from matchready.domain.requirements import Requirement, RequirementKind
+
+ACGME_NUMBER = re.compile(r"^\d{10}$")
+NRMP_CODE = re.compile(r"^\d{4}\d{3}[CMPARFS]\d{1,3}$")
+
+
+class TrackType(enum.StrEnum):
+    """The NRMP program type, from the letter of the program code."""
+
+    CATEGORICAL = "categorical"
+    PRIMARY_CARE = "primary-care"
+    PRELIMINARY = "preliminary"
+    ADVANCED = "advanced"
+    RESERVED = "reserved"
+    FELLOWSHIP = "fellowship"
+
+
+TRACK_LETTERS: dict[str, TrackType] = {
+    "C": TrackType.CATEGORICAL,
+    "M": TrackType.PRIMARY_CARE,
+    "P": TrackType.PRELIMINARY,  # preliminary, including transitional year
+    "A": TrackType.ADVANCED,
+    "R": TrackType.RESERVED,
+    "F": TrackType.FELLOWSHIP,
+    "S": TrackType.FELLOWSHIP,
+}
+
+
+class Setting(enum.StrEnum):
+    """How a program is best described (FREIDA's "program best described as")."""
+
+    UNIVERSITY = "university"
+    COMMUNITY_UNIVERSITY_AFFILIATED = "community-university-affiliated"
+    COMMUNITY = "community"
+    MILITARY = "military"
+    OTHER = "other"
+
+
+def is_acgme_number(text: str) -> bool:
+    """Whether a text is a well-formed ACGME program number."""
+    return bool(ACGME_NUMBER.match(text))
+
+
+def is_nrmp_code(text: str) -> bool:
+    """Whether a text is a well-formed NRMP program code."""
+    return bool(NRMP_CODE.match(text))
+
+
+@dataclass(frozen=True)
+class ProgramCode:
+    """One NRMP program code (one track) of a program."""
+
+    code: str
+
+    def __post_init__(self) -> None:
+        if not is_nrmp_code(self.code):
+            raise ValueError(f"not an NRMP program code: {self.code!r}")
+
+    @property
+    def track(self) -> TrackType:
+        """The track type named by the code's letter."""
+        return TRACK_LETTERS[self.code[7]]
+
+    @property
+    def institution_code(self) -> str:
+        """The 4-digit NRMP institution code."""
+        return self.code[:4]
+
+    @property
+    def specialty_code(self) -> str:
+        """The 3-digit specialty code."""
+        return self.code[4:7]
+
+
+@dataclass(frozen=True)
+class Institution:
+    """The sponsoring institution of a program and its participating sites."""
+
+    name: str
+    code: str | None = None
+    sites: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """Who to write to at a program."""
+
+    director: str | None = None
+    coordinator: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Program:
+    """A residency program with the facts screening and planning need.
+
+    `requirements` holds at most one requirement per kind; a missing kind is unknown.
+    """
+
+    name: str
+    acgme_number: str | None = None
+    codes: tuple[ProgramCode, ...] = ()
+    specialty: str | None = None
+    specialty_code: str | None = None
+    institution: Institution | None = None
+    address: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip_code: str | None = None
+    region: str | None = None
+    positions_per_year: int | None = None
+    setting: Setting | None = None
+    img_share: float | None = None
+    website: str | None = None
+    contacts: Contacts = field(default_factory=Contacts)
+    application_service: str | None = None
+    accreditation_status: str | None = None
+    accreditation_date: date | None = None
+    requirements: tuple[Requirement, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.acgme_number is not None and not is_acgme_number(self.acgme_number):
+            raise ValueError(f"not an ACGME program number: {self.acgme_number!r}")
+        if self.acgme_number is None and not self.codes:
+            raise ValueError("a program needs an ACGME number or an NRMP code")
+        kinds = [r.kind for r in self.requirements]
+        if len(kinds) != len(set(kinds)):
+            raise ValueError("a program has at most one requirement per kind")
+        if self.img_share is not None and not 0.0 <= self.img_share <= 1.0:
+            raise ValueError("the share of IMGs is a fraction between 0 and 1")
+        # Keep requirements in one order so equal programs compare equal.
+        # An unknown requirement with no provenance is the same as no requirement at all.
+        order = list(RequirementKind)
+        kept = [r for r in self.requirements if r != Requirement.unknown(r.kind)]
+        ordered = tuple(sorted(kept, key=lambda r: order.index(r.kind)))
+        object.__setattr__(self, "requirements", ordered)
+
+    @property
+    def key(self) -> str:
+        """The identifier users type: the ACGME number, else the first NRMP code."""
+        return self.acgme_number if self.acgme_number else self.codes[0].code
+
+    @property
+    def tracks(self) -> tuple[TrackType, ...]:
+        """The track types offered, in code order, without repeats."""
+        return tuple(dict.fromkeys(c.track for c in self.codes))
+
+    def requirement(self, kind: RequirementKind) -> Requirement:
+        """The requirement of a kind, or an unknown one when nobody has recorded it."""
+        for requirement in self.requirements:
+            if requirement.kind is kind:
+                return requirement
+        return Requirement.unknown(kind)
+
+    def with_requirements(self, requirements: Iterable[Requirement]) -> Program:
+        """A copy with these requirements replacing those of the same kinds."""
+        new = {r.kind: r for r in self.requirements}
+        new.update({r.kind: r for r in requirements})
+        return replace(self, requirements=tuple(new.values()))

@@ -1,0 +1,327 @@
+"""The matchready program template (CSV, XLSX or JSON): one row per program.
+
+Identity columns come first; then, per requirement kind, the group `<kind>`,
+`<kind>_strictness`, `<kind>_source`, `<kind>_verified_on`. An empty value is unknown.
+The same columns are what `matchready programs export` writes, so export -> import
+round-trips.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from matchready.domain.program import (
+    Contacts,
+    Institution,
+    Program,
+    ProgramCode,
+    Setting,
+    is_acgme_number,
+    is_nrmp_code,
+)
+from matchready.domain.requirements import (
+    VALUE_HELP,
+    Requirement,
+    RequirementKind,
+    RequirementValueError,
+    Strictness,
+    format_value,
+    parse_value,
+)
+from matchready.io.common import ParsedFile, ParsedRow, parse_date, validation_problems
+from matchready.io.tables import Table
+
+IDENTITY_COLUMNS: dict[str, str] = {
+    "acgme_number": "ACGME program number, 10 digits (first 3 = specialty code)",
+    "nrmp_codes": "NRMP program codes separated by ';', e.g. 1000140C0;1000140P0",
+    "name": "program name (required)",
+    "specialty": "specialty name, e.g. Internal Medicine",
+    "specialty_code": "3-digit ACGME specialty code (taken from the ACGME number if empty)",
+    "institution_code": "sponsoring institution code",
+    "institution_name": "sponsoring institution name",
+    "sites": "participating sites separated by ';'",
+    "address": "mailing address",
+    "city": "city",
+    "state": "2-letter US state or territory code",
+    "zip_code": "ZIP code",
+    "region": "region, e.g. Northeast",
+    "positions_per_year": "first-year positions per year",
+    "setting": "university / community-university-affiliated / community / military / other",
+    "img_share": "share of IMGs among residents, a fraction 0-1",
+    "website": "program website",
+    "director": "program director",
+    "coordinator": "program coordinator",
+    "email": "contact email",
+    "phone": "contact phone",
+    "application_service": "application service, e.g. ERAS",
+    "accreditation_status": "ACGME accreditation status",
+    "accreditation_date": "original accreditation date, YYYY-MM-DD",
+}
+REQUIRED_COLUMNS = ("acgme_number", "nrmp_codes", "name")
+SUFFIXES = ("", "_strictness", "_source", "_verified_on")
+
+
+def requirement_columns(kind: RequirementKind) -> list[str]:
+    """The four columns of a requirement kind."""
+    return [f"{kind.value}{suffix}" for suffix in SUFFIXES]
+
+
+TEMPLATE_COLUMNS: list[str] = [
+    *IDENTITY_COLUMNS,
+    *(column for kind in RequirementKind for column in requirement_columns(kind)),
+]
+
+
+def column_notes() -> list[tuple[str, str]]:
+    """Every template column with what goes in it."""
+    notes = list(IDENTITY_COLUMNS.items())
+    for kind in RequirementKind:
+        value, strictness, source, verified = requirement_columns(kind)
+        notes += [
+            (value, f"{VALUE_HELP[kind]}; empty = unknown"),
+            (strictness, "hard / preference / unknown (empty = unknown)"),
+            (source, "where the value comes from: a URL, a document, or 'user'"),
+            (verified, "when the value was last verified, YYYY-MM-DD"),
+        ]
+    return notes
+
+
+def _blank_to_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Text = Annotated[str | None, Field(default=None, max_length=300)]
+
+
+class IdentityRow(BaseModel):
+    """The identity columns of a template row, validated."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    acgme_number: str | None = None
+    nrmp_codes: list[str] = []
+    name: str = Field(min_length=1, max_length=300)
+    specialty: Text
+    specialty_code: str | None = Field(default=None, pattern=r"^\d{3}$")
+    institution_code: Text
+    institution_name: Text
+    sites: list[str] = []
+    address: Text
+    city: Text
+    state: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    zip_code: str | None = Field(default=None, pattern=r"^\d{5}(-\d{4})?$")
+    region: Text
+    positions_per_year: int | None = Field(default=None, ge=0, le=1000)
+    setting: Setting | None = None
+    img_share: float | None = Field(default=None, ge=0.0, le=1.0)
+    website: Text
+    director: Text
+    coordinator: Text
+    email: Text
+    phone: Text
+    application_service: Text
+    accreditation_status: Text
+    accreditation_date: date | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return _blank_to_none(value)
+
+    @field_validator("nrmp_codes", "sites", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(";") if part.strip()]
+        return value
+
+    @field_validator("acgme_number")
+    @classmethod
+    def _acgme(cls, value: str | None) -> str | None:
+        if value is not None and not is_acgme_number(value):
+            raise ValueError(f"not an ACGME program number (10 digits): {value!r}")
+        return value
+
+    @field_validator("nrmp_codes")
+    @classmethod
+    def _codes(cls, value: list[str]) -> list[str]:
+        for code in value:
+            if not is_nrmp_code(code):
+                raise ValueError(f"not an NRMP program code (like 1000140C0): {code!r}")
+        if len(set(value)) != len(value):
+            raise ValueError("an NRMP code is listed twice")
+        return value
+
+    @field_validator("accreditation_date", mode="before")
+    @classmethod
+    def _date(cls, value: object) -> object:
+        if isinstance(value, str):
+            return parse_date(value) if value.strip() else None
+        return value
+
+    def to_program(self, requirements: list[Requirement]) -> Program:
+        """The program this row describes."""
+        specialty_code = self.specialty_code
+        if specialty_code is None and self.acgme_number is not None:
+            specialty_code = self.acgme_number[:3]
+        institution = None
+        if self.institution_name:
+            institution = Institution(
+                self.institution_name, self.institution_code, tuple(self.sites)
+            )
+        return Program(
+            name=self.name,
+            acgme_number=self.acgme_number,
+            codes=tuple(ProgramCode(c) for c in self.nrmp_codes),
+            specialty=self.specialty,
+            specialty_code=specialty_code,
+            institution=institution,
+            address=self.address,
+            city=self.city,
+            state=self.state,
+            zip_code=self.zip_code,
+            region=self.region,
+            positions_per_year=self.positions_per_year,
+            setting=self.setting,
+            img_share=self.img_share,
+            website=self.website,
+            contacts=Contacts(self.director, self.coordinator, self.email, self.phone),
+            application_service=self.application_service,
+            accreditation_status=self.accreditation_status,
+            accreditation_date=self.accreditation_date,
+            requirements=tuple(requirements),
+        )
+
+
+def _requirement(
+    parsed: ParsedFile, row: int, kind: RequirementKind, cells: dict[str, str]
+) -> Requirement | None:
+    value_col, strict_col, source_col, verified_col = requirement_columns(kind)
+    ok = True
+    try:
+        value = parse_value(kind, cells.get(value_col, ""))
+    except RequirementValueError as error:
+        parsed.reject(row, value_col, str(error))
+        value, ok = None, False
+    strictness_text = cells.get(strict_col, "").strip().lower()
+    strictness = Strictness.UNKNOWN
+    if strictness_text:
+        try:
+            strictness = Strictness(strictness_text)
+        except ValueError:
+            parsed.reject(
+                row, strict_col, f"expected hard, preference or unknown, got {strictness_text!r}"
+            )
+            ok = False
+    if ok and value is None and strictness is not Strictness.UNKNOWN:
+        parsed.reject(
+            row, strict_col, f"strictness {strictness.value!r} given for an unknown value"
+        )
+        ok = False
+    verified_on = None
+    if cells.get(verified_col, "").strip():
+        try:
+            verified_on = parse_date(cells[verified_col])
+        except ValueError as error:
+            parsed.reject(row, verified_col, str(error))
+            ok = False
+    if not ok:
+        return None
+    source = cells.get(source_col, "").strip() or None
+    return Requirement(kind, value, strictness, source, verified_on)
+
+
+def parse_template(table: Table) -> ParsedFile:
+    """Read template rows into programs; every bad cell is a problem naming row and column."""
+    parsed = ParsedFile(table.file, "template")
+    if not table.header and not table.rows:
+        return parsed  # an empty JSON export: nothing to import
+    known = set(TEMPLATE_COLUMNS)
+    for column in table.header:
+        if column not in known:
+            parsed.reject_file(
+                column, f"unknown column {column!r} (see `matchready programs template`)"
+            )
+    for column in REQUIRED_COLUMNS:
+        if column not in table.header:
+            parsed.reject_file(column, f"missing required column {column!r}")
+    if len(set(table.header)) != len(table.header):
+        parsed.reject_file(None, "a column appears twice in the header")
+    if parsed.problems:
+        return parsed
+    seen: dict[str, int] = {}
+    for number, cells_list in enumerate(table.rows, start=1):
+        cells = dict(zip(table.header, cells_list, strict=True))
+        identity_cells = {k: v for k, v in cells.items() if k in IDENTITY_COLUMNS}
+        try:
+            identity = IdentityRow.model_validate(identity_cells)
+        except ValidationError as error:
+            validation_problems(parsed, number, error, {})
+            identity = None
+        requirements = [_requirement(parsed, number, kind, cells) for kind in RequirementKind]
+        if identity is None or number in parsed.rejected_rows:
+            continue
+        if identity.acgme_number is None and not identity.nrmp_codes:
+            parsed.reject(
+                number, "acgme_number", "a program needs an ACGME number or an NRMP code"
+            )
+            continue
+        keys = [k for k in [identity.acgme_number, *identity.nrmp_codes] if k]
+        duplicate = next((k for k in keys if k in seen), None)
+        if duplicate is not None:
+            column = "acgme_number" if duplicate == identity.acgme_number else "nrmp_codes"
+            parsed.reject(number, column, f"{duplicate} is already on row {seen[duplicate]}")
+            continue
+        seen.update(dict.fromkeys(keys, number))
+        program = identity.to_program([r for r in requirements if r is not None])
+        parsed.rows.append(ParsedRow(number, program))
+    return parsed
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def program_row(program: Program) -> list[str]:
+    """A program as template cells, in `TEMPLATE_COLUMNS` order."""
+    institution = program.institution
+    cells = [
+        _text(program.acgme_number),
+        ";".join(c.code for c in program.codes),
+        program.name,
+        _text(program.specialty),
+        _text(program.specialty_code),
+        _text(institution.code if institution else None),
+        _text(institution.name if institution else None),
+        ";".join(institution.sites) if institution else "",
+        _text(program.address),
+        _text(program.city),
+        _text(program.state),
+        _text(program.zip_code),
+        _text(program.region),
+        _text(program.positions_per_year),
+        _text(program.setting.value if program.setting else None),
+        _text(program.img_share),
+        _text(program.website),
+        _text(program.contacts.director),
+        _text(program.contacts.coordinator),
+        _text(program.contacts.email),
+        _text(program.contacts.phone),
+        _text(program.application_service),
+        _text(program.accreditation_status),
+        _text(program.accreditation_date.isoformat() if program.accreditation_date else None),
+    ]
+    for kind in RequirementKind:
+        requirement = program.requirement(kind)
+        cells += [
+            format_value(requirement.value),
+            requirement.strictness.value if requirement.known else "",
+            _text(requirement.source),
+            _text(requirement.verified_on.isoformat() if requirement.verified_on else None),
+        ]
+    return cells

@@ -1,0 +1,103 @@
+"""The ports the program services use: a repository and a unit of work, as Protocols.
+
+`matchready.store.sql` implements them on SQLAlchemy; `matchready.store.memory` in memory
+(used by service tests and usable as a scratch store).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from matchready.domain.program import Program
+from matchready.domain.requirements import RequirementChange
+
+
+@dataclass(frozen=True)
+class CrosswalkEntry:
+    """A name under which a source writes a program, with the identifiers it gives."""
+
+    name: str
+    source: str
+    acgme_number: str | None = None
+    nrmp_code: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    """One imported file: what it was, when, and what it did."""
+
+    file_name: str
+    checksum: str
+    file_format: str
+    imported_at: datetime
+    inserted: int
+    updated: int
+    unchanged: int
+    rejected: int
+
+
+class ProgramRepository(Protocol):
+    """Where programs live."""
+
+    def all(self) -> list[Program]:
+        """Every program, ordered by key."""
+        ...
+
+    def find(self, key: str) -> Program | None:
+        """The program with this ACGME number or NRMP code, if any."""
+        ...
+
+    def save(self, program: Program, replaces: Program | None) -> None:
+        """Add a program, or replace `replaces` (a program read from this repository)."""
+        ...
+
+    def history(self, key: str) -> list[RequirementChange]:
+        """The requirement changes of a program, oldest first."""
+        ...
+
+    def crosswalk(self) -> list[CrosswalkEntry]:
+        """Every crosswalk entry."""
+        ...
+
+    def imports(self) -> list[ImportRecord]:
+        """Every import, oldest first."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: everything done inside is committed together or not at all."""
+
+    @property
+    def programs(self) -> ProgramRepository:
+        """The programs seen by this unit of work."""
+        ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def record_import(
+        self,
+        record: ImportRecord,
+        changes: Sequence[RequirementChange],
+        crosswalk: Sequence[CrosswalkEntry],
+    ) -> None:
+        """Write an import's record, its requirement changes and its crosswalk entries."""
+        ...
+
+    def commit(self) -> None:
+        """Make the work durable."""
+        ...
+
+    def rollback(self) -> None:
+        """Undo the work not yet committed."""
+        ...

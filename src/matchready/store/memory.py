@@ -1,0 +1,92 @@
+"""In-memory repository and unit of work: the fakes for service tests."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from types import TracebackType
+from typing import Self
+
+from matchready.domain.program import Program
+from matchready.domain.requirements import RequirementChange
+from matchready.services.ports import CrosswalkEntry, ImportRecord
+
+
+class _State:
+    def __init__(self) -> None:
+        self.programs: dict[str, Program] = {}  # by key
+        self.history: list[RequirementChange] = []
+        self.crosswalk: list[CrosswalkEntry] = []
+        self.imports: list[ImportRecord] = []
+
+
+class MemoryProgramRepository:
+    """Programs in a dict; implements `ProgramRepository`."""
+
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def all(self) -> list[Program]:
+        return [self._state.programs[k] for k in sorted(self._state.programs)]
+
+    def find(self, key: str) -> Program | None:
+        for program in self._state.programs.values():
+            if key == program.acgme_number or key in {c.code for c in program.codes}:
+                return program
+        return None
+
+    def save(self, program: Program, replaces: Program | None) -> None:
+        if replaces is not None:
+            del self._state.programs[replaces.key]
+        self._state.programs[program.key] = program
+
+    def history(self, key: str) -> list[RequirementChange]:
+        program = self.find(key)
+        keys = {key} if program is None else {program.key, *(c.code for c in program.codes)}
+        return [c for c in self._state.history if c.program_key in keys]
+
+    def crosswalk(self) -> list[CrosswalkEntry]:
+        return list(self._state.crosswalk)
+
+    def imports(self) -> list[ImportRecord]:
+        return list(self._state.imports)
+
+
+class MemoryUnitOfWork:
+    """A unit of work over in-memory state, with real commit and rollback."""
+
+    def __init__(self) -> None:
+        self._committed = _State()
+        self._working = _State()
+        self.programs = MemoryProgramRepository(self._working)
+        self.commits = 0
+
+    def __enter__(self) -> Self:
+        self._working.__dict__.update(copy.deepcopy(self._committed.__dict__))
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+
+    def record_import(
+        self,
+        record: ImportRecord,
+        changes: Sequence[RequirementChange],
+        crosswalk: Sequence[CrosswalkEntry],
+    ) -> None:
+        self._working.imports.append(record)
+        self._working.history.extend(changes)
+        known = set(self._working.crosswalk)
+        self._working.crosswalk.extend(e for e in dict.fromkeys(crosswalk) if e not in known)
+
+    def commit(self) -> None:
+        self._committed.__dict__.update(copy.deepcopy(self._working.__dict__))
+        self.commits += 1
+
+    def rollback(self) -> None:
+        self._working.__dict__.update(copy.deepcopy(self._committed.__dict__))

@@ -1,0 +1,304 @@
+"""The SQLAlchemy repository and unit of work (one transaction per unit)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import insert, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from matchready.domain.program import Institution, Program
+from matchready.domain.requirements import (
+    Requirement,
+    RequirementChange,
+    RequirementKind,
+    format_value,
+    parse_value,
+)
+from matchready.domain.requirements import Strictness as _Strictness
+from matchready.errors import StoreError
+from matchready.services.ports import CrosswalkEntry, ImportRecord
+from matchready.store.mapping import (
+    institution_row,
+    program_columns,
+    program_to_domain,
+    requirement_columns,
+    update_program_row,
+)
+from matchready.store.models import (
+    CrosswalkRow,
+    ImportRow,
+    InstitutionRow,
+    ProgramCodeRow,
+    ProgramRow,
+    RequirementHistoryRow,
+    RequirementRow,
+)
+
+
+class SqlProgramRepository:
+    """Programs in a SQL database; implements `ProgramRepository` within one session."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._rows: dict[str, ProgramRow] | None = None  # by ACGME number and by every code
+        self._institutions: dict[tuple[str | None, str], InstitutionRow] = {}
+        self._institutions_by_code: dict[str, InstitutionRow] = {}
+        self._programs: dict[int, Program] = {}  # domain objects by id() of their row
+        self._pending: dict[str, Program] = {}  # new programs by every key, inserted in bulk
+
+    def _index(self) -> dict[str, ProgramRow]:
+        if self._rows is None:
+            self._rows = {}
+            for row in self._session.scalars(select(ProgramRow)):
+                self._remember(row)
+            for inst in self._session.scalars(select(InstitutionRow)):
+                self._remember_institution(inst)
+        return self._rows
+
+    def _remember(self, row: ProgramRow) -> None:
+        assert self._rows is not None
+        if row.acgme_number:
+            self._rows[row.acgme_number] = row
+        for code in row.codes:
+            self._rows[code.code] = row
+
+    def all(self) -> list[Program]:
+        self.flush_new()
+        rows = {id(r): r for r in self._index().values()}.values()
+        return sorted((self._to_domain(r) for r in rows), key=lambda p: p.key)
+
+    def find(self, key: str) -> Program | None:
+        if key in self._pending:
+            return self._pending[key]
+        row = self._index().get(key)
+        return None if row is None else self._to_domain(row)
+
+    def _to_domain(self, row: ProgramRow) -> Program:
+        program = self._programs.get(id(row))
+        if program is None:
+            program = self._programs[id(row)] = program_to_domain(row)
+        return program
+
+    def row_of(self, key: str) -> ProgramRow | None:
+        """The row of a program by key (for the unit of work's history rows)."""
+        self.flush_new()
+        return self._index().get(key)
+
+    def save(self, program: Program, replaces: Program | None) -> None:
+        if replaces is None:
+            keys = [program.acgme_number, *(c.code for c in program.codes)]
+            self._pending.update({k: program for k in keys if k})
+            return
+        index = self._index()
+        row = index[replaces.key]
+        for key in [k for k, v in index.items() if v is row]:
+            del index[key]
+        row.institution = self._institution(program.institution)
+        update_program_row(row, program)
+        self._remember(row)
+        self._programs[id(row)] = program
+
+    def flush_new(self) -> None:
+        """Insert the new programs saved so far, in bulk (far faster than one by one)."""
+        if not self._pending:
+            return
+        programs = list({id(p): p for p in self._pending.values()}.values())
+        institutions = [self._institution(p.institution) for p in programs]
+        self._session.flush()
+        values = [
+            {**program_columns(p), "institution_id": i.id if i else None}
+            for p, i in zip(programs, institutions, strict=True)
+        ]
+        statement = insert(ProgramRow).returning(ProgramRow.id, sort_by_parameter_order=True)
+        ids = list(self._session.scalars(statement, values))
+        codes = [
+            {"code": c.code, "program_id": id_, "position": n, "track": c.track.value}
+            for p, id_ in zip(programs, ids, strict=True)
+            for n, c in enumerate(p.codes)
+        ]
+        requirements = [
+            {**requirement_columns(r), "program_id": id_}
+            for p, id_ in zip(programs, ids, strict=True)
+            for r in p.requirements
+        ]
+        if codes:
+            self._session.execute(insert(ProgramCodeRow), codes)
+        if requirements:
+            self._session.execute(insert(RequirementRow), requirements)
+        self._pending.clear()
+        self._rows = None  # read again, with the new rows, on next use
+        self._programs.clear()
+
+    def _institution(self, institution: Institution | None) -> InstitutionRow | None:
+        if institution is None:
+            return None
+        row = self._institutions.get((institution.code, institution.name))
+        if row is None and institution.code is not None:
+            row = self._institutions_by_code.get(institution.code)
+        if row is None:
+            row = institution_row(institution)
+            self._session.add(row)
+        row.name = institution.name
+        row.sites = list(institution.sites)
+        self._remember_institution(row)
+        return row
+
+    def _remember_institution(self, row: InstitutionRow) -> None:
+        self._institutions[(row.code, row.name)] = row
+        if row.code is not None:
+            self._institutions_by_code[row.code] = row
+
+    def history(self, key: str) -> list[RequirementChange]:
+        self.flush_new()
+        row = self._index().get(key)
+        if row is None:
+            return []
+        program_key = row.acgme_number or row.codes[0].code
+        query = (
+            select(RequirementHistoryRow)
+            .where(RequirementHistoryRow.program_id == row.id)
+            .order_by(RequirementHistoryRow.id)
+        )
+        return [_change_to_domain(program_key, h) for h in self._session.scalars(query)]
+
+    def crosswalk(self) -> list[CrosswalkEntry]:
+        query = select(CrosswalkRow).order_by(CrosswalkRow.id)
+        return [
+            CrosswalkEntry(r.name, r.source, r.acgme_number, r.nrmp_code)
+            for r in self._session.scalars(query)
+        ]
+
+    def imports(self) -> list[ImportRecord]:
+        query = select(ImportRow).order_by(ImportRow.id)
+        return [
+            ImportRecord(
+                r.file_name,
+                r.checksum,
+                r.file_format,
+                r.imported_at,
+                r.inserted,
+                r.updated,
+                r.unchanged,
+                r.rejected,
+            )
+            for r in self._session.scalars(query)
+        ]
+
+
+def _change_to_domain(program_key: str, row: RequirementHistoryRow) -> RequirementChange:
+    kind = RequirementKind(row.kind)
+    old = None
+    if row.old_strictness is not None:
+        old = Requirement(
+            kind,
+            parse_value(kind, row.old_value or ""),
+            _Strictness(row.old_strictness),
+            row.old_source,
+            row.old_verified_on,
+        )
+    new = Requirement(
+        kind,
+        parse_value(kind, row.new_value or ""),
+        _Strictness(row.new_strictness),
+        row.new_source,
+        row.new_verified_on,
+    )
+    return RequirementChange(program_key, old, new, row.changed_by)
+
+
+class SqlUnitOfWork:
+    """One session and one transaction; leaving without `commit()` rolls back."""
+
+    programs: SqlProgramRepository
+
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+
+    def __enter__(self) -> Self:
+        self._session = self._session_factory()
+        self.programs = SqlProgramRepository(self._session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+        self._session.close()
+
+    def record_import(
+        self,
+        record: ImportRecord,
+        changes: Sequence[RequirementChange],
+        crosswalk: Sequence[CrosswalkEntry],
+    ) -> None:
+        import_row = ImportRow(
+            file_name=record.file_name,
+            checksum=record.checksum,
+            file_format=record.file_format,
+            imported_at=record.imported_at,
+            inserted=record.inserted,
+            updated=record.updated,
+            unchanged=record.unchanged,
+            rejected=record.rejected,
+        )
+        self.programs.flush_new()
+        self._session.add(import_row)
+        self._session.flush()
+        now = datetime.now(UTC)
+        for change in changes:
+            program = self.programs.row_of(change.program_key)
+            if program is None:
+                continue
+            old = change.old
+            self._session.add(
+                RequirementHistoryRow(
+                    program_id=program.id,
+                    kind=change.new.kind.value,
+                    changed_at=now,
+                    changed_by=change.changed_by,
+                    import_id=import_row.id,
+                    old_value=format_value(old.value) or None if old else None,
+                    old_strictness=old.strictness.value if old else None,
+                    old_source=old.source if old else None,
+                    old_verified_on=old.verified_on if old else None,
+                    new_value=format_value(change.new.value) or None,
+                    new_strictness=change.new.strictness.value,
+                    new_source=change.new.source,
+                    new_verified_on=change.new.verified_on,
+                )
+            )
+        existing = {
+            (r.source, r.name, r.nrmp_code, r.acgme_number)
+            for r in self._session.scalars(select(CrosswalkRow))
+        }
+        for entry in crosswalk:
+            key = (entry.source, entry.name, entry.nrmp_code, entry.acgme_number)
+            if key not in existing:
+                existing.add(key)
+                self._session.add(
+                    CrosswalkRow(
+                        name=entry.name,
+                        source=entry.source,
+                        acgme_number=entry.acgme_number,
+                        nrmp_code=entry.nrmp_code,
+                    )
+                )
+
+    def commit(self) -> None:
+        try:
+            self.programs.flush_new()
+            self._session.commit()
+        except SQLAlchemyError as error:
+            self._session.rollback()
+            raise StoreError(f"cannot save to the database: {error}") from error
+
+    def rollback(self) -> None:
+        self._session.rollback()

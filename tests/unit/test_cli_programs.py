@@ -1,0 +1,78 @@
+"""`matchready programs` end to end with CliRunner, on SQLite in a temporary data directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from matchready.cli.app import app
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+@pytest.fixture
+def runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("MATCHREADY_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("MATCHREADY_DATABASE_URL", raising=False)
+    monkeypatch.setenv("COLUMNS", "160")
+    return CliRunner()
+
+
+def test_template_import_list_show_export(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["programs", "template", str(tmp_path / "t.csv")])
+    assert result.exit_code == 0, result.output
+    assert "step2ck_minimum_verified_on" in (tmp_path / "t.csv").read_text()
+    result = runner.invoke(app, ["programs", "template", "--xlsx", str(tmp_path / "t")])
+    assert result.exit_code == 0 and (tmp_path / "t.xlsx").exists()
+
+    result = runner.invoke(app, ["programs", "import", str(DATA / "template_sample.csv")])
+    assert result.exit_code == 0, result.output
+    assert "inserted" in result.output and "3" in result.output
+    assert (tmp_path / "data" / "matchready.sqlite3").exists()
+
+    result = runner.invoke(app, ["programs", "list", "--state", "NY"])
+    assert result.exit_code == 0
+    assert "1403621075" in result.output and "1203100001" not in result.output
+
+    result = runner.invoke(app, ["programs", "show", "1000140P0"])
+    assert result.exit_code == 0
+    assert "unknown - verify" in result.output and "https://example.org/im" in result.output
+
+    for file_format in ("csv", "xlsx", "json"):
+        out = tmp_path / f"export.{file_format}"
+        result = runner.invoke(app, ["programs", "export", "--format", file_format, str(out)])
+        assert result.exit_code == 0 and out.exists()
+        result = runner.invoke(app, ["programs", "import", str(out)])
+        assert result.exit_code == 0
+        assert "│        0 │       0 │         3 │        0 │" in result.output
+
+
+def test_bad_data_is_one_red_line_and_exit_1(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("acgme_number,nrmp_codes,name\n123,,A (fictional)\n")
+    result = runner.invoke(app, ["programs", "import", str(bad)])
+    assert result.exit_code == 1
+    assert "bad.csv, row 1, field 'acgme_number'" in result.output
+    assert "Traceback" not in result.output
+    result = runner.invoke(app, ["programs", "show", "1000140C0"])
+    assert result.exit_code == 1 and "no program" in result.output
+
+
+def test_skip_bad_rows_reports_what_it_skipped(runner: CliRunner, tmp_path: Path) -> None:
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("acgme_number,nrmp_codes,name\n1403621075,,A (fictional)\n123,,B\n")
+    result = runner.invoke(app, ["programs", "import", "--skip-bad-rows", str(mixed)])
+    assert result.exit_code == 0
+    assert "skipped: mixed.csv, row 2, field 'acgme_number'" in result.output
+
+
+def test_an_unreachable_database_is_one_red_line(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MATCHREADY_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    result = runner.invoke(app, ["programs", "list"])
+    assert result.exit_code == 1
+    assert "cannot migrate the database" in result.output
+    assert "Traceback" not in result.output
