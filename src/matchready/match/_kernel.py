@@ -137,7 +137,7 @@ def accepts(m: Arrays, s: Arrays, program: int, worst: int, k: int, e1: int, e2:
         applicant = holder(m, program, rank)
         if applicant in (e1, e2):
             continue
-        if rank < worst:
+        if rank <= worst:  # equal only when the member already holds this place
             return False
         seen += 1
     return True

@@ -197,3 +197,23 @@ def test_skipping_the_audit_keeps_the_matching(nrmp_8x4: Instance) -> None:
     audited = run_match(nrmp_8x4)
     quick = run_match(nrmp_8x4, audit=False)
     assert quick.same_matching(audited)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_regression_applicant_holding_a_pgy1_place_cannot_displace_itself(
+    engine: str, build: Any
+) -> None:
+    # a holds ADV and, from its supplemental list, PRE (full, a ranked last). When PRE is
+    # re-checked a prefers PRE as a primary choice, but PRE would have to give up a's own
+    # place for a: that is no vacancy. The fast engine once counted it as one and cycled.
+    instance = build(
+        {"ADV": 1, "PRE": 2},
+        {"a": ["PRE", "ADV"], "b": ["PRE"], "c": ["PRE"], "d": ["ADV"]},
+        {"ADV": ["d", "a"], "PRE": ["b", "a"]},
+        kinds={"ADV": "advanced", "PRE": "preliminary"},
+        supplemental={"a": [(["ADV"], ["PRE"])]},
+    )
+    result = run_match(instance, engine=engine)
+    reference = run_match(instance, engine="reference")
+    assert result.same_matching(reference)
+    assert result.stable
