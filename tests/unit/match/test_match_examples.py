@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from matchready.match import Instance, check_stability, run_match
+from matchready.match import Instance, check_stability, read_instance, run_match
 from matchready.match._model import Applicant
+
+DATA = Path(__file__).parent / "data"
 
 ENGINES = ["reference", "fast"]
 
@@ -199,21 +202,13 @@ def test_skipping_the_audit_keeps_the_matching(nrmp_8x4: Instance) -> None:
     assert quick.same_matching(audited)
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_regression_applicant_holding_a_pgy1_place_cannot_displace_itself(
-    engine: str, build: Any
-) -> None:
-    # a holds ADV and, from its supplemental list, PRE (full, a ranked last). When PRE is
-    # re-checked a prefers PRE as a primary choice, but PRE would have to give up a's own
-    # place for a: that is no vacancy. The fast engine once counted it as one and cycled.
-    instance = build(
-        {"ADV": 1, "PRE": 2},
-        {"a": ["PRE", "ADV"], "b": ["PRE"], "c": ["PRE"], "d": ["ADV"]},
-        {"ADV": ["d", "a"], "PRE": ["b", "a"]},
-        kinds={"ADV": "advanced", "PRE": "preliminary"},
-        supplemental={"a": [(["ADV"], ["PRE"])]},
-    )
-    result = run_match(instance, engine=engine)
-    reference = run_match(instance, engine="reference")
-    assert result.same_matching(reference)
-    assert result.stable
+def test_regression_applicant_holding_a_pgy1_place_cannot_displace_itself() -> None:
+    # a2 holds p0 (advanced) and, from its supplemental list, p1, where it is ranked last.
+    # Re-checking p1, a2 prefers p1 as a primary choice, but p1 would have to give up a2's
+    # own place for a2: no vacancy. The fast engine once counted it as one and cycled.
+    instance = read_instance(DATA / "regression_own_pgy1_place.json")
+    fast = run_match(instance, engine="fast", restart_limit=8)
+    reference = run_match(instance, engine="reference", restart_limit=8)
+    assert fast.same_matching(reference)
+    assert fast.proposals == 13
+    assert fast.stable
