@@ -109,7 +109,7 @@ class _Generator:
         capacity = np.maximum(1, np.floor(raw / raw.sum() * spec.places)).astype(np.int64)
         short = spec.places - int(capacity.sum())
         if short > 0:
-            capacity[rng.choice(n, size=short, replace=True)] += 1
+            np.add.at(capacity, rng.choice(n, size=short, replace=True), 1)
         while int(capacity.sum()) > spec.places and capacity.max() > 1:
             capacity[np.argmax(capacity)] -= 1
         return {

@@ -86,7 +86,8 @@ def push(s: Arrays, unit: int) -> None:
 
 @_jit
 def restart(s: Arrays, unit: int) -> None:
-    """Step 4: re-enter from the top; more than the limit of restarts flags a cycle."""
+    """Step 4: re-enter from the top. A unit past the restart limit is in a cycle: it is
+    flagged and frozen (it keeps its place and is not restarted again), so the attempt ends."""
     s[S_RESTARTS][unit] += 1
     if s[S_RESTARTS][unit] > s[S_SCALARS][LIMIT]:
         s[S_SCALARS][CYCLE] = 1
@@ -136,7 +137,7 @@ def accepts(m: Arrays, s: Arrays, program: int, worst: int, k: int, e1: int, e2:
         applicant = holder(m, program, rank)
         if applicant in (e1, e2):
             continue
-        if rank < worst:
+        if rank <= worst:  # equal only when the member already holds this place
             return False
         seen += 1
     return True
@@ -369,12 +370,8 @@ def recheck(m: Arrays, s: Arrays, program: int) -> None:
             )
             if m[M_P_APOS][j] < current and accepts(m, s, program, rank, 1, -1, -1):
                 restart(s, applicant)
-        if s[S_SCALARS][CYCLE]:
-            return
         if s[S_QUEUED][n + applicant] == 0:
             recheck_supp(m, s, applicant, program, rank)
-            if s[S_SCALARS][CYCLE]:
-                return
 
 
 @_jit
@@ -435,8 +432,7 @@ def stabilize(m: Arrays, s: Arrays) -> None:
             sc[PTOP] -= 1
             program = s[S_PSTACK][sc[PTOP]]
             s[S_IN_PSTACK][program] = 0
-            if sc[CYCLE] == 0:
-                recheck(m, s, program)
+            recheck(m, s, program)
         else:
             return
 
@@ -445,8 +441,8 @@ def stabilize(m: Arrays, s: Arrays) -> None:
 def run_attempt(m: Arrays, s: Arrays, order: Array) -> None:
     """Steps 1-6 once: singles one at a time, couples in ``order``, then reversions.
 
-    After a cycle is flagged the attempt still places everyone left on the stack, but without
-    further restarts, so the matching it returns is complete and its blocking pairs are few."""
+    After a cycle is flagged the attempt goes on with the cycling units frozen, so the matching
+    it returns is complete and only the frozen units can be left in blocking pairs."""
     sc = s[S_SCALARS]
     n = sc[N_APPLICANTS]
     couple_of = m[M_A_COUPLE]

@@ -12,11 +12,13 @@ Readable rather than fast; it is the oracle the fast engine is tested against. T
 3. A supplemental PGY-1 list is used only while its applicant holds a linked advanced program;
    losing the advanced place withdraws the PGY-1 place.
 4. A program that lost an applicant without a replacement goes on the program stack. Applicants
-   it ranks who now prefer it, and whom it would take, re-enter from the top of their list.
+   it ranks who now prefer it, and whom it would take, re-enter from the top of their list
+   (RP's instability chains). A re-entering unit keeps its place while it looks and leaves it
+   only for a better choice that accepts it, so a re-check never loses anyone a place.
 5. When nothing moves, a donor's unfilled places revert to its receiver (NRMP reversions).
 6. A unit re-entering from the top more than ``restart_limit`` times means a cycle: the attempt
-   reports it and places whoever is left without further restarts, so the matching is complete
-   but may leave blocking pairs (the audit lists them).
+   reports it and freezes that unit (it is not restarted again), so every attempt ends with a
+   complete matching; only frozen units can be left in blocking pairs (the audit lists them).
 """
 
 from __future__ import annotations
@@ -101,9 +103,7 @@ class ReferenceEngine:
                 self.queued.discard(unit)
                 self._process(unit)
             elif self.program_stack:
-                program = self.program_stack.pop()
-                if not self.cycle:
-                    self._recheck(program)
+                self._recheck(self.program_stack.pop())
             else:
                 return
 
@@ -115,7 +115,8 @@ class ReferenceEngine:
             self.stack.append(unit)
 
     def _restart(self, unit: Unit) -> None:
-        """Step 4: the unit re-enters from the top of its list; too many restarts is a cycle."""
+        """Step 4: the unit re-enters from the top of its list; too many restarts is a cycle,
+        and the unit is then frozen (never restarted again) so the attempt ends."""
         self.restarts[unit] = self.restarts.get(unit, 0) + 1
         if self.restarts[unit] > self.restart_limit:
             self._log(f"cycle: {unit[0]} {unit[1]} restarted {self.restarts[unit]} times")
@@ -314,11 +315,7 @@ class ReferenceEngine:
                 self._recheck_couple(applicant, program)
             else:
                 self._recheck_single(applicant, program)
-            if self.cycle:
-                return
             self._recheck_supp(applicant, program)
-            if self.cycle:
-                return
 
     def _recheck_single(self, applicant: str, program: str) -> None:
         unit = ("single", applicant)

@@ -7,6 +7,7 @@ attempt's matching is returned with ``stable=False`` and the blocking pairs it l
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from matchready.match._model import Instance
@@ -38,16 +39,15 @@ def run_match(
     ``engine`` picks the fast array engine or the step-by-step reference; both return the same
     result. ``log`` records the reference engine's steps (the fast engine keeps no log).
     ``audit=False`` skips the independent stability audit when the engine finished without a
-    cycle (its result is then stable by construction); after a cycle the audit always runs.
+    cycle (its result is then stable by construction); after a cycle the audit always runs and
+    decides: a stable matching is returned at once, else the next couple order is tried, and
+    after ``max_attempts`` the attempt with the fewest blocking pairs is returned.
     """
     if max_attempts < 1:
         raise ValueError("max_attempts must be at least 1")
     attempts = max_attempts if instance.couples else 1
-    outcome: Outcome | None = None
-    order: list[int] = []
-    used = 0
+    best: Result | None = None
     for attempt in range(attempts):
-        used = attempt + 1
         order = couple_order(len(instance.couples), seed, attempt)
         if engine == "reference":
             outcome = ReferenceEngine(instance, restart_limit, log).attempt(order)
@@ -55,10 +55,15 @@ def run_match(
             from matchready.match._fast import FastEngine
 
             outcome = FastEngine(instance, restart_limit).attempt(order)
-        if not outcome.cycle:
-            break
-    assert outcome is not None
-    return _result(instance, outcome, engine, seed, used, order, audit or outcome.cycle)
+        result = _result(
+            instance, outcome, engine, seed, attempt + 1, order, audit or outcome.cycle
+        )
+        if result.stable:
+            return result
+        if best is None or len(result.blocking) < len(best.blocking):
+            best = result
+    assert best is not None
+    return replace(best, attempts=attempts)
 
 
 def _result(
@@ -109,7 +114,7 @@ def _result(
         unfilled=unfilled,
         proposals=outcome.proposals,
         reversions_applied=tuple(applied),
-        stable=not outcome.cycle and found.ok,
+        stable=found.ok,
         blocking=found.blocking,
         seed=seed,
         attempts=attempts,

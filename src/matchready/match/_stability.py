@@ -3,9 +3,11 @@
 Definitions (Roth 1984; reference §1.2, §4): a single applicant and a program block when the
 applicant ranks the program above their match and the program ranks the applicant and has a
 free place or prefers them to one of its matched applicants. A couple blocks with a pair of
-programs ranked above their matched pair when each side would take its partner, counting the
-couple's own places as free and needing two places when both sides name the same program.
-A supplemental PGY-1 list blocks in the same way while its linked advanced program is held.
+programs ranked above their matched pair when each side would take its partner: a partner's
+own place at that program counts as free (they would simply stay), the other partner's place
+does not (the program must prefer the newcomer to whoever it would give up), and the same
+program on both sides needs two places. A supplemental PGY-1 list blocks in the same way as a
+single while its linked advanced program is held.
 """
 
 from __future__ import annotations

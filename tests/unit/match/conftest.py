@@ -102,8 +102,10 @@ def random_market(
                 extra[person] = [([names[0]], pgy1)]
     ranked: dict[str, list[str]] = {p: [] for p in names}
     for person in people:
-        for choice in set(lists[person]) | {p for _, r in extra.get(person, []) for p in r}:
-            if choice is not None and rng.random() < 0.85:
+        wanted = {p for p in lists[person] if p is not None}
+        wanted |= {p for _, r in extra.get(person, []) for p in r}
+        for choice in sorted(wanted):
+            if rng.random() < 0.85:
                 ranked[choice].append(person)
     for program in names:
         rng.shuffle(ranked[program])

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from matchready.match import Instance, check_stability, run_match
+from matchready.match import Instance, check_stability, read_instance, run_match
 from matchready.match._model import Applicant
+
+DATA = Path(__file__).parent / "data"
 
 ENGINES = ["reference", "fast"]
 
@@ -197,3 +200,15 @@ def test_skipping_the_audit_keeps_the_matching(nrmp_8x4: Instance) -> None:
     audited = run_match(nrmp_8x4)
     quick = run_match(nrmp_8x4, audit=False)
     assert quick.same_matching(audited)
+
+
+def test_regression_applicant_holding_a_pgy1_place_cannot_displace_itself() -> None:
+    # a2 holds p0 (advanced) and, from its supplemental list, p1, where it is ranked last.
+    # Re-checking p1, a2 prefers p1 as a primary choice, but p1 would have to give up a2's
+    # own place for a2: no vacancy. The fast engine once counted it as one and cycled.
+    instance = read_instance(DATA / "regression_own_pgy1_place.json")
+    fast = run_match(instance, engine="fast", restart_limit=8)
+    reference = run_match(instance, engine="reference", restart_limit=8)
+    assert fast.same_matching(reference)
+    assert fast.proposals == 13
+    assert fast.stable
