@@ -10,7 +10,14 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from matchready.domain.facts import CalendarEvent, Facts, RuleFact, SpecialtyStats
+from matchready.domain.facts import (
+    CalendarEvent,
+    Facts,
+    FeeFact,
+    RuleFact,
+    SignalFact,
+    SpecialtyStats,
+)
 from matchready.errors import DataFileError, Location, Problem
 
 RowModel = TypeVar("RowModel", bound=BaseModel)
@@ -19,6 +26,8 @@ FILES: dict[str, type[BaseModel]] = {
     "rules.csv": RuleFact,
     "calendar.csv": CalendarEvent,
     "specialties.csv": SpecialtyStats,
+    "fees.csv": FeeFact,
+    "signals.csv": SignalFact,
 }
 
 
@@ -95,4 +104,6 @@ def load_facts(directory: Path | None = None) -> Facts:
         rules=tuple(rules),
         calendar=tuple(r for r in tables["calendar.csv"] if isinstance(r, CalendarEvent)),
         specialties=tuple(r for r in tables["specialties.csv"] if isinstance(r, SpecialtyStats)),
+        fees=tuple(r for r in tables["fees.csv"] if isinstance(r, FeeFact)),
+        signals=tuple(r for r in tables["signals.csv"] if isinstance(r, SignalFact)),
     )
