@@ -13,6 +13,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from matchready import __version__
+from matchready.cli import calendar as calendar_cli
 from matchready.cli import costs as costs_cli
 from matchready.cli import facts as facts_cli
 from matchready.cli import plan as plan_cli
@@ -74,6 +75,7 @@ app.add_typer(profile_cli.app, name="profile")
 app.command("init")(profile_cli.init)
 app.command("plan")(plan_cli.plan)
 app.command("costs")(costs_cli.costs)
+app.command("calendar")(calendar_cli.calendar)
 
 
 def main() -> None:
