@@ -77,3 +77,14 @@ def test_bad_options_are_exit_2(args: tuple[str, ...]) -> None:
     result = run("costs", str(RECENT), *args)
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
+
+
+def test_fees_and_signals_are_listed_by_facts() -> None:
+    wide = {"COLUMNS": "200", "NO_COLOR": "1"}
+    result = CliRunner().invoke(app, ["facts", "fee.2026"], env=wide)
+    assert result.exit_code == 0
+    assert "fee.2026.eras.program.1-30" in result.output and "(unverified)" in result.output
+    signals = CliRunner().invoke(app, ["facts", "signals.2025.IM"], env=wide)
+    assert signals.exit_code == 0 and "3 gold + 12 silver" in signals.output
+    checked = run("facts", "check")
+    assert checked.exit_code == 0 and "fees" in checked.output
