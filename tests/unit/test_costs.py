@@ -88,3 +88,12 @@ def test_program_counts() -> None:
     assert program_counts(profile, None, None) == {}
     with pytest.raises(InputError, match="not both"):
         cost_estimate(profile, FACTS, ON, programs=3, per_specialty={"IM": 4})
+
+
+def test_a_specialty_outside_eras_is_not_charged_eras_fees() -> None:
+    lines = eras_program_lines(FACTS, 2026, {"OBGYN": 20, "IM": 10})
+    by_key = {line.key: line for line in lines}
+    assert by_key["applications.OBGYN"].amount_usd is None
+    assert "ResidencyCAS" in by_key["applications.OBGYN"].title
+    assert by_key["applications.OBGYN"].citations
+    assert by_key["eras.programs.IM"].amount_usd == 110

@@ -98,6 +98,19 @@ def eras_program_lines(facts: Facts, match_year: int, counts: Mapping[str, int])
     lines: list[CostLine] = []
     for specialty, count in counts.items():
         key, title = f"eras.programs.{specialty}", f"ERAS applications, {specialty} ({count})"
+        service = facts.rule(f"application_service.{specialty.lower()}")
+        if service is not None and service.value != "ERAS":
+            lines.append(
+                CostLine(
+                    key=f"applications.{specialty}",
+                    title=f"{service.value} applications, {specialty} ({count})",
+                    amount_usd=None,
+                    status=CostStatus.UNKNOWN,
+                    basis=f"{service.summary}; its fees are not in our sources.",
+                    citations=[Citation.of(service)],
+                )
+            )
+            continue
         if not tiers:
             why = f"The ERAS per-program fee of the {match_year} season is not in our sources."
             lines.append(_unknown(key, title, why))
