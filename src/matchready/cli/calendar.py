@@ -28,13 +28,19 @@ def render_calendar(result: CycleCalendar) -> None:
         when = entry.label
         if entry.on is not None and not entry.verified:
             when += "\n[yellow](unverified)[/]"
-        what = f"[bold]{entry.title}[/]" if entry.kind == "task" else entry.title
+        what = entry.title
         source = "; ".join(str(c) for c in entry.citations)
         if entry.kind == "task":
-            source = (entry.detail + (f" — {source}" if source else "")).strip()
+            what = f"[bold]{entry.title}[/]"
+            source = f"your task, by: {entry.basis}" if entry.basis else "your task"
+        elif entry.on is None:
+            source = entry.detail
         table.add_row(when, what, source)
     out.print(table)
-    out.print(f"As of {result.as_of}. Tasks are in bold; unverified dates are marked.")
+    out.print(
+        f"As of {result.as_of}. Your tasks are in bold (details with --format json); "
+        "unverified dates are marked."
+    )
 
 
 def calendar(

@@ -42,6 +42,7 @@ class CalendarEntry(BaseModel):
     month_only: bool = False
     verified: bool = False
     detail: str = ""
+    basis: str = Field(default="", description="For a task: the date it is due by, in words")
     citations: list[Citation] = Field(default_factory=list)
 
     @property
@@ -112,7 +113,8 @@ def _from_due(key: str, title: str, detail: str, deadline: Due) -> CalendarEntry
         label=deadline.label,
         month_only=month_only,
         verified=deadline.verified,
-        detail=f"{detail} By: {deadline.basis}.".strip(),
+        detail=detail,
+        basis=deadline.basis,
         citations=[deadline.citation] if deadline.citation else [],
     )
 

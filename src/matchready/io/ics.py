@@ -29,6 +29,8 @@ def event_uid(key: str, match_year: int) -> str:
 
 def _description(entry: CalendarEntry) -> str:
     parts = [entry.detail] if entry.detail else []
+    if entry.basis:
+        parts.append(f"Due by: {entry.basis}")
     for citation in entry.citations:
         parts.append(f"Source: {citation}")
     if not entry.citations:
