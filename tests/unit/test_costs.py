@@ -3,10 +3,17 @@
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from factories import make_profile
 from matchready.data import load_facts
-from matchready.domain.costs import CostStatus, eras_program_lines, estimate_costs
+from matchready.domain.costs import (
+    CostStatus,
+    eras_program_lines,
+    estimate_costs,
+    tiered_amount,
+)
 from matchready.domain.facts import Facts
 from matchready.errors import InputError
 from matchready.services.costs import cost_estimate, program_counts
@@ -97,3 +104,9 @@ def test_a_specialty_outside_eras_is_not_charged_eras_fees() -> None:
     assert "ResidencyCAS" in by_key["applications.OBGYN"].title
     assert by_key["applications.OBGYN"].citations
     assert by_key["eras.programs.IM"].amount_usd == 110
+
+
+@given(st.integers(min_value=0, max_value=600))
+def test_eras_tiers_follow_the_published_formula(n: int) -> None:
+    tiers = FACTS.fee_tiers("eras.program", 2026)
+    assert tiered_amount(tiers, n) == 11 * min(n, 30) + 30 * max(n - 30, 0)
