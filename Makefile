@@ -18,8 +18,8 @@ demo: env
 	$(BIN)/python examples/demo.py
 
 lint: env
-	$(BIN)/ruff check src tests bench examples
-	$(BIN)/ruff format --check src tests bench examples
+	$(BIN)/ruff check src tests $(wildcard bench) examples
+	$(BIN)/ruff format --check src tests $(wildcard bench) examples
 
 typecheck: env
 	$(BIN)/mypy

@@ -4,7 +4,8 @@
     ├── InputError                  bad input from a user; names where (file, row, field)
     │   ├── ProfileError            an applicant profile (TOML) is malformed or invalid
     │   ├── DataFileError           a bundled or supplied fact file has a bad row
-    │   └── ImportFileError         a program/tracker file to import has a bad row
+    │   ├── ImportFileError         a program/tracker file to import has a bad row
+    │   └── TrackerError            a refused change to an application, letter, signal or list
     ├── NotFoundError               a named thing (fact, program, applicant) does not exist
     └── StoreError                  the database could not be reached or migrated
 
@@ -85,6 +86,10 @@ class DataFileError(InputError):
 
 class ImportFileError(InputError):
     """A file to import has a bad row."""
+
+
+class TrackerError(InputError):
+    """A change the application tracker refuses (an illegal state change, a limit exceeded)."""
 
 
 class NotFoundError(MatchreadyError):

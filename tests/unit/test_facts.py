@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from matchready.data import load_facts
-from matchready.data.loader import bundled_dir
+from matchready.data.loader import FILES, bundled_dir
 from matchready.domain.facts import FactStatus
 from matchready.errors import DataFileError
 
@@ -17,13 +17,20 @@ def facts():  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def copy_dir(tmp_path: Path) -> Path:
-    for name in ("rules.csv", "calendar.csv", "specialties.csv", "outcomes.csv"):
+    for name in FILES:
         shutil.copy(bundled_dir() / name, tmp_path / name)
     return tmp_path
 
 
 def test_every_bundled_fact_has_a_source_an_as_of_date_and_a_status(facts) -> None:  # type: ignore[no-untyped-def]
-    rows = [*facts.rules, *facts.calendar, *facts.specialties, *facts.outcomes]
+    rows = [
+        *facts.rules,
+        *facts.calendar,
+        *facts.specialties,
+        *facts.outcomes,
+        *facts.fees,
+        *facts.signals,
+    ]
     assert len(rows) > 50
     for row in rows:
         assert row.source.strip(), row
@@ -107,3 +114,40 @@ def test_a_duplicate_fact_is_refused(copy_dir: Path) -> None:
     path.write_text("\n".join([*lines, lines[1]]) + "\n")
     with pytest.raises(DataFileError, match="duplicate fact"):
         load_facts(copy_dir)
+
+
+def test_the_copied_files_load(copy_dir: Path) -> None:
+    assert load_facts(copy_dir).fees
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "field"),
+    [
+        ("fees.csv", ",11,program,1,30,", ",11,program,31,30,", None),
+        ("fees.csv", ",80,once,", ",-80,once,", "amount_usd"),
+        ("fees.csv", ",165,once,", ",165,yearly,", "per"),
+        ("signals.csv", ",5,10,15,", ",5,10,16,", None),
+        ("signals.csv", ",6,6,12,", ",6,,12,", None),
+    ],
+    ids=["tier-order", "negative-fee", "bad-per", "signal-sum", "half-tiered"],
+)
+def test_bad_fee_and_signal_rows_name_the_file(
+    copy_dir: Path, name: str, old: str, new: str, field: str | None
+) -> None:
+    _replace_line(copy_dir / name, old, new)
+    with pytest.raises(DataFileError) as caught:
+        load_facts(copy_dir)
+    [problem] = caught.value.problems
+    assert problem.location.file is not None and problem.location.file.endswith(name)
+    if field is not None:
+        assert problem.location.field == field
+
+
+def test_fees_are_looked_up_by_season(facts) -> None:  # type: ignore[no-untyped-def]
+    assert [t.amount_usd for t in facts.fee_tiers("eras.program", 2026)] == [11, 30]
+    assert facts.fee_tiers("eras.program", 2027) == ()
+    assert facts.fee("eras.token", 2024).verified
+    assert not facts.fee("eras.token", 2026).verified
+    assert facts.fee("eras.token", 2025) is None
+    assert facts.signal_limit(2025, "im").gold == 3
+    assert facts.signal_limit(2026, "IM") is None

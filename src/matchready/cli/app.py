@@ -13,6 +13,8 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from matchready import __version__
+from matchready.cli import calendar as calendar_cli
+from matchready.cli import costs as costs_cli
 from matchready.cli import facts as facts_cli
 from matchready.cli import match as match_cli
 from matchready.cli import odds as odds_cli
@@ -83,6 +85,8 @@ app.command("specialties")(odds_cli.specialties)
 app.command("odds")(odds_cli.odds)
 app.command("serve")(serve_cli.serve)
 app.command("report")(report_cli.report)
+app.command("costs")(costs_cli.costs)
+app.command("calendar")(calendar_cli.calendar)
 
 
 def main() -> None:

@@ -68,8 +68,10 @@ def search(
 def check() -> None:
     """Validate every bundled fact file; exit 1 naming file, line and field of any bad row."""
     facts = check_fact_files()
-    unverified = sum(1 for f in (*facts.rules, *facts.calendar) if not f.verified)
+    everything = (*facts.rules, *facts.calendar, *facts.fees, *facts.signals)
+    unverified = sum(1 for f in everything if not f.verified)
     console().print(
         f"ok: {len(facts.rules)} rules, {len(facts.calendar)} dates, "
-        f"{len(facts.specialties)} specialties; {unverified} unverified."
+        f"{len(facts.specialties)} specialties, {len(facts.fees)} fees, "
+        f"{len(facts.signals)} signal limits; {unverified} unverified."
     )

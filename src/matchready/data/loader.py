@@ -13,8 +13,10 @@ from pydantic import BaseModel, ValidationError
 from matchready.domain.facts import (
     CalendarEvent,
     Facts,
+    FeeFact,
     MatchOutcome,
     RuleFact,
+    SignalFact,
     SpecialtyStats,
 )
 from matchready.errors import DataFileError, Location, Problem
@@ -26,6 +28,8 @@ FILES: dict[str, type[BaseModel]] = {
     "calendar.csv": CalendarEvent,
     "specialties.csv": SpecialtyStats,
     "outcomes.csv": MatchOutcome,
+    "fees.csv": FeeFact,
+    "signals.csv": SignalFact,
 }
 
 
@@ -103,4 +107,6 @@ def load_facts(directory: Path | None = None) -> Facts:
         calendar=tuple(r for r in tables["calendar.csv"] if isinstance(r, CalendarEvent)),
         specialties=tuple(r for r in tables["specialties.csv"] if isinstance(r, SpecialtyStats)),
         outcomes=tuple(r for r in tables["outcomes.csv"] if isinstance(r, MatchOutcome)),
+        fees=tuple(r for r in tables["fees.csv"] if isinstance(r, FeeFact)),
+        signals=tuple(r for r in tables["signals.csv"] if isinstance(r, SignalFact)),
     )

@@ -12,6 +12,7 @@ CYCLE_EVENTS: dict[str, str] = {
     "applications_open": "applications can be submitted to programs",
     "nrmp_registration_opens": "NRMP Match registration opens",
     "programs_review_opens": "programs start reviewing applications",
+    "interviews_begin": "interview season begins",
     "rol_deadline": "rank order list deadline",
     "match_week_starts": "Match Week begins",
     "match_day": "Match Day",

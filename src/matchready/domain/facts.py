@@ -175,6 +175,51 @@ class MatchOutcome(_Sourced):
         return 100 * self.matched / self.active
 
 
+FeePer = Literal["once", "program", "rank", "partner"]
+
+
+class FeeFact(_Sourced):
+    """One fee (USD) of one Match year's season; a tier gives the program or rank numbers it
+    covers (`tier_to` empty: no upper end). A season with no row has an unknown fee."""
+
+    key: str = Field(pattern=r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+    match_year: int = Field(ge=2000, le=2100)
+    amount_usd: int = Field(ge=0)
+    per: FeePer
+    tier_from: int | None = Field(default=None, ge=1)
+    tier_to: int | None = Field(default=None, ge=1)
+    summary: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _tier(self) -> FeeFact:
+        if self.tier_to is not None and (self.tier_from is None or self.tier_to < self.tier_from):
+            raise ValueError("tier_to needs a tier_from no greater than it")
+        return self
+
+
+class SignalFact(_Sourced):
+    """How many program signals one specialty allows in one ERAS season (gold/silver if tiered)."""
+
+    season: int = Field(ge=2000, le=2100)
+    specialty: str = Field(pattern=r"^[A-Z]+$")
+    name: str = Field(min_length=1)
+    gold: int | None = Field(default=None, ge=0)
+    silver: int | None = Field(default=None, ge=0)
+    signals: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _total(self) -> SignalFact:
+        if (self.gold is None) != (self.silver is None):
+            raise ValueError("give both gold and silver, or neither")
+        if (
+            self.gold is not None
+            and self.silver is not None
+            and (self.gold + self.silver != self.signals)
+        ):
+            raise ValueError("signals must equal gold + silver")
+        return self
+
+
 @dataclass(frozen=True)
 class Facts:
     """All facts, queried by key. Built by `matchready.data.load_facts()` or by hand in tests."""
@@ -183,6 +228,8 @@ class Facts:
     calendar: tuple[CalendarEvent, ...] = ()
     specialties: tuple[SpecialtyStats, ...] = ()
     outcomes: tuple[MatchOutcome, ...] = ()
+    fees: tuple[FeeFact, ...] = ()
+    signals: tuple[SignalFact, ...] = ()
     _by_key: dict[str, list[RuleFact]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -224,5 +271,22 @@ class Facts:
         wanted = code_or_name.strip().casefold()
         for item in self.specialties:
             if wanted in (item.code.casefold(), item.name.casefold()):
+                return item
+        return None
+
+    def fee_tiers(self, key: str, match_year: int) -> tuple[FeeFact, ...]:
+        """The rows of fee `key` for the `match_year` season, by tier; empty when unknown."""
+        rows = (f for f in self.fees if f.key == key and f.match_year == match_year)
+        return tuple(sorted(rows, key=lambda f: f.tier_from or 0))
+
+    def fee(self, key: str, match_year: int) -> FeeFact | None:
+        """The single (untiered) fee `key` of the `match_year` season, or None when unknown."""
+        tiers = self.fee_tiers(key, match_year)
+        return tiers[0] if tiers else None
+
+    def signal_limit(self, season: int, specialty: str) -> SignalFact | None:
+        wanted = specialty.strip().upper()
+        for item in self.signals:
+            if item.season == season and item.specialty == wanted:
                 return item
         return None

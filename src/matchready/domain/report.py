@@ -9,7 +9,13 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from matchready.domain.facts import CalendarEvent, RuleFact, SpecialtyStats
+from matchready.domain.facts import (
+    CalendarEvent,
+    FeeFact,
+    RuleFact,
+    SignalFact,
+    SpecialtyStats,
+)
 
 PLAN_SCHEMA_VERSION = 1
 
@@ -26,7 +32,9 @@ class Citation(_Out):
     verified: bool
 
     @classmethod
-    def of(cls, fact: RuleFact | CalendarEvent | SpecialtyStats) -> Citation:
+    def of(
+        cls, fact: RuleFact | CalendarEvent | SpecialtyStats | FeeFact | SignalFact
+    ) -> Citation:
         return cls(source=fact.source, as_of=fact.as_of, verified=fact.verified)
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from matchready.data.loader import load_facts
-from matchready.domain.facts import Facts, FactStatus, SpecialtyStats
+from matchready.domain.facts import Facts, FactStatus, FeeFact, SpecialtyStats
 
 _SPECIALTY_SKIP = {"code", "name", "source", "as_of", "status", "note", "acgme_code_status"}
 
@@ -44,7 +44,7 @@ def _specialty_rows(stats: SpecialtyStats) -> list[FactRow]:
 
 
 def fact_rows(facts: Facts) -> list[FactRow]:
-    """Every fact as a flat row: rules, then cycle dates, then specialty figures."""
+    """Every fact as a flat row: rules, cycle dates, specialty figures, fees, signals."""
     rows = [
         FactRow(
             key=f.key + (f"@{f.effective_from}" if f.effective_from else ""),
@@ -81,7 +81,35 @@ def fact_rows(facts: Facts) -> list[FactRow]:
         )
         for o in facts.outcomes
     ]
+    rows += [_fee_row(f) for f in facts.fees]
+    rows += [
+        FactRow(
+            key=f"signals.{s.season}.{s.specialty}",
+            value=f"{s.signals}"
+            + (f" ({s.gold} gold + {s.silver} silver)" if s.gold is not None else ""),
+            source=s.source,
+            as_of=s.as_of,
+            status=s.status,
+            note=f"Program signals, {s.name}" + (f" ({s.note})" if s.note else ""),
+        )
+        for s in facts.signals
+    ]
     return rows
+
+
+def _fee_row(fee: FeeFact) -> FactRow:
+    tier = ""
+    if fee.tier_from is not None:
+        tier = f".{fee.tier_from}-{fee.tier_to or ''}"
+    per = "" if fee.per == "once" else f" per {fee.per}"
+    return FactRow(
+        key=f"fee.{fee.match_year}.{fee.key}{tier}",
+        value=f"{fee.amount_usd} usd{per}",
+        source=fee.source,
+        as_of=fee.as_of,
+        status=fee.status,
+        note=fee.summary + (f" ({fee.note})" if fee.note else ""),
+    )
 
 
 def search_facts(facts: Facts, text: str | None = None) -> list[FactRow]:

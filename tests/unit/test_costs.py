@@ -1,0 +1,112 @@
+"""Costs: ERAS tiers against the AAMC's own examples, unknown fees, and the total's wording."""
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from factories import make_profile
+from matchready.data import load_facts
+from matchready.domain.costs import (
+    CostStatus,
+    eras_program_lines,
+    estimate_costs,
+    tiered_amount,
+)
+from matchready.domain.facts import Facts
+from matchready.errors import InputError
+from matchready.services.costs import cost_estimate, program_counts
+
+FACTS = load_facts()
+ON = date(2025, 8, 1)
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [({"EM": 30}, 330), ({"IM": 43, "DR": 7}, 797), ({"IM": 32, "EM": 32}, 780)],
+    ids=["30-EM", "43-IM-7-DR", "32-IM-32-EM"],
+)
+def test_eras_fees_match_the_aamc_examples(counts: dict[str, int], expected: int) -> None:
+    for season in (2025, 2026):
+        lines = eras_program_lines(FACTS, season, counts)
+        assert sum(line.amount_usd or 0 for line in lines) == expected
+        assert all(line.status is CostStatus.VERIFIED for line in lines)
+        assert all(line.citations for line in lines)
+
+
+def test_a_season_without_a_known_fee_is_unknown_never_zero() -> None:
+    [line] = eras_program_lines(FACTS, 2027, {"IM": 40})
+    assert line.amount_usd is None and line.status is CostStatus.UNKNOWN
+    assert "2027" in line.basis
+
+
+def test_a_passed_profile_pays_only_season_fees_2026() -> None:
+    profile = make_profile()
+    result = estimate_costs(profile, FACTS, ON, {"IM": 30}, ranks=25, travel_usd=1000)
+    by_key = {line.key: line for line in result.lines}
+    assert "usmle.step1" not in by_key and "oet.medicine" not in by_key
+    assert by_key["eras.programs.IM"].amount_usd == 330
+    assert by_key["eras.usmle_transcript"].amount_usd == 80
+    assert by_key["eras.token"].amount_usd == 165
+    assert by_key["eras.token"].status is CostStatus.UNVERIFIED
+    assert by_key["nrmp.registration"].amount_usd is None
+    assert by_key["nrmp.extra_rank"].amount_usd is None
+    assert by_key["travel"].status is CostStatus.USER
+    assert result.known_total_usd == 330 + 80 + 165 + 1000
+    assert result.unknown_items == 2
+    assert result.total_text == "at least $1,575 + 2 unknown items (2 unverified)"
+
+
+def test_remaining_exams_and_oet_are_unknown_lines() -> None:
+    profile = make_profile(
+        **{
+            "exams.step2ck": {"status": "scheduled"},
+            "communication": {"pathway": "none", "status": "not_started"},
+            "visa.preference": "h1b",
+        }
+    )
+    keys = {line.key for line in estimate_costs(profile, FACTS, ON, {}).lines}
+    assert {"usmle.step2ck", "usmle.step3", "ecfmg.pathways", "oet.medicine"} <= keys
+    assert "usmle.step1" not in keys
+
+
+def test_nrmp_extra_ranks_use_the_tiers_of_their_year() -> None:
+    fees = tuple(f for f in FACTS.fees if f.match_year == 2017)
+    facts = Facts(fees=tuple(f.model_copy(update={"match_year": 2026}) for f in fees))
+    result = estimate_costs(make_profile(), facts, ON, {}, ranks=25)
+    by_key = {line.key: line for line in result.lines}
+    assert by_key["nrmp.registration"].amount_usd == 75
+    assert by_key["nrmp.extra_rank"].amount_usd == 5 * 30
+    assert any("number of programs" in note for note in result.notes)
+
+
+def test_without_unknowns_the_total_is_exact() -> None:
+    result = estimate_costs(make_profile(), Facts(), ON, {}, travel_usd=10)
+    assert result.unknown_items == 3
+    only_travel = result.model_copy(update={"unknown_items": 0, "unverified_items": 0})
+    assert only_travel.total_text == "$10"
+
+
+def test_program_counts() -> None:
+    profile = make_profile(**{"target.specialties": ["IM", "fm"]})
+    assert program_counts(profile, 10, None) == {"IM": 10, "FM": 10}
+    assert program_counts(profile, None, {"im": 5}) == {"IM": 5}
+    assert program_counts(profile, None, None) == {}
+    with pytest.raises(InputError, match="not both"):
+        cost_estimate(profile, FACTS, ON, programs=3, per_specialty={"IM": 4})
+
+
+def test_a_specialty_outside_eras_is_not_charged_eras_fees() -> None:
+    lines = eras_program_lines(FACTS, 2026, {"OBGYN": 20, "IM": 10})
+    by_key = {line.key: line for line in lines}
+    assert by_key["applications.OBGYN"].amount_usd is None
+    assert "ResidencyCAS" in by_key["applications.OBGYN"].title
+    assert by_key["applications.OBGYN"].citations
+    assert by_key["eras.programs.IM"].amount_usd == 110
+
+
+@given(st.integers(min_value=0, max_value=600))
+def test_eras_tiers_follow_the_published_formula(n: int) -> None:
+    tiers = FACTS.fee_tiers("eras.program", 2026)
+    assert tiered_amount(tiers, n) == 11 * min(n, 30) + 30 * max(n - 30, 0)
