@@ -1,22 +1,27 @@
-"""The demo run by `make demo`: the plan, odds and HTML report of each bundled, fictional
-applicant (reports in out/), then the specialty table.
+"""The demo run by `make demo`, on the bundled, fictional example data only.
 
-Each profile under examples/profiles/ describes a fictional person. The plans are computed for
-today's date, so deadlines and elapsed times move with the calendar.
+For each example applicant: the plan, the odds and an HTML report (in out/). Then the fictional
+example programs are imported into a demo database (out/demo-data, never your own data
+directory) and screened for one applicant; that applicant's calendar (with an ICS file in out/)
+and costs follow, and last the specialty table. Dates move with today's date.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-from matchready.cli.app import app
-
-PROFILES = Path(__file__).parent / "profiles"
+ROOT = Path(__file__).parents[1]
+PROFILES = ROOT / "examples" / "profiles"
+PROGRAMS = ROOT / "examples" / "programs" / "example_programs.csv"
+OUT = ROOT / "out"
 
 
 def run(*args: str) -> int:
     """Run one matchready command as the CLI would; its exit code."""
+    from matchready.cli.app import app
+
     try:
         app(list(args), standalone_mode=False)
     except SystemExit as done:
@@ -24,21 +29,29 @@ def run(*args: str) -> int:
     return 0
 
 
-OUT = Path(__file__).parents[1] / "out"
-
-
 def main() -> int:
+    os.environ["MATCHREADY_DATA_DIR"] = str(OUT / "demo-data")
+    commands: list[list[str]] = []
     for profile in sorted(PROFILES.glob("*.toml")):
         report = OUT / f"report-{profile.stem}.html"
-        for command in (
+        commands += [
             ["plan", str(profile)],
             ["odds", str(profile), "--ranks", "5"],
             ["report", str(profile), "--ranks", "5", "--html", str(report)],
-        ):
-            code = run(*command)
-            if code:
-                return code
-    return run("specialties")
+        ]
+    focus = str(PROFILES / "recent-graduate-j1.toml")
+    commands += [
+        ["programs", "import", str(PROGRAMS)],
+        ["screen", focus, "--specialty", "IM", "--limit", "5"],
+        ["calendar", focus, "--ics", str(OUT / "calendar-recent-graduate-j1.ics")],
+        ["costs", focus, "--specialty-programs", "IM=60,PEDS=20", "--ranks", "12"],
+        ["specialties"],
+    ]
+    for command in commands:
+        code = run(*command)
+        if code:
+            return code
+    return 0
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from matchready.cli import plan as plan_cli
 from matchready.cli import profile as profile_cli
 from matchready.cli import programs as programs_cli
 from matchready.cli import report as report_cli
+from matchready.cli import screen as screen_cli
 from matchready.cli import serve as serve_cli
 from matchready.errors import InputError, MatchreadyError
 
@@ -85,6 +86,7 @@ app.command("specialties")(odds_cli.specialties)
 app.command("odds")(odds_cli.odds)
 app.command("serve")(serve_cli.serve)
 app.command("report")(report_cli.report)
+app.command("screen")(screen_cli.screen)
 app.command("costs")(costs_cli.costs)
 app.command("calendar")(calendar_cli.calendar)
 

@@ -233,10 +233,16 @@ class ScreeningReport:
         )
 
     def results(self) -> Iterator[ProgramScreening]:
-        """Every program's explained screening, best verdict and fit first."""
-        order = np.lexsort((-self.fit.astype(np.int16), self.verdicts))
+        """Every program's explained screening: eligible, then unknown, then ineligible; within
+        each, the best fit first."""
+        rank = VERDICT_ORDER[self.verdicts]
+        order = np.lexsort((-self.fit.astype(np.int16), rank))
         for index in order:
             yield self.result(int(index))
+
+
+VERDICT_ORDER = np.array([0, 2, 1], dtype=np.int8)
+"""Position of each verdict code in the listing: eligible 0, ineligible 2, unknown 1."""
 
 
 def screen_table(
