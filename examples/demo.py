@@ -2,8 +2,9 @@
 
 For each example applicant: the plan, the odds and an HTML report (in out/). Then the fictional
 example programs are imported into a demo database (out/demo-data, never your own data
-directory) and screened for one applicant; that applicant's calendar (with an ICS file in out/)
-and costs follow, and last the specialty table. Dates move with today's date.
+directory), screened for one applicant and built into a priced list; that applicant's calendar
+(with an ICS file in out/) and costs follow, and last the specialty table. Dates move with
+today's date.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def main() -> int:
     commands += [
         ["programs", "import", str(PROGRAMS)],
         ["screen", focus, "--specialty", "IM", "--limit", "5"],
+        ["list", "build", focus, "--specialty", "IM", "--budget", "500"],
         ["calendar", focus, "--ics", str(OUT / "calendar-recent-graduate-j1.ics")],
         ["costs", focus, "--specialty-programs", "IM=60,PEDS=20", "--ranks", "12"],
         ["specialties"],

@@ -16,6 +16,7 @@ from matchready import __version__
 from matchready.cli import calendar as calendar_cli
 from matchready.cli import costs as costs_cli
 from matchready.cli import facts as facts_cli
+from matchready.cli import lists as lists_cli
 from matchready.cli import match as match_cli
 from matchready.cli import odds as odds_cli
 from matchready.cli import plan as plan_cli
@@ -79,6 +80,7 @@ def root(
 app.add_typer(facts_cli.app, name="facts")
 app.add_typer(programs_cli.app, name="programs")
 app.add_typer(match_cli.app, name="match")
+app.add_typer(lists_cli.app, name="list")
 app.add_typer(profile_cli.app, name="profile")
 app.command("init")(profile_cli.init)
 app.command("plan")(plan_cli.plan)

@@ -1,0 +1,107 @@
+"""Use case: build the tiered program list for one specialty, say what is known about how many
+applications pay off, and price it with the sourced ERAS fee schedule (`matchready list build`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from matchready.domain.applicant import Profile
+from matchready.domain.costs import CostLine, eras_program_lines, tiered_amount
+from matchready.domain.facts import Facts
+from matchready.domain.listbuilder import ListEntry, build_list
+from matchready.domain.screening_table import ProgramTable
+from matchready.errors import InputError
+from matchready.services.profile_screening import screen_profile
+
+APPLY_SMART_NOTE = (
+    "How many applications pay off is not known for this specialty: AAMC's Apply Smart curves "
+    "(diminishing returns by applicant type) stopped in 2021 and our sources hold none of its "
+    "IMG figures."
+)
+
+
+@dataclass(frozen=True)
+class ProgramList:
+    specialty: str
+    match_year: int
+    entries: list[ListEntry]
+    left_out: int
+    price: CostLine
+    latest_price: CostLine | None  # at the latest published schedule, when the target's is unknown
+    budget_usd: int | None
+    affordable: int | None  # programs the budget pays for (None: no budget, or price unknown)
+    notes: list[str]
+
+
+def _latest_season(facts: Facts) -> int | None:
+    years = sorted({f.match_year for f in facts.fees if f.key == "eras.program"})
+    return years[-1] if years else None
+
+
+def _affordable(facts: Facts, season: int, budget: int, most: int) -> int:
+    tiers = facts.fee_tiers("eras.program", season)
+    count = 0
+    while count < most and tiered_amount(tiers, count + 1) <= budget:
+        count += 1
+    return count
+
+
+def build_program_list(
+    profile: Profile,
+    facts: Facts,
+    table: ProgramTable,
+    as_of: date,
+    specialty: str,
+    budget_usd: int | None = None,
+) -> ProgramList:
+    """The list for `specialty` (our code, e.g. IM): tiers, counts, price and notes."""
+    stats = facts.specialty(specialty)
+    if stats is None:
+        raise InputError(f"unknown specialty '{specialty}' (see: matchready specialties)")
+    report = screen_profile(profile, facts, table, as_of, specialty=stats.code)
+    screenings = list(report.results())
+    programs = {p.key: p for p in table.programs}
+    entries, left_out = build_list(screenings, programs)
+    year = profile.target.match_year
+    count = len(entries)
+    season = _latest_season(facts)
+    affordable: int | None = None
+    if budget_usd is not None:
+        priced = year if facts.fee_tiers("eras.program", year) else season
+        if priced is not None:
+            affordable = _affordable(facts, priced, budget_usd, count)
+            entries = entries[:affordable]
+            count = affordable
+    price = eras_program_lines(facts, year, {stats.code: count})[0]
+    latest = None
+    if price.amount_usd is None and season is not None and season != year:
+        latest = eras_program_lines(facts, season, {stats.code: count})[0]
+    notes = [APPLY_SMART_NOTE]
+    context = facts.rule(f"applications.per_img.{stats.code.lower()}")
+    if context is not None:
+        notes.append(f"For context ({context.as_of}): {context.summary}: {context.value}.")
+    score = profile.exams.step2ck.score if profile.exams.step2ck.passed else None
+    if score is not None and stats.step2_matched_median is not None:
+        side = "above" if score >= stats.step2_matched_median else "below"
+        notes.append(
+            f"Your Step 2 CK ({score}) is {side} the median of non-US IMGs who matched in "
+            f"{stats.name} ({stats.step2_matched_median:g}, {stats.as_of} Match)."
+        )
+    if latest is not None:
+        notes.append(
+            f"The {year} ERAS fees are not in our sources; the price at the {season} schedule "
+            "is shown for comparison, not as the fee you will pay."
+        )
+    return ProgramList(
+        specialty=stats.code,
+        match_year=year,
+        entries=entries,
+        left_out=left_out,
+        price=price,
+        latest_price=latest,
+        budget_usd=budget_usd,
+        affordable=affordable,
+        notes=notes,
+    )
