@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict
 from datetime import date
@@ -18,42 +16,21 @@ from matchready.cli.common import console, facts, parse_date
 from matchready.io.files import write_atomic
 from matchready.io.profile import load_profile
 from matchready.services.database import configured_unit_of_work
-from matchready.services.listbuilder import ProgramList, build_program_list
+from matchready.services.listbuilder import (
+    ProgramList,
+    build_program_list,
+    list_csv,
+    list_rows,
+)
 from matchready.services.screening import load_program_table
 
 app = typer.Typer(help="Build your program list.", rich_markup_mode=None)
-
-COLUMNS = ["tier", "tier_name", "program", "name", "state", "fit", "img_share", "to_verify"]
 
 
 class ListFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
     CSV = "csv"
-
-
-def _rows(result: ProgramList) -> list[list[str]]:
-    return [
-        [
-            str(int(e.tier)),
-            e.tier.label,
-            e.key,
-            e.name,
-            e.state or "",
-            str(e.fit),
-            "" if e.img_share is None else f"{e.img_share:.2f}",
-            " ".join(e.to_verify),
-        ]
-        for e in result.entries
-    ]
-
-
-def _csv(result: ProgramList) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    writer.writerows(_rows(result))
-    return buffer.getvalue()
 
 
 def _json(result: ProgramList) -> str:
@@ -94,7 +71,7 @@ def build(
         profile, facts(), table, parse_date(as_of) or date.today(), specialty, budget
     )
     if output is not ListFormat.TEXT:
-        text = _csv(result) if output is ListFormat.CSV else _json(result)
+        text = list_csv(result) if output is ListFormat.CSV else _json(result)
         if out is None:
             typer.echo(text, nl=False)
         else:
@@ -105,7 +82,7 @@ def build(
     grid = Table(title=f"{result.specialty} list, {result.match_year} Match", expand=True)
     for name in ("tier", "program", "state", "fit", "IMG share", "to verify"):
         grid.add_column(name, justify="right" if name in ("fit", "IMG share") else "left")
-    for row in _rows(result):
+    for row in list_rows(result):
         grid.add_row(row[1], f"{row[3]}\n{row[2]}", row[4], row[5], row[6] or "—", row[7])
     screen.print(grid)
     screen.print(

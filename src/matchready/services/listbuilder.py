@@ -4,6 +4,8 @@ applications pay off, and price it with the sourced ERAS fee schedule (`matchrea
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -105,3 +107,31 @@ def build_program_list(
         affordable=affordable,
         notes=notes,
     )
+
+
+LIST_COLUMNS = ["tier", "tier_name", "program", "name", "state", "fit", "img_share", "to_verify"]
+
+
+def list_rows(result: ProgramList) -> list[list[str]]:
+    """The list as rows of text under LIST_COLUMNS (for CSV, XLSX and tables)."""
+    return [
+        [
+            str(int(e.tier)),
+            e.tier.label,
+            e.key,
+            e.name,
+            e.state or "",
+            str(e.fit),
+            "" if e.img_share is None else f"{e.img_share:.2f}",
+            " ".join(e.to_verify),
+        ]
+        for e in result.entries
+    ]
+
+
+def list_csv(result: ProgramList) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(LIST_COLUMNS)
+    writer.writerows(list_rows(result))
+    return buffer.getvalue()
