@@ -8,11 +8,19 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
+
 from matchready.domain.applicant import Profile, StepStatus, USCEKind, VisaPreference
 from matchready.domain.cycle import due
 from matchready.domain.facts import Facts
-from matchready.domain.screening import ScreeningApplicant, SeasonDates, VisaNeed
-from matchready.domain.screening_table import ProgramTable, ScreeningReport
+from matchready.domain.screening import (
+    ProgramScreening,
+    ScreeningApplicant,
+    SeasonDates,
+    Verdict,
+    VisaNeed,
+)
+from matchready.domain.screening_table import VERDICT_ORDER, ProgramTable, ScreeningReport
 from matchready.domain.yog import elapsed_between
 from matchready.services.screening import screen_programs
 
@@ -86,3 +94,18 @@ def screen_profile(
         specialty=specialty,
         state=state,
     )
+
+
+def verdict_page(
+    report: ScreeningReport, verdict: Verdict | None, offset: int, limit: int
+) -> tuple[list[ProgramScreening], dict[Verdict, int], int]:
+    """One page of explained results (eligible, unknown, ineligible; best fit first), the
+    count of each verdict, and how many match `verdict`. Only the page is explained, so a
+    page of a 13,000-program table stays fast."""
+    codes = report.verdicts
+    counts = {v: int((codes == int(v)).sum()) for v in Verdict}
+    order = np.lexsort((-report.fit.astype(np.int16), VERDICT_ORDER[codes]))
+    if verdict is not None:
+        order = order[codes[order] == int(verdict)]
+    page = [report.result(int(i)) for i in order[offset : offset + limit]]
+    return page, counts, len(order)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -18,10 +19,12 @@ from matchready.domain.facts import Facts
 from matchready.errors import StoreError
 from matchready.io.secret import load_or_create_secret
 from matchready.services.accounts import AccountStore, SessionStore
+from matchready.services.ports import UnitOfWork
 from matchready.services.profiles import ProfileStore
 from matchready.settings import Settings, get_settings
 from matchready.store.accounts import SqlAccountStore, SqlProfileStore, SqlSessionStore
 from matchready.store.database import open_database
+from matchready.store.sql import SqlUnitOfWork
 from matchready.web import errors
 from matchready.web.csrf import CSRFMiddleware, token_of
 from matchready.web.state import WebState, require_owner
@@ -38,6 +41,7 @@ def create_app(
     profiles: ProfileStore | None = None,
     accounts: AccountStore | None = None,
     sessions: SessionStore | None = None,
+    units: Callable[[], UnitOfWork] | None = None,
 ) -> FastAPI:
     """The FastAPI app. Local single-user mode by default; with `accounts` and `sessions`,
     multi-user mode: every page but login and registration needs a session, and each account
@@ -59,14 +63,16 @@ def create_app(
                 "multi-user mode needs a shared database: set MATCHREADY_DATABASE_URL "
                 "(for example postgresql+psycopg://user@host/matchready)"
             )
-        engine, _ = open_database(settings.resolved_database_url())
+        engine, factory = open_database(settings.resolved_database_url())
         engines.append(engine)
         accounts, sessions = SqlAccountStore(engine), SqlSessionStore(engine)
         profiles = profiles or SqlProfileStore(engine)
+        units = units or partial(SqlUnitOfWork, factory)
     if profiles is None:
-        engine, _ = open_database(settings.resolved_database_url())
+        engine, factory = open_database(settings.resolved_database_url())
         engines.append(engine)
         profiles = SqlProfileStore(engine)
+        units = units or partial(SqlUnitOfWork, factory)
     app = FastAPI(
         title="matchready",
         version=__version__,
@@ -80,6 +86,7 @@ def create_app(
         settings=settings,
         accounts=accounts,
         sessions=sessions,
+        units=units,
     )
     templates = Jinja2Templates(directory=str(_folder("templates")))
     templates.env.globals["csrftoken"] = token_of
@@ -90,11 +97,13 @@ def create_app(
 
     from matchready.web.routes import accounts as account_routes
     from matchready.web.routes import api, pages
+    from matchready.web.routes import programs as program_routes
 
     signed_in = [Depends(require_owner)]
     if accounts is not None:
         app.include_router(account_routes.router)
     app.include_router(pages.router, dependencies=signed_in)
+    app.include_router(program_routes.router, dependencies=signed_in)
     app.include_router(api.router, prefix="/api", dependencies=signed_in)
     secret = settings.secret_key or load_or_create_secret(settings.data_dir / "secret.key")
     app.state.csrf_secret = secret.encode()

@@ -6,6 +6,8 @@ Later capabilities (programs, list, calendar, tracker, simulator) add their entr
 NAV: list[tuple[str, str]] = [
     ("Profile", "/profile"),
     ("Plan", "/plan"),
+    ("Programs", "/programs"),
+    ("List", "/list"),
     ("Odds", "/odds"),
     ("Specialties", "/specialties"),
 ]

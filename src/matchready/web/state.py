@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fastapi import Request
 
 from matchready.domain.facts import Facts
+from matchready.domain.screening_table import ProgramTable
 from matchready.services.accounts import AccountStore, LoginLimiter, SessionStore
+from matchready.services.ports import UnitOfWork
 from matchready.services.profiles import ProfileStore
+from matchready.services.screening import load_program_table
 from matchready.settings import Settings
 from matchready.web.auth import LoginRequired, session_account
 from matchready.web.nav import NAV
@@ -26,11 +30,25 @@ class WebState:
     accounts: AccountStore | None = None  # set in multi-user mode
     sessions: SessionStore | None = None
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    units: Callable[[], UnitOfWork] | None = None  # the shared program store
     nav: list[tuple[str, str]] = field(default_factory=lambda: list(NAV))
+    _table: tuple[int, ProgramTable] | None = field(default=None, repr=False)
 
     @property
     def multi_user(self) -> bool:
         return self.accounts is not None
+
+    def program_table(self) -> ProgramTable:
+        """Every program as a screening table, rebuilt when an import has been recorded since
+        (imports may come from the CLI in another process)."""
+        if self.units is None:
+            return ProgramTable.build([])
+        unit = self.units()
+        with unit:
+            imports = len(unit.programs.imports())
+        if self._table is None or self._table[0] != imports:
+            self._table = (imports, load_program_table(self.units()))
+        return self._table[1]
 
 
 def state(request: Request) -> WebState:

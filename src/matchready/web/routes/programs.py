@@ -1,0 +1,163 @@
+"""Programs (browse, filter, one program with its sources) and the tiered List, with exports."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from matchready.domain.requirements import RequirementKind
+from matchready.domain.screening import Verdict
+from matchready.errors import NotFoundError
+from matchready.io.tables import write_table
+from matchready.services.listbuilder import (
+    LIST_COLUMNS,
+    ProgramList,
+    build_program_list,
+    list_csv,
+    list_rows,
+)
+from matchready.services.profile_screening import (
+    screen_profile,
+    screening_applicant,
+    season_dates,
+    verdict_page,
+)
+from matchready.services.screening import screen_programs
+from matchready.web.routes.common import page, profile_or_none
+from matchready.web.state import state
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+VERDICTS = {
+    "eligible": Verdict.ELIGIBLE,
+    "unknown": Verdict.UNKNOWN,
+    "ineligible": Verdict.INELIGIBLE,
+}
+
+
+@router.get("/programs")
+def programs_page(
+    request: Request,
+    specialty: Annotated[str, Query(max_length=80)] = "",
+    us_state: Annotated[str, Query(alias="state", max_length=2)] = "",
+    verdict: Annotated[str, Query(pattern="^(|eligible|unknown|ineligible)$")] = "",
+    page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
+) -> Response:
+    web = state(request)
+    table = web.program_table()
+    profile = profile_or_none(request)
+    offset = (page_number - 1) * PAGE_SIZE
+    context: dict[str, object] = {
+        "specialty": specialty,
+        "state": us_state,
+        "verdict": verdict,
+        "page_number": page_number,
+        "page_size": PAGE_SIZE,
+        "total_programs": len(table.programs),
+        "codes": [s.code for s in web.facts.specialties if s.code != "ALL"],
+    }
+    if profile is None:
+        context.update(results=None, counts=None, shown=0)
+        return page(request, "programs.html", context)
+    report = screen_profile(
+        profile,
+        web.facts,
+        table,
+        date.today(),
+        specialty=specialty or None,
+        state=us_state or None,
+    )
+    results, counts, shown = verdict_page(report, VERDICTS.get(verdict), offset, PAGE_SIZE)
+    context.update(
+        results=results, counts={v.name.lower(): n for v, n in counts.items()}, shown=shown
+    )
+    return page(request, "programs.html", context)
+
+
+@router.get("/programs/{key}")
+def program_page(request: Request, key: str) -> Response:
+    web = state(request)
+    if web.units is None:
+        raise NotFoundError(f"no program {key}")
+    unit = web.units()
+    with unit:
+        program = unit.programs.find(key)
+        history = unit.programs.history(key) if program else []
+    if program is None:
+        raise NotFoundError(f"no program with ACGME number or NRMP code {key}")
+    screening = None
+    profile = profile_or_none(request)
+    if profile is not None:
+        report = screen_programs(
+            screening_applicant(profile, web.facts, date.today()),
+            [program],
+            as_of=date.today(),
+            season=season_dates(web.facts, profile.target.match_year),
+        )
+        screening = report.result(0)
+    known = {r.kind: r for r in program.requirements}
+    rules = {r.kind: r for r in screening.rules} if screening else {}
+    rows = [(kind, known.get(kind), rules.get(kind)) for kind in RequirementKind]
+    context = {"program": program, "history": history, "screening": screening, "rows": rows}
+    return page(request, "program.html", context)
+
+
+def _program_list(request: Request, specialty: str, budget: int | None) -> ProgramList | None:
+    profile = profile_or_none(request)
+    if profile is None:
+        return None
+    web = state(request)
+    code = specialty or profile.target.specialties[0]
+    return build_program_list(profile, web.facts, web.program_table(), date.today(), code, budget)
+
+
+@router.get("/list")
+def list_page(
+    request: Request,
+    specialty: Annotated[str, Query(max_length=20)] = "",
+    budget: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
+) -> Response:
+    result = _program_list(request, specialty, budget)
+    if result is None:
+        return RedirectResponse("/profile", status_code=303)
+    codes = [s.code for s in state(request).facts.specialties if s.code != "ALL"]
+    context = {"result": result, "rows": list_rows(result), "budget": budget, "codes": codes}
+    return page(request, "list.html", context)
+
+
+@router.get("/list.csv")
+def list_export_csv(
+    request: Request,
+    specialty: Annotated[str, Query(max_length=20)] = "",
+    budget: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
+) -> Response:
+    result = _program_list(request, specialty, budget)
+    if result is None:
+        raise NotFoundError("no profile saved yet: fill in the profile first")
+    disposition = f'attachment; filename="matchready-list-{result.specialty}.csv"'
+    return Response(
+        list_csv(result), media_type="text/csv", headers={"content-disposition": disposition}
+    )
+
+
+@router.get("/list.xlsx")
+def list_export_xlsx(
+    request: Request,
+    specialty: Annotated[str, Query(max_length=20)] = "",
+    budget: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
+) -> Response:
+    result = _program_list(request, specialty, budget)
+    if result is None:
+        raise NotFoundError("no profile saved yet: fill in the profile first")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "list.xlsx"
+        write_table(path, LIST_COLUMNS, list_rows(result))
+        content = path.read_bytes()
+    disposition = f'attachment; filename="matchready-list-{result.specialty}.xlsx"'
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(content, media_type=media, headers={"content-disposition": disposition})
