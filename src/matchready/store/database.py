@@ -9,7 +9,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -26,13 +26,24 @@ def _enable_sqlite_foreign_keys(dbapi_connection: object, _record: object) -> No
     cursor.close()
 
 
+WEB_THREADS = 40
+"""The web server runs sync routes on a pool of up to 40 threads (AnyIO's default); the
+connection pool must let each of them hold a connection, or requests queue and time out."""
+
+
+def _pool_options(parsed: URL) -> dict[str, int]:
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        return {}  # an in-memory database uses a single shared connection
+    return {"pool_size": 10, "max_overflow": WEB_THREADS - 10}
+
+
 def create_database_engine(url: str) -> Engine:
     """An engine for a URL; a SQLite file's directory is created when missing."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
     try:
-        engine = create_engine(url)
+        engine = create_engine(url, **_pool_options(parsed))
     except (SQLAlchemyError, ImportError) as error:
         raise StoreError(f"cannot open the database {parsed!r}: {error}") from error
     if engine.dialect.name == "sqlite":

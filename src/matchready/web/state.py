@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -33,6 +34,7 @@ class WebState:
     units: Callable[[], UnitOfWork] | None = None  # the shared program store
     nav: list[tuple[str, str]] = field(default_factory=lambda: list(NAV))
     _table: tuple[int, ProgramTable] | None = field(default=None, repr=False)
+    _table_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def multi_user(self) -> bool:
@@ -46,9 +48,10 @@ class WebState:
         unit = self.units()
         with unit:
             imports = len(unit.programs.imports())
-        if self._table is None or self._table[0] != imports:
-            self._table = (imports, load_program_table(self.units()))
-        return self._table[1]
+        with self._table_lock:  # one thread rebuilds; the others wait for its table
+            if self._table is None or self._table[0] != imports:
+                self._table = (imports, load_program_table(self.units()))
+            return self._table[1]
 
 
 def state(request: Request) -> WebState:
