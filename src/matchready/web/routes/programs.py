@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi import Path as Path_
 from fastapi.responses import RedirectResponse, Response
 
 from matchready.domain.requirements import RequirementKind
@@ -130,34 +131,30 @@ def list_page(
     return page(request, "list.html", context)
 
 
-@router.get("/list.csv")
-def list_export_csv(
-    request: Request,
-    specialty: Annotated[str, Query(max_length=20)] = "",
-    budget: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
-) -> Response:
-    result = _program_list(request, specialty, budget)
-    if result is None:
-        raise NotFoundError("no profile saved yet: fill in the profile first")
-    disposition = f'attachment; filename="matchready-list-{result.specialty}.csv"'
-    return Response(
-        list_csv(result), media_type="text/csv", headers={"content-disposition": disposition}
-    )
+CSV_TYPE = "text/csv"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@router.get("/list.xlsx")
-def list_export_xlsx(
-    request: Request,
-    specialty: Annotated[str, Query(max_length=20)] = "",
-    budget: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
-) -> Response:
-    result = _program_list(request, specialty, budget)
-    if result is None:
-        raise NotFoundError("no profile saved yet: fill in the profile first")
+def _xlsx(result: ProgramList) -> bytes:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "list.xlsx"
         write_table(path, LIST_COLUMNS, list_rows(result))
-        content = path.read_bytes()
-    disposition = f'attachment; filename="matchready-list-{result.specialty}.xlsx"'
-    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(content, media_type=media, headers={"content-disposition": disposition})
+        return path.read_bytes()
+
+
+@router.get("/list.{suffix}")
+def list_export(
+    request: Request,
+    suffix: Annotated[str, Path_(pattern="^(csv|xlsx)$")],
+    specialty: Annotated[str, Query(max_length=20)] = "",
+    budget: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
+) -> Response:
+    """The list as a CSV or XLSX download."""
+    result = _program_list(request, specialty, budget)
+    if result is None:
+        raise NotFoundError("no profile saved yet: fill in the profile first")
+    name = f"matchready-list-{result.specialty}.{suffix}"
+    headers = {"content-disposition": f'attachment; filename="{name}"'}
+    if suffix == "csv":
+        return Response(list_csv(result), media_type=CSV_TYPE, headers=headers)
+    return Response(_xlsx(result), media_type=XLSX_TYPE, headers=headers)
