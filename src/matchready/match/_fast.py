@@ -9,11 +9,12 @@ instance and cached; :class:`FastEngine` then runs attempts on fresh state array
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 
+from matchready.match._arrays import ArrayOutcome, MarketArrays
 from matchready.match._model import Instance
 from matchready.match._outcome import Outcome
 
@@ -24,11 +25,11 @@ Array = npt.NDArray[np.int64]
 class Market:
     """An instance as integer arrays (see ``_kernel`` for the layout) plus the id tables."""
 
+    source: MarketArrays
     arrays: tuple[Array, ...]
-    capacity: Array
-    applicant_ids: tuple[str, ...]
-    program_ids: tuple[str, ...]
     room: int
+    applicant_ids: tuple[str, ...] = ()
+    program_ids: tuple[str, ...] = ()
 
 
 def _lookup(keys: Array, values: Array, queries: Array) -> Array:
@@ -59,11 +60,21 @@ def compile_market(instance: Instance) -> Market:
 
 
 def _build(instance: Instance) -> Market:
-    """Flat arrays with offsets for every rank order list, and the rank look-up tables."""
+    """The instance's ids mapped to indices, then compiled."""
+    source = _source(instance)
+    return replace(
+        compile_arrays(source),
+        applicant_ids=tuple(a.id for a in instance.applicants),
+        program_ids=tuple(p.id for p in instance.programs),
+    )
+
+
+def _source(instance: Instance) -> MarketArrays:
+    """The instance as integer arrays (ids replaced by their position in the instance)."""
     i64 = np.int64
     program_index = {p.id: i for i, p in enumerate(instance.programs)}
     applicant_index = {a.id: i for i, a in enumerate(instance.applicants)}
-    n, n_programs = len(instance.applicants), len(instance.programs)
+    n = len(instance.applicants)
 
     a_len = np.array([len(a.ranks) for a in instance.applicants], dtype=i64)
     a_off = np.zeros(n + 1, dtype=i64)
@@ -72,51 +83,78 @@ def _build(instance: Instance) -> Market:
         [-1 if r is None else program_index[r] for a in instance.applicants for r in a.ranks],
         dtype=i64,
     )
-    a_owner = np.repeat(np.arange(n, dtype=i64), a_len)
-
     p_len = np.array([len(p.ranks) for p in instance.programs], dtype=i64)
-    p_off = np.zeros(n_programs + 1, dtype=i64)
+    p_off = np.zeros(len(instance.programs) + 1, dtype=i64)
     np.cumsum(p_len, out=p_off[1:])
     p_app = np.array([applicant_index[a] for p in instance.programs for a in p.ranks], dtype=i64)
-    p_owner = np.repeat(np.arange(n_programs, dtype=i64), p_len)
-    p_rank = np.arange(len(p_app), dtype=i64) - p_off[p_owner]
-
-    program_keys = p_owner * n + p_app
-    a_prank = _lookup(program_keys, p_rank, np.where(a_prog >= 0, a_prog * n + a_owner, -1))
-    a_pos = np.arange(len(a_prog), dtype=i64) - a_off[a_owner]
-    p_apos = _lookup(np.where(a_prog >= 0, a_prog * n + a_owner, -1), a_pos, program_keys)
-
-    a_couple = np.full(n, -1, dtype=i64)
-    c_first = np.array([applicant_index[c.first] for c in instance.couples], dtype=i64)
-    c_second = np.array([applicant_index[c.second] for c in instance.couples], dtype=i64)
-    a_couple[c_first] = np.arange(len(c_first), dtype=i64)
-    a_couple[c_second] = np.arange(len(c_second), dtype=i64)
 
     a_supp = np.full(len(a_prog), -1, dtype=i64)
-    s_prog_list: list[int] = []
-    s_owner_list: list[int] = []
-    s_off_list = [0]
+    s_prog: list[int] = []
+    s_owner: list[int] = []
+    s_off = [0]
     for a, applicant in enumerate(instance.applicants):
         for supplemental in applicant.supplemental:
             links = {program_index[link] for link in supplemental.links}
-            start = int(a_off[a])
-            for k in range(start, int(a_off[a + 1])):
+            for k in range(int(a_off[a]), int(a_off[a + 1])):
                 if int(a_prog[k]) in links:
-                    a_supp[k] = len(s_off_list) - 1
-            s_prog_list.extend(program_index[r] for r in supplemental.ranks)
-            s_owner_list.extend([a] * len(supplemental.ranks))
-            s_off_list.append(len(s_prog_list))
-    s_prog = np.array(s_prog_list, dtype=i64)
-    s_prank = _lookup(program_keys, p_rank, s_prog * n + np.array(s_owner_list, dtype=i64))
+                    a_supp[k] = len(s_owner)
+            s_prog.extend(program_index[r] for r in supplemental.ranks)
+            s_owner.append(a)
+            s_off.append(len(s_prog))
+    return MarketArrays(
+        capacity=np.array([p.capacity for p in instance.programs], dtype=i64),
+        applicant_offsets=a_off,
+        applicant_programs=a_prog,
+        program_offsets=p_off,
+        program_applicants=p_app,
+        supplemental_link=a_supp,
+        supplemental_applicant=np.array(s_owner, dtype=i64),
+        supplemental_offsets=np.array(s_off, dtype=i64),
+        supplemental_programs=np.array(s_prog, dtype=i64),
+        couple_first=np.array([applicant_index[c.first] for c in instance.couples], dtype=i64),
+        couple_second=np.array([applicant_index[c.second] for c in instance.couples], dtype=i64),
+        reversion_donor=np.array([program_index[r.donor] for r in instance.reversions], dtype=i64),
+        reversion_receiver=np.array(
+            [program_index[r.receiver] for r in instance.reversions], dtype=i64
+        ),
+    )
 
-    capacity = np.array([p.capacity for p in instance.programs], dtype=i64)
-    rev_donor = np.array([program_index[r.donor] for r in instance.reversions], dtype=i64)
-    rev_recv = np.array([program_index[r.receiver] for r in instance.reversions], dtype=i64)
+
+def compile_arrays(source: MarketArrays) -> Market:
+    """The rank look-up tables and the held-list layout the kernel needs."""
+    i64 = np.int64
+    n, n_programs = source.applicants, source.programs
+    a_off, a_prog = source.applicant_offsets, source.applicant_programs
+    p_off, p_app = source.program_offsets, source.program_applicants
+    a_owner = np.repeat(np.arange(n, dtype=i64), np.diff(a_off))
+    p_owner = np.repeat(np.arange(n_programs, dtype=i64), np.diff(p_off))
+    p_rank = np.arange(len(p_app), dtype=i64) - p_off[p_owner]
+
+    program_keys = p_owner * n + p_app
+    a_keys = np.where(a_prog >= 0, a_prog * n + a_owner, -1)
+    a_prank = _lookup(program_keys, p_rank, a_keys)
+    a_pos = np.arange(len(a_prog), dtype=i64) - a_off[a_owner]
+    p_apos = _lookup(a_keys, a_pos, program_keys)
+
+    a_couple = np.full(n, -1, dtype=i64)
+    couples = np.arange(len(source.couple_first), dtype=i64)
+    a_couple[source.couple_first] = couples
+    a_couple[source.couple_second] = couples
+
+    s_off, s_prog = source.supplemental_offsets, source.supplemental_programs
+    s_owner = np.repeat(source.supplemental_applicant, np.diff(s_off))
+    s_prank = _lookup(program_keys, p_rank, s_prog * n + s_owner)
+
+    capacity = source.capacity
     room = capacity + 2
-    receiver_of = dict(zip(rev_donor.tolist(), rev_recv.tolist(), strict=True))
+    receiver_of = dict(
+        zip(source.reversion_donor.tolist(), source.reversion_receiver.tolist(), strict=True)
+    )
     for donor in receiver_of:
         current = receiver_of.get(donor)
-        while current is not None:
+        seen = {donor}
+        while current is not None and current not in seen:
+            seen.add(current)
             room[current] += capacity[donor]
             current = receiver_of.get(current)
     h_off = np.zeros(n_programs + 1, dtype=i64)
@@ -126,26 +164,72 @@ def _build(instance: Instance) -> Market:
         a_off,
         a_prog,
         a_prank,
-        a_supp,
+        source.supplemental_link,
         a_couple,
         p_off,
         p_app,
         p_apos,
-        np.array(s_off_list, dtype=i64),
+        s_off,
         s_prog,
         s_prank,
-        c_first,
-        c_second,
-        rev_donor,
-        rev_recv,
+        source.couple_first,
+        source.couple_second,
+        source.reversion_donor,
+        source.reversion_receiver,
         h_off,
     )
-    return Market(
-        arrays=arrays,
-        capacity=capacity,
-        applicant_ids=tuple(a.id for a in instance.applicants),
-        program_ids=tuple(p.id for p in instance.programs),
-        room=int(h_off[-1]),
+    return Market(source=source, arrays=arrays, room=int(h_off[-1]))
+
+
+def run_attempt(market: Market, order: Array, restart_limit: int, attempts: int) -> ArrayOutcome:
+    """Run the kernel once with couples entering in ``order``; the matching as arrays."""
+    from matchready.match import _kernel
+
+    source = market.source
+    n, n_programs = source.applicants, source.programs
+    couples, reversions = len(source.couple_first), len(source.reversion_donor)
+    units = 2 * n + couples
+    i64 = np.int64
+    scalars = np.zeros(7, dtype=i64)
+    scalars[_kernel.LIMIT] = restart_limit
+    scalars[_kernel.N_APPLICANTS] = n
+    s = (
+        source.capacity.copy(),
+        np.zeros(n_programs, dtype=i64),
+        np.zeros(max(market.room, 1), dtype=i64),
+        np.full(n, -1, dtype=i64),
+        np.full(n, -1, dtype=i64),
+        np.full(n, -1, dtype=i64),
+        np.full(n, -1, dtype=i64),
+        np.full(couples, -1, dtype=i64),
+        np.zeros(units, dtype=i64),
+        np.zeros(units, dtype=i64),
+        np.zeros(units, dtype=i64),
+        np.zeros(max(units, 1), dtype=i64),
+        np.zeros(max(n_programs, 1), dtype=i64),
+        np.zeros(n_programs, dtype=i64),
+        np.zeros(reversions, dtype=i64),
+        scalars,
+    )
+    _kernel.run_attempt(market.arrays, s, order)
+
+    prim_p, prim_k = s[_kernel.S_PRIM_P], s[_kernel.S_PRIM_K]
+    supp_p, supp_k = s[_kernel.S_SUPP_P], s[_kernel.S_SUPP_K]
+    matched = prim_p >= 0
+    rank = np.where(matched, prim_k - source.applicant_offsets[:-1] + 1, 0)
+    in_supp = supp_p >= 0
+    supp_rank = np.zeros(n, dtype=i64)
+    lists = source.supplemental_link[prim_k[in_supp]]
+    supp_rank[in_supp] = supp_k[in_supp] - source.supplemental_offsets[lists] + 1
+    return ArrayOutcome(
+        program=prim_p,
+        rank=rank,
+        supplemental_program=supp_p,
+        supplemental_rank=supp_rank,
+        proposals=int(scalars[_kernel.PROPOSALS]),
+        attempts=attempts,
+        cycled=bool(scalars[_kernel.CYCLE]),
+        reverted=s[_kernel.S_REVERTED],
     )
 
 
@@ -159,66 +243,28 @@ class FastEngine:
 
     def attempt(self, order: list[int]) -> Outcome:
         """Run the kernel once with couples entering in ``order``."""
-        from matchready.match import _kernel
-
-        market = self.market
-        m = market.arrays
-        n = len(market.applicant_ids)
-        n_programs = len(market.program_ids)
-        units = 2 * n + len(self.instance.couples)
-        i64 = np.int64
-        scalars = np.zeros(7, dtype=i64)
-        scalars[_kernel.LIMIT] = self.restart_limit
-        scalars[_kernel.N_APPLICANTS] = n
-        s = (
-            market.capacity.copy(),
-            np.zeros(n_programs, dtype=i64),
-            np.zeros(max(market.room, 1), dtype=i64),
-            np.full(n, -1, dtype=i64),
-            np.full(n, -1, dtype=i64),
-            np.full(n, -1, dtype=i64),
-            np.full(n, -1, dtype=i64),
-            np.full(len(self.instance.couples), -1, dtype=i64),
-            np.zeros(units, dtype=i64),
-            np.zeros(units, dtype=i64),
-            np.zeros(units, dtype=i64),
-            np.zeros(max(units, 1), dtype=i64),
-            np.zeros(max(n_programs, 1), dtype=i64),
-            np.zeros(n_programs, dtype=i64),
-            np.zeros(len(self.instance.reversions), dtype=i64),
-            scalars,
-        )
-        _kernel.run_attempt(m, s, np.array(order, dtype=i64))
-        return self._outcome(s)
-
-    def _outcome(self, s: tuple[Array, ...]) -> Outcome:
-        from matchready.match import _kernel
-
-        m = self.market.arrays
+        found = run_attempt(self.market, np.array(order, dtype=np.int64), self.restart_limit, 1)
         apps, progs = self.market.applicant_ids, self.market.program_ids
-        a_off = m[_kernel.M_A_OFF]
-        s_off = m[_kernel.M_S_OFF]
-        primary: dict[str, tuple[str, int]] = {}
-        supplemental: dict[str, tuple[str, int]] = {}
-        prim_p = s[_kernel.S_PRIM_P]
-        prim_k = s[_kernel.S_PRIM_K]
-        for a in np.flatnonzero(prim_p >= 0).tolist():
-            primary[apps[a]] = (progs[int(prim_p[a])], int(prim_k[a] - a_off[a]))
-        supp_p = s[_kernel.S_SUPP_P]
-        supp_k = s[_kernel.S_SUPP_K]
-        for a in np.flatnonzero(supp_p >= 0).tolist():
-            lst = int(m[_kernel.M_A_SUPP][prim_k[a]])
-            supplemental[apps[a]] = (progs[int(supp_p[a])], int(supp_k[a] - s_off[lst]))
-        reverted = {
-            r.donor: int(s[_kernel.S_REVERTED][i])
-            for i, r in enumerate(self.instance.reversions)
-            if s[_kernel.S_REVERTED][i]
+        primary = {
+            apps[a]: (progs[int(found.program[a])], int(found.rank[a]) - 1)
+            for a in np.flatnonzero(found.program >= 0).tolist()
         }
-        scalars = s[_kernel.S_SCALARS]
+        supplemental = {
+            apps[a]: (
+                progs[int(found.supplemental_program[a])],
+                int(found.supplemental_rank[a]) - 1,
+            )
+            for a in np.flatnonzero(found.supplemental_program >= 0).tolist()
+        }
+        reverted = {
+            r.donor: int(found.reverted[i])
+            for i, r in enumerate(self.instance.reversions)
+            if found.reverted[i]
+        }
         return Outcome(
             primary=primary,
             supplemental=supplemental,
-            proposals=int(scalars[_kernel.PROPOSALS]),
+            proposals=found.proposals,
             reverted=reverted,
-            cycle=bool(scalars[_kernel.CYCLE]),
+            cycle=found.cycled,
         )

@@ -12,6 +12,7 @@ def test_public_api_is_pinned() -> None:
     assert match.__all__ == [
         "PRESETS",
         "Applicant",
+        "ArrayOutcome",
         "Assignment",
         "Audit",
         "BlockingPair",
@@ -19,6 +20,7 @@ def test_public_api_is_pinned() -> None:
         "Instance",
         "InstanceError",
         "InstanceProblem",
+        "MarketArrays",
         "MarketSpec",
         "Program",
         "Result",
@@ -30,6 +32,8 @@ def test_public_api_is_pinned() -> None:
         "read_instance",
         "read_result",
         "run_match",
+        "solve",
+        "to_arrays",
         "write_instance",
         "write_result",
     ]
