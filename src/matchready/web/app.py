@@ -96,7 +96,7 @@ def create_app(
     errors.install(app)
 
     from matchready.web.routes import accounts as account_routes
-    from matchready.web.routes import api, pages
+    from matchready.web.routes import api, cycle, pages
     from matchready.web.routes import programs as program_routes
 
     signed_in = [Depends(require_owner)]
@@ -104,7 +104,9 @@ def create_app(
         app.include_router(account_routes.router)
     app.include_router(pages.router, dependencies=signed_in)
     app.include_router(program_routes.router, dependencies=signed_in)
+    app.include_router(cycle.pages, dependencies=signed_in)
     app.include_router(api.router, prefix="/api", dependencies=signed_in)
+    app.include_router(cycle.api, prefix="/api", dependencies=signed_in)
     secret = settings.secret_key or load_or_create_secret(settings.data_dir / "secret.key")
     app.state.csrf_secret = secret.encode()
     app.add_middleware(CSRFMiddleware, secret=secret, secure=accounts is not None)

@@ -9,5 +9,7 @@ NAV: list[tuple[str, str]] = [
     ("Programs", "/programs"),
     ("List", "/list"),
     ("Odds", "/odds"),
+    ("Calendar", "/calendar"),
+    ("Costs", "/costs"),
     ("Specialties", "/specialties"),
 ]

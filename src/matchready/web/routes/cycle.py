@@ -1,0 +1,108 @@
+"""The application cycle in the browser: the dated calendar (with its ICS file) and the costs.
+
+Both call the same services as `matchready calendar` and `matchready costs`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from matchready.domain.calendar import CycleCalendar
+from matchready.domain.costs import CostEstimate
+from matchready.errors import InputError, Location, Problem
+from matchready.io.ics import calendar_ics
+from matchready.services.calendar import cycle_calendar
+from matchready.services.costs import cost_estimate
+from matchready.web.routes.common import as_of, page, profile_or_none, require_profile
+from matchready.web.state import state
+
+pages = APIRouter()
+api = APIRouter(tags=["api"])
+
+MAX_COUNT = 1000
+MAX_TRAVEL = 10_000_000
+
+
+@pages.get("/calendar", include_in_schema=False)
+def calendar_page(request: Request) -> Response:
+    profile = profile_or_none(request)
+    if profile is None:
+        return RedirectResponse("/profile", status_code=303)
+    when = as_of(request.query_params.get("as_of"))
+    result = cycle_calendar(profile, state(request).facts, when)
+    return page(request, "calendar.html", {"calendar": result})
+
+
+@pages.get("/calendar.ics", include_in_schema=False)
+def calendar_file(request: Request) -> Response:
+    """The dated entries as an ICS file (RFC 5545) to import into any calendar app."""
+    when = as_of(request.query_params.get("as_of"))
+    result = cycle_calendar(require_profile(request), state(request).facts, when)
+    name = f"matchready-{result.match_year}.ics"
+    return Response(
+        calendar_ics(result),
+        media_type="text/calendar",
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _count(request: Request, name: str, high: int) -> int | None:
+    text = (request.query_params.get(name) or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) > high:
+        problem = f"expected a whole number from 0 to {high:,}"
+        raise InputError(Problem(problem, Location(field=name)))
+    return int(text)
+
+
+@pages.get("/costs", include_in_schema=False)
+def costs_page(request: Request) -> Response:
+    profile = profile_or_none(request)
+    if profile is None:
+        return RedirectResponse("/profile", status_code=303)
+    limits = {"programs": MAX_COUNT, "ranks": MAX_COUNT, "travel": MAX_TRAVEL}
+    inputs = {name: _count(request, name, high) for name, high in limits.items()}
+    result = cost_estimate(
+        profile,
+        state(request).facts,
+        as_of(request.query_params.get("as_of")),
+        programs=inputs["programs"],
+        ranks=inputs["ranks"],
+        travel_usd=inputs["travel"],
+    )
+    shown = {k: "" if v is None else str(v) for k, v in inputs.items()}
+    return page(request, "costs.html", {"costs": result, "inputs": shown})
+
+
+@api.get("/calendar", response_model=CycleCalendar, summary="The cycle calendar")
+def get_calendar(
+    request: Request,
+    on: Annotated[
+        str | None, Query(alias="as_of", description="YYYY-MM-DD; default today")
+    ] = None,
+) -> CycleCalendar:
+    return cycle_calendar(require_profile(request), state(request).facts, as_of(on))
+
+
+@api.get("/costs", response_model=CostEstimate, summary="The costs still ahead")
+def get_costs(
+    request: Request,
+    programs: Annotated[int | None, Query(ge=0, le=MAX_COUNT)] = None,
+    ranks: Annotated[int | None, Query(ge=0, le=MAX_COUNT)] = None,
+    travel: Annotated[int | None, Query(ge=0, le=MAX_TRAVEL, description="USD")] = None,
+    on: Annotated[
+        str | None, Query(alias="as_of", description="YYYY-MM-DD; default today")
+    ] = None,
+) -> CostEstimate:
+    return cost_estimate(
+        require_profile(request),
+        state(request).facts,
+        as_of(on),
+        programs=programs,
+        ranks=ranks,
+        travel_usd=travel,
+    )
