@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from conftest import shoot
-
 from matchready.io.profile import load_profile
 
 PROFILE = Path(__file__).parents[2] / "examples" / "profiles" / "recent-graduate-j1.toml"

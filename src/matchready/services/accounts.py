@@ -128,9 +128,10 @@ def authenticate(store: AccountStore, email: str, password: str) -> Account | No
 class LoginLimiter:
     """At most `attempts` failed logins per key (client address and email) in `window` seconds."""
 
-    def __init__(self, attempts: int = 5, window: float = 900.0) -> None:
+    def __init__(self, attempts: int = 5, window: float = 900.0, max_keys: int = 10_000) -> None:
         self.attempts = attempts
         self.window = window
+        self.max_keys = max_keys
         self._failures: dict[str, deque[float]] = {}
 
     def _recent(self, key: str, now: float) -> deque[float]:
@@ -147,7 +148,15 @@ class LoginLimiter:
 
     def failed(self, key: str, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
+        if len(self._failures) >= self.max_keys:
+            self._forget_expired(now)
         self._recent(key, now).append(now)
+
+    def _forget_expired(self, now: float) -> None:
+        """Drop keys whose failures are all outside the window (bounds memory under attack)."""
+        expired = [k for k, f in self._failures.items() if not f or f[-1] <= now - self.window]
+        for key in expired:
+            del self._failures[key]
 
     def succeeded(self, key: str) -> None:
         self._failures.pop(key, None)
