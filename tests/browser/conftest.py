@@ -22,7 +22,6 @@ from matchready.web.app import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-SHOTS = Path(__file__).parent / "screenshots"
 
 
 def _free_port() -> int:
@@ -83,9 +82,3 @@ def page(browser: Any) -> Iterator[Any]:
     tab.set_default_timeout(10_000)
     yield tab
     context.close()
-
-
-def shoot(page: Any, name: str) -> None:
-    """Save a full-page screenshot as a test artifact (not committed)."""
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)

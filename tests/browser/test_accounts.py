@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import shoot
+from browser_shots import shoot
 
 PASSWORD = "correct horse battery"
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from conftest import shoot
+from browser_shots import shoot
 from matchready.io.profile import load_profile
 
 PROFILE = Path(__file__).parents[2] / "examples" / "profiles" / "recent-graduate-j1.toml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import shoot
+from browser_shots import shoot
 
 
 def test_the_main_flow_from_an_empty_profile_to_a_plan(server: str, page: Any) -> None:

@@ -1,10 +1,11 @@
-"""`matchready programs`: template, import, export, list and show residency programs.
+"""`matchready programs`: template, import, export, list, show and edit residency programs.
 
 Each command parses its options, calls one service function and renders the result.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -13,11 +14,13 @@ from rich.console import Console
 from rich.table import Table
 
 from matchready.domain.program import Program
-from matchready.domain.requirements import RequirementKind, format_value
+from matchready.domain.requirements import RequirementChange, RequirementKind, format_value
 from matchready.services.database import configured_unit_of_work
 from matchready.services.programs import (
     ImportFormat,
     ImportSummary,
+    RequirementEdit,
+    edit_requirement,
     export_programs,
     get_program,
     import_programs,
@@ -150,9 +153,50 @@ def show(key: Annotated[str, typer.Argument(help="ACGME number or NRMP code.")])
         )
     console.print(table)
     for change in history:
-        old = format_value(change.old.value) if change.old else "(none)"
-        console.print(
-            f"  changed {change.new.kind.value}: {old or 'unknown'} -> "
-            f"{format_value(change.new.value) or 'unknown'} by {change.changed_by}",
-            highlight=False,
-        )
+        console.print(f"  {_change_line(change)}", highlight=False)
+
+
+def _change_line(change: RequirementChange) -> str:
+    old = format_value(change.old.value) if change.old else "(none)"
+    when = f" on {change.changed_at:%Y-%m-%d %H:%M} UTC" if change.changed_at else ""
+    source = f" (source: {change.new.source})" if change.new.source else ""
+    return (
+        f"changed {change.new.kind.value}: {old or 'unknown'} -> "
+        f"{format_value(change.new.value) or 'unknown'} by {change.changed_by}{when}{source}"
+    )
+
+
+@app.command()
+def edit(
+    key: Annotated[str, typer.Argument(help="ACGME number or NRMP code.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", help="Requirement: " + ", ".join(k.value for k in RequirementKind) + "."
+        ),
+    ],
+    source: Annotated[
+        str, typer.Option("--source", help="Where the value comes from: a URL or a document.")
+    ],
+    value: Annotated[
+        str, typer.Option("--value", help="The new value (empty = unknown); see the template.")
+    ] = "",
+    strictness: Annotated[
+        str, typer.Option("--strictness", help="hard, preference or unknown.")
+    ] = "unknown",
+    verified_on: Annotated[
+        str, typer.Option("--verified-on", metavar="YYYY-MM-DD", help="Default: today.")
+    ] = "",
+    by: Annotated[
+        str, typer.Option("--by", help="Who made the change (kept in the history).")
+    ] = "user",
+) -> None:
+    """Change one requirement of a program by hand; its source is required and kept in the
+    history with who made the change and when."""
+    edit_ = RequirementEdit(key, kind, value, strictness, source, verified_on)
+    with configured_unit_of_work() as uow:
+        change = edit_requirement(uow, edit_, by, date.today())
+    if change is None:
+        typer.echo(f"{key}: {kind} already says that; nothing changed.")
+    else:
+        typer.echo(f"{change.program_key}: {_change_line(change)}")

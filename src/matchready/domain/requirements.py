@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 
 class RequirementKind(enum.StrEnum):
@@ -193,3 +193,5 @@ class RequirementChange:
     old: Requirement | None
     new: Requirement
     changed_by: str
+    changed_at: datetime | None = None  # set when read back from the store
+    by_import: bool = False  # written by a file import (else an edit by hand)

@@ -198,7 +198,7 @@ class IdentityRow(BaseModel):
         )
 
 
-def _requirement(
+def requirement_from_cells(
     parsed: ParsedFile, row: int, kind: RequirementKind, cells: dict[str, str]
 ) -> Requirement | None:
     value_col, strict_col, source_col, verified_col = requirement_columns(kind)
@@ -263,7 +263,9 @@ def parse_template(table: Table) -> ParsedFile:
         except ValidationError as error:
             validation_problems(parsed, number, error, {})
             identity = None
-        requirements = [_requirement(parsed, number, kind, cells) for kind in RequirementKind]
+        requirements = [
+            requirement_from_cells(parsed, number, kind, cells) for kind in RequirementKind
+        ]
         if identity is None or number in parsed.rejected_rows:
             continue
         if identity.acgme_number is None and not identity.nrmp_codes:

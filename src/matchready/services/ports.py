@@ -67,6 +67,10 @@ class ProgramRepository(Protocol):
         """Every import, oldest first."""
         ...
 
+    def revision(self) -> int:
+        """A number that grows with every import and every requirement change (for caches)."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction: everything done inside is committed together or not at all."""
@@ -92,6 +96,10 @@ class UnitOfWork(Protocol):
         crosswalk: Sequence[CrosswalkEntry],
     ) -> None:
         """Write an import's record, its requirement changes and its crosswalk entries."""
+        ...
+
+    def record_changes(self, changes: Sequence[RequirementChange]) -> None:
+        """Write requirement changes made by hand (no import), with who made them."""
         ...
 
     def commit(self) -> None:

@@ -1,4 +1,5 @@
-"""Program use cases: import a file, export, write the template, list and show programs.
+"""Program use cases: import a file, export, write the template, list and show programs, and
+edit one requirement by hand (with its source and a history entry).
 
 An import is one unit of work: a bad row rejects the whole file and nothing is written,
 unless `skip_bad_rows`, which imports the good rows and reports the others. Importing fills
@@ -12,12 +13,12 @@ import enum
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from matchready.domain.program import Program
-from matchready.domain.requirements import RequirementChange
-from matchready.errors import ImportFileError, Location, NotFoundError, Problem
+from matchready.domain.requirements import Requirement, RequirementChange, RequirementKind
+from matchready.errors import ImportFileError, InputError, Location, NotFoundError, Problem
 from matchready.io.acgme import looks_like_acgme, parse_acgme
 from matchready.io.common import ParsedFile
 from matchready.io.nrmp_codes import looks_like_nrmp_codes, parse_nrmp_codes
@@ -27,6 +28,8 @@ from matchready.io.programs_csv import (
     column_notes,
     parse_template,
     program_row,
+    requirement_columns,
+    requirement_from_cells,
 )
 from matchready.io.tables import Table, read_table, write_table
 from matchready.services.ports import ImportRecord, UnitOfWork
@@ -226,3 +229,77 @@ def get_program(uow: UnitOfWork, key: str) -> tuple[Program, list[RequirementCha
         if program is None:
             raise NotFoundError(f"no program with ACGME number or NRMP code {key!r}")
         return program, uow.programs.history(program.key)
+
+
+EDIT_FIELDS = ("value", "strictness", "source", "verified_on")
+"""The fields of a requirement edit, in the order of the template's four columns per kind."""
+
+
+@dataclass(frozen=True)
+class RequirementEdit:
+    """A requirement of one program, changed by hand: the texts a user typed."""
+
+    program: str
+    kind: str
+    value: str
+    strictness: str
+    source: str
+    verified_on: str = ""
+
+
+def read_requirement_edit(edit: RequirementEdit, today: date) -> Requirement:
+    """The requirement an edit describes, read by the same rules as an imported row.
+
+    On top of the import rules, a hand edit must say where the value comes from (`source`) and
+    cannot be verified in the future; an empty `verified_on` means today. Every problem names
+    its field (value, strictness, source, verified_on or kind).
+    """
+    try:
+        kind = RequirementKind(edit.kind.strip().lower())
+    except ValueError:
+        known = ", ".join(k.value for k in RequirementKind)
+        raise InputError(
+            Problem(f"unknown requirement {edit.kind!r}; one of: {known}", Location(field="kind"))
+        ) from None
+    verified = edit.verified_on.strip() or today.isoformat()
+    texts = (edit.value, edit.strictness, edit.source, verified)
+    columns = requirement_columns(kind)
+    parsed = ParsedFile(file="", file_format="edit")
+    requirement = requirement_from_cells(parsed, 1, kind, dict(zip(columns, texts, strict=True)))
+    field_of = dict(zip(columns, EDIT_FIELDS, strict=True))
+    problems = [
+        Problem(p.message, Location(field=field_of.get(p.location.field or "", "value")))
+        for p in parsed.problems
+    ]
+    if not edit.source.strip():
+        problems.append(
+            Problem(
+                "say where the value comes from (a URL or a document)", Location(field="source")
+            )
+        )
+    if requirement is not None and requirement.verified_on and requirement.verified_on > today:
+        problems.append(Problem("cannot be later than today", Location(field="verified_on")))
+    if problems or requirement is None:
+        raise InputError(problems)
+    return requirement
+
+
+def edit_requirement(
+    uow: UnitOfWork, edit: RequirementEdit, changed_by: str, today: date
+) -> RequirementChange | None:
+    """Change one requirement of one program in one transaction, with a history entry naming
+    who made it; `None` when the program already says exactly that (nothing is written)."""
+    requirement = read_requirement_edit(edit, today)
+    with uow:
+        program = uow.programs.find(edit.program.strip().upper())
+        if program is None:
+            raise NotFoundError(f"no program with ACGME number or NRMP code {edit.program!r}")
+        before = program.requirement(requirement.kind)
+        if before == requirement:
+            return None
+        kept = before if before in program.requirements else None
+        change = RequirementChange(program.key, kept, requirement, changed_by)
+        uow.programs.save(program.with_requirements([requirement]), program)
+        uow.record_changes([change])
+        uow.commit()
+    return change

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
@@ -51,6 +53,9 @@ class MemoryProgramRepository:
     def imports(self) -> list[ImportRecord]:
         return list(self._state.imports)
 
+    def revision(self) -> int:
+        return len(self._state.imports) + len(self._state.history)
+
 
 class MemoryUnitOfWork:
     """A unit of work over in-memory state, with real commit and rollback."""
@@ -80,9 +85,14 @@ class MemoryUnitOfWork:
         crosswalk: Sequence[CrosswalkEntry],
     ) -> None:
         self._working.imports.append(record)
-        self._working.history.extend(changes)
+        now = datetime.now(UTC)
+        self._working.history.extend(replace(c, changed_at=now, by_import=True) for c in changes)
         known = set(self._working.crosswalk)
         self._working.crosswalk.extend(e for e in dict.fromkeys(crosswalk) if e not in known)
+
+    def record_changes(self, changes: Sequence[RequirementChange]) -> None:
+        now = datetime.now(UTC)
+        self._working.history.extend(replace(c, changed_at=now) for c in changes)
 
     def commit(self) -> None:
         self._committed.__dict__.update(copy.deepcopy(self._working.__dict__))

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -173,6 +173,13 @@ class SqlProgramRepository:
             for r in self._session.scalars(query)
         ]
 
+    def revision(self) -> int:
+        imports = self._session.scalar(select(func.coalesce(func.max(ImportRow.id), 0)))
+        changes = self._session.scalar(
+            select(func.coalesce(func.max(RequirementHistoryRow.id), 0))
+        )
+        return int(imports or 0) + int(changes or 0)
+
     def imports(self) -> list[ImportRecord]:
         query = select(ImportRow).order_by(ImportRow.id)
         return [
@@ -208,7 +215,19 @@ def _change_to_domain(program_key: str, row: RequirementHistoryRow) -> Requireme
         row.new_source,
         row.new_verified_on,
     )
-    return RequirementChange(program_key, old, new, row.changed_by)
+    return RequirementChange(
+        program_key,
+        old,
+        new,
+        row.changed_by,
+        changed_at=_aware(row.changed_at),
+        by_import=row.import_id is not None,
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes; every time stored is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class SqlUnitOfWork:
@@ -252,29 +271,7 @@ class SqlUnitOfWork:
         self.programs.flush_new()
         self._session.add(import_row)
         self._session.flush()
-        now = datetime.now(UTC)
-        for change in changes:
-            program = self.programs.row_of(change.program_key)
-            if program is None:
-                continue
-            old = change.old
-            self._session.add(
-                RequirementHistoryRow(
-                    program_id=program.id,
-                    kind=change.new.kind.value,
-                    changed_at=now,
-                    changed_by=change.changed_by,
-                    import_id=import_row.id,
-                    old_value=format_value(old.value) or None if old else None,
-                    old_strictness=old.strictness.value if old else None,
-                    old_source=old.source if old else None,
-                    old_verified_on=old.verified_on if old else None,
-                    new_value=format_value(change.new.value) or None,
-                    new_strictness=change.new.strictness.value,
-                    new_source=change.new.source,
-                    new_verified_on=change.new.verified_on,
-                )
-            )
+        self._write_history(changes, import_row.id)
         existing = {
             (r.source, r.name, r.nrmp_code, r.acgme_number)
             for r in self._session.scalars(select(CrosswalkRow))
@@ -291,6 +288,35 @@ class SqlUnitOfWork:
                         nrmp_code=entry.nrmp_code,
                     )
                 )
+
+    def record_changes(self, changes: Sequence[RequirementChange]) -> None:
+        self.programs.flush_new()
+        self._write_history(changes, None)
+
+    def _write_history(self, changes: Sequence[RequirementChange], import_id: int | None) -> None:
+        now = datetime.now(UTC)
+        for change in changes:
+            program = self.programs.row_of(change.program_key)
+            if program is None:
+                continue
+            old = change.old
+            self._session.add(
+                RequirementHistoryRow(
+                    program_id=program.id,
+                    kind=change.new.kind.value,
+                    changed_at=now,
+                    changed_by=change.changed_by,
+                    import_id=import_id,
+                    old_value=format_value(old.value) or None if old else None,
+                    old_strictness=old.strictness.value if old else None,
+                    old_source=old.source if old else None,
+                    old_verified_on=old.verified_on if old else None,
+                    new_value=format_value(change.new.value) or None,
+                    new_strictness=change.new.strictness.value,
+                    new_source=change.new.source,
+                    new_verified_on=change.new.verified_on,
+                )
+            )
 
     def commit(self) -> None:
         try:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from matchready import __version__
 from matchready.data import load_facts
 from matchready.domain.facts import Facts
+from matchready.domain.requirements import format_value
 from matchready.errors import StoreError
 from matchready.io.secret import load_or_create_secret
 from matchready.services.accounts import AccountStore, SessionStore
@@ -90,13 +91,14 @@ def create_app(
     )
     templates = Jinja2Templates(directory=str(_folder("templates")))
     templates.env.globals["csrftoken"] = token_of
+    templates.env.filters["requirement_value"] = lambda value: format_value(value) or "unknown"
     app.state.templates = templates
     app.state.form_cache = {}
     app.mount("/static", StaticFiles(directory=str(_folder("static"))), name="static")
     errors.install(app)
 
     from matchready.web.routes import accounts as account_routes
-    from matchready.web.routes import api, cycle, pages
+    from matchready.web.routes import api, cycle, pages, programs_api
     from matchready.web.routes import programs as program_routes
 
     signed_in = [Depends(require_owner)]
@@ -107,6 +109,7 @@ def create_app(
     app.include_router(cycle.pages, dependencies=signed_in)
     app.include_router(api.router, prefix="/api", dependencies=signed_in)
     app.include_router(cycle.api, prefix="/api", dependencies=signed_in)
+    app.include_router(programs_api.router, prefix="/api", dependencies=signed_in)
     secret = settings.secret_key or load_or_create_secret(settings.data_dir / "secret.key")
     app.state.csrf_secret = secret.encode()
     app.add_middleware(CSRFMiddleware, secret=secret, secure=accounts is not None)

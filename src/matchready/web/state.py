@@ -41,16 +41,16 @@ class WebState:
         return self.accounts is not None
 
     def program_table(self) -> ProgramTable:
-        """Every program as a screening table, rebuilt when an import has been recorded since
-        (imports may come from the CLI in another process)."""
+        """Every program as a screening table, rebuilt when an import or a requirement edit has
+        been recorded since (they may come from the CLI or another worker process)."""
         if self.units is None:
             return ProgramTable.build([])
         unit = self.units()
         with unit:
-            imports = len(unit.programs.imports())
+            revision = unit.programs.revision()
         with self._table_lock:  # one thread rebuilds; the others wait for its table
-            if self._table is None or self._table[0] != imports:
-                self._table = (imports, load_program_table(self.units()))
+            if self._table is None or self._table[0] != revision:
+                self._table = (revision, load_program_table(self.units()))
             return self._table[1]
 
 
@@ -67,6 +67,18 @@ def owner(request: Request) -> str:
     if account_id is None:
         raise LoginRequired()
     return account_id
+
+
+def editor(request: Request) -> str:
+    """Who a shared change (a requirement edit) is attributed to: the account's email in server
+    mode, "local user" in local mode."""
+    web = state(request)
+    if web.accounts is None:
+        return "local user"
+    account = web.accounts.by_id(owner(request))
+    if account is None:
+        raise LoginRequired()
+    return account.email
 
 
 def require_owner(request: Request) -> None:

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from matchready.domain.applicant import Profile
 from matchready.errors import InputError, Location, NotFoundError, Problem
+from matchready.services.ports import UnitOfWork
 from matchready.services.profiles import current_profile
 from matchready.web.auth import session_account
 from matchready.web.state import owner, state
@@ -24,6 +25,14 @@ def require_profile(request: Request) -> Profile:
     if profile is None:
         raise NotFoundError("no profile saved yet: fill in the profile first")
     return profile
+
+
+def program_units(request: Request) -> UnitOfWork:
+    """A unit of work on the shared program store."""
+    units = state(request).units
+    if units is None:
+        raise NotFoundError("no program store is configured")
+    return units()
 
 
 def as_of(value: str | None) -> date:

@@ -7,13 +7,13 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as Path_
 from fastapi.responses import RedirectResponse, Response
 
-from matchready.domain.requirements import RequirementKind
+from matchready.domain.requirements import VALUE_HELP, RequirementKind
 from matchready.domain.screening import Verdict
-from matchready.errors import NotFoundError
+from matchready.errors import InputError, NotFoundError
 from matchready.io.tables import write_table
 from matchready.services.listbuilder import (
     LIST_COLUMNS,
@@ -28,9 +28,11 @@ from matchready.services.profile_screening import (
     season_dates,
     verdict_page,
 )
+from matchready.services.programs import EDIT_FIELDS, RequirementEdit, edit_requirement
 from matchready.services.screening import screen_programs
-from matchready.web.routes.common import page, profile_or_none
-from matchready.web.state import state
+from matchready.web.csrf import require_token
+from matchready.web.routes.common import page, profile_or_none, program_units
+from matchready.web.state import editor, state
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -82,10 +84,35 @@ def programs_page(
 
 @router.get("/programs/{key}")
 def program_page(request: Request, key: str) -> Response:
+    return _program_view(request, key)
+
+
+@router.post("/programs/{key}/requirements", dependencies=[Depends(require_token)])
+async def requirement_save(request: Request, key: str) -> Response:
+    """Correct one requirement by hand; its source is required and the change is kept in the
+    history with who made it (the account in server mode)."""
+    form = await request.form()
+    texts = {name: form.get(name) for name in ("kind", *EDIT_FIELDS)}
+    fields = {name: value if isinstance(value, str) else "" for name, value in texts.items()}
+    edit = RequirementEdit(program=key, **fields)
+    try:
+        change = edit_requirement(program_units(request), edit, editor(request), date.today())
+    except InputError as error:
+        errors = {p.location.field or "value": p.message for p in error.problems}
+        return _program_view(request, key, fields, errors, status=422)
+    saved = "unchanged" if change is None else fields["kind"]
+    return RedirectResponse(f"/programs/{key}?saved={saved}#history", status_code=303)
+
+
+def _program_view(
+    request: Request,
+    key: str,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
     web = state(request)
-    if web.units is None:
-        raise NotFoundError(f"no program {key}")
-    unit = web.units()
+    unit = program_units(request)
     with unit:
         program = unit.programs.find(key)
         history = unit.programs.history(key) if program else []
@@ -104,8 +131,18 @@ def program_page(request: Request, key: str) -> Response:
     known = {r.kind: r for r in program.requirements}
     rules = {r.kind: r for r in screening.rules} if screening else {}
     rows = [(kind, known.get(kind), rules.get(kind)) for kind in RequirementKind]
-    context = {"program": program, "history": history, "screening": screening, "rows": rows}
-    return page(request, "program.html", context)
+    context = {
+        "program": program,
+        "history": list(reversed(history)),
+        "screening": screening,
+        "rows": rows,
+        "form": form or {"kind": "", "strictness": "unknown"},
+        "errors": errors or {},
+        "value_help": {k.value: h for k, h in VALUE_HELP.items()},
+        "saved": request.query_params.get("saved"),
+        "today": date.today().isoformat(),
+    }
+    return page(request, "program.html", context, status)
 
 
 def _program_list(request: Request, specialty: str, budget: int | None) -> ProgramList | None:

@@ -1,0 +1,175 @@
+"""The JSON API of the shared program store: screened programs, one program with its sources
+and history, and a requirement corrected by hand (attributed, with its source)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Query, Request
+from pydantic import BaseModel, Field
+
+from matchready.domain.program import Program
+from matchready.domain.requirements import (
+    Requirement,
+    RequirementChange,
+    RequirementKind,
+    format_value,
+)
+from matchready.domain.screening import ProgramScreening, Verdict
+from matchready.services.profile_screening import screen_profile, verdict_page
+from matchready.services.programs import RequirementEdit, edit_requirement, get_program
+from matchready.web.routes.common import program_units, require_profile
+from matchready.web.state import editor, state
+
+router = APIRouter(tags=["api"])
+PAGE_SIZE = 50
+
+
+class RequirementOut(BaseModel):
+    """One requirement: its value in the template's text form ('' = unknown) and provenance."""
+
+    kind: RequirementKind
+    value: str
+    strictness: str
+    source: str | None
+    verified_on: date | None
+
+    @classmethod
+    def of(cls, requirement: Requirement) -> RequirementOut:
+        return cls(
+            kind=requirement.kind,
+            value=format_value(requirement.value),
+            strictness=requirement.strictness.value,
+            source=requirement.source,
+            verified_on=requirement.verified_on,
+        )
+
+
+class ChangeOut(BaseModel):
+    """One entry of a program's requirement history."""
+
+    program: str
+    old: RequirementOut | None
+    new: RequirementOut
+    changed_by: str
+    changed_at: datetime | None
+    by_import: bool
+
+    @classmethod
+    def of(cls, change: RequirementChange) -> ChangeOut:
+        return cls(
+            program=change.program_key,
+            old=RequirementOut.of(change.old) if change.old else None,
+            new=RequirementOut.of(change.new),
+            changed_by=change.changed_by,
+            changed_at=change.changed_at,
+            by_import=change.by_import,
+        )
+
+
+class ProgramOut(BaseModel):
+    key: str
+    name: str
+    specialty: str | None
+    city: str | None
+    state: str | None
+    img_share: float | None
+    website: str | None
+    nrmp_codes: list[str]
+    requirements: list[RequirementOut]
+    history: list[ChangeOut]
+
+    @classmethod
+    def of(cls, program: Program, history: list[RequirementChange]) -> ProgramOut:
+        return cls(
+            key=program.key,
+            name=program.name,
+            specialty=program.specialty,
+            city=program.city,
+            state=program.state,
+            img_share=program.img_share,
+            website=program.website,
+            nrmp_codes=[c.code for c in program.codes],
+            requirements=[RequirementOut.of(program.requirement(k)) for k in RequirementKind],
+            history=[ChangeOut.of(c) for c in history],
+        )
+
+
+class ScreenedPage(BaseModel):
+    """One page of screened programs (eligible, unknown, ineligible; best fit first)."""
+
+    total_programs: int
+    counts: dict[str, int]
+    shown: int
+    page: int
+    page_size: int
+    results: list[ProgramScreening]
+
+
+class RequirementEditIn(BaseModel):
+    value: str = Field("", max_length=100, description="Template text form; empty = unknown")
+    strictness: str = Field("unknown", max_length=20, description="hard, preference or unknown")
+    source: str = Field(max_length=500, description="A URL or a document (required)")
+    verified_on: str = Field("", max_length=20, description="YYYY-MM-DD; default today")
+
+
+class EditOut(BaseModel):
+    changed: bool
+    change: ChangeOut | None
+
+
+@router.get("/programs", response_model=ScreenedPage, summary="Programs screened for you")
+def get_programs(
+    request: Request,
+    specialty: Annotated[str, Query(max_length=80)] = "",
+    us_state: Annotated[str, Query(alias="state", max_length=2)] = "",
+    verdict: Annotated[Verdict | None, Query()] = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> ScreenedPage:
+    web = state(request)
+    table = web.program_table()
+    report = screen_profile(
+        require_profile(request),
+        web.facts,
+        table,
+        date.today(),
+        specialty=specialty or None,
+        state=us_state or None,
+    )
+    offset = (page - 1) * PAGE_SIZE
+    results, counts, shown = verdict_page(report, verdict, offset, PAGE_SIZE)
+    return ScreenedPage(
+        total_programs=len(table.programs),
+        counts={v.name.lower(): n for v, n in counts.items()},
+        shown=shown,
+        page=page,
+        page_size=PAGE_SIZE,
+        results=results,
+    )
+
+
+@router.get("/programs/{key}", response_model=ProgramOut, summary="One program")
+def get_one_program(request: Request, key: str) -> ProgramOut:
+    program, history = get_program(program_units(request), key)
+    return ProgramOut.of(program, history)
+
+
+@router.put(
+    "/programs/{key}/requirements/{kind}",
+    response_model=EditOut,
+    summary="Correct one requirement (source required; kept in the history)",
+)
+def put_requirement(
+    request: Request,
+    key: str,
+    kind: RequirementKind,
+    body: Annotated[RequirementEditIn, Body()],
+) -> EditOut:
+    edit = RequirementEdit(
+        key, kind.value, body.value, body.strictness, body.source, body.verified_on
+    )
+    change = edit_requirement(program_units(request), edit, editor(request), date.today())
+    if change is None:
+        return EditOut(changed=False, change=None)
+    return EditOut(changed=True, change=ChangeOut.of(change))
