@@ -75,11 +75,16 @@ def free_port() -> int:
 
 
 def start_server(data: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "MATCHREADY_DATA_DIR": str(data), "MATCHREADY_SECRET_KEY": "bench"}
+    env = {
+        **os.environ,
+        "MATCHREADY_DATA_DIR": str(data),
+        "MATCHREADY_SECRET_KEY": "bench",
+        "MATCHREADY_WARM_START": "true",  # as `matchready serve` runs it
+    }
     uvicorn = [sys.executable, "-m", "uvicorn", "--factory", "matchready.web.app:create_app"]
     args = [*uvicorn, "--port", str(port), "--workers", "2", "--log-level", "warning"]
     server = subprocess.Popen(args, env=env)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 180  # each worker builds the program table first
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/plan", timeout=1)

@@ -52,6 +52,14 @@ class Settings(BaseSettings):
         ),
     )
 
+    warm_start: bool = Field(
+        default=False,
+        description=(
+            "Build the program table while the web server starts, so the first page does not "
+            "wait for it (MATCHREADY_WARM_START; `matchready serve` sets it)."
+        ),
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL to use: the configured one, or SQLite in the data directory."""
         if self.database_url:

@@ -157,6 +157,14 @@ def test_users_never_see_or_change_each_others_data(new_client: Callable[[], Tes
     assert bob.put("/api/profile", json=other).status_code == 200
     assert alice.get("/api/profile").json()["applicant"]["name"] == "Amara Example (fictional)"
     assert bob.get("/api/profile").json()["applicant"]["name"] == "Jordan Placeholder (fictional)"
+    # cached pages are kept per owner and profile version
+    assert "Plan for Amara Example" in alice.get("/plan").text
+    for path in ("/plan", "/odds", "/calendar", "/costs"):
+        assert "Amara" not in bob.get(path).text, path
+    assert "Plan for Jordan Placeholder" in bob.get("/plan").text
+    renamed = {**profile, "applicant": {**profile["applicant"], "name": "Amara Renamed"}}
+    assert alice.put("/api/profile", json=renamed).status_code == 200
+    assert "Plan for Amara Renamed" in alice.get("/plan").text
     # by id guessing: no route takes an account or profile id; only the shared programs
     # are addressed by key
     paths = alice.get("/openapi.json").json()["paths"]

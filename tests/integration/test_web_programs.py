@@ -106,3 +106,15 @@ def test_programs_are_shared_and_lists_are_per_user(data_dir: Path) -> None:
     assert bob.get("/list", follow_redirects=False).headers["location"] == "/profile"
     for client in clients:
         client.close()
+
+
+def test_the_program_table_follows_imports_from_another_process(data_dir: Path) -> None:
+    """A CLI import made while the server runs shows within the revision's time to live."""
+    app = create_app(Settings(data_dir=data_dir))
+    app.state.web.revision_ttl = 0.0
+    with TestClient(app) as client:
+        client.put("/api/profile", json=load_profile(PROFILE).model_dump(mode="json"))
+        before = client.get("/api/programs").json()["total_programs"]
+        sample = ROOT / "tests" / "data" / "template_sample.csv"
+        assert CliRunner().invoke(cli, ["programs", "import", str(sample)]).exit_code == 0
+        assert client.get("/api/programs").json()["total_programs"] == before + 3

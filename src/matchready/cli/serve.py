@@ -26,7 +26,7 @@ def serve(
     from matchready.settings import get_settings
     from matchready.web.app import create_app
 
-    settings = get_settings()
+    settings = get_settings().model_copy(update={"warm_start": True})
     if multi_user:
         settings = settings.model_copy(update={"multi_user": True})
     app = create_app(settings)

@@ -37,11 +37,11 @@ class MemoryProfileStore:
 def current_profile(store: ProfileStore, owner: str) -> Profile | None:
     """The owner's saved profile, or None when there is none yet."""
     text = store.read(owner)
-    return None if text is None else _parsed(text)
+    return None if text is None else parsed_profile(text)
 
 
 @functools.lru_cache(maxsize=256)
-def _parsed(text: str) -> Profile:
+def parsed_profile(text: str) -> Profile:
     """Parsing is pure and profiles are immutable, so the same text is parsed once."""
     return parse_profile(text, "saved profile")
 

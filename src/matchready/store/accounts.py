@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -76,12 +76,15 @@ class SqlSessionStore:
 
 class SqlProfileStore:
     def __init__(self, engine: Engine) -> None:
+        self._engine = engine
         self._sessions = sessionmaker(engine)
+        self._read = select(ProfileRow.toml).where(ProfileRow.owner == bindparam("owner"))
 
     def read(self, owner: str) -> str | None:
-        with self._sessions() as db:
-            row = db.get(ProfileRow, owner)
-            return None if row is None else row.toml
+        """The owner's profile text (read on every web request, so through Core, not the ORM)."""
+        with self._engine.connect() as connection:
+            text: str | None = connection.scalar(self._read, {"owner": owner})
+            return text
 
     def write(self, owner: str, text: str) -> None:
         with transaction(self._sessions) as db:

@@ -8,6 +8,7 @@ from functools import partial
 from importlib import resources
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -53,7 +54,9 @@ def create_app(
     engines: list[Engine] = []  # opened here, so disposed when the app shuts down
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.warm_start:  # before the first request is accepted
+            await anyio.to_thread.run_sync(app.state.web.program_table_at)
         yield
         for engine in engines:
             engine.dispose()

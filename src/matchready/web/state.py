@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import threading
-from collections.abc import Callable
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from fastapi import Request
 
@@ -19,6 +23,37 @@ from matchready.web.auth import LoginRequired, session_account
 from matchready.web.nav import NAV
 
 LOCAL_OWNER = "local"
+T = TypeVar("T")
+
+
+class Memo:
+    """A bounded, thread-safe cache of results that depend only on their key.
+
+    Routes key a result on the owner, the digest of the owner's saved profile, the program
+    store's revision and the request's inputs, so a saved profile, an import or an edit makes
+    new keys (old entries age out). Two threads may compute the same missing key at once; both
+    get a correct result and one is kept.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+        self._entries: OrderedDict[Hashable, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._entries:
+                self._entries.move_to_end(key)
+                return cast(T, self._entries[key])
+        value = compute()
+        with self._lock:
+            self._entries[key] = value
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
 
 @dataclass
@@ -33,7 +68,12 @@ class WebState:
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
     units: Callable[[], UnitOfWork] | None = None  # the shared program store
     nav: list[tuple[str, str]] = field(default_factory=lambda: list(NAV))
+    memo: Memo = field(default_factory=Memo, repr=False)
+    revision_ttl: float = 1.0
+    """Seconds a checked store revision is trusted: a change made by another process (a CLI
+    import, another worker) shows within this time; this process's own edits show at once."""
     _table: tuple[int, ProgramTable] | None = field(default=None, repr=False)
+    _checked_at: float = field(default=-math.inf, repr=False)
     _table_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -41,17 +81,30 @@ class WebState:
         return self.accounts is not None
 
     def program_table(self) -> ProgramTable:
-        """Every program as a screening table, rebuilt when an import or a requirement edit has
-        been recorded since (they may come from the CLI or another worker process)."""
+        """Every program as a screening table (see `program_table_at`)."""
+        return self.program_table_at()[1]
+
+    def program_table_at(self) -> tuple[int, ProgramTable]:
+        """The store's revision and every program as a screening table, rebuilt when an import
+        or a requirement edit has been recorded since (they may come from the CLI or another
+        worker process)."""
         if self.units is None:
-            return ProgramTable.build([])
+            return 0, ProgramTable.build([])
+        now = time.monotonic()
+        if self._table is not None and now - self._checked_at < self.revision_ttl:
+            return self._table
         unit = self.units()
         with unit:
             revision = unit.programs.revision()
         with self._table_lock:  # one thread rebuilds; the others wait for its table
             if self._table is None or self._table[0] != revision:
                 self._table = (revision, load_program_table(self.units()))
-            return self._table[1]
+            self._checked_at = now
+            return self._table
+
+    def programs_changed(self) -> None:
+        """This process changed the program store: look at its revision on the next request."""
+        self._checked_at = -math.inf
 
 
 def state(request: Request) -> WebState:

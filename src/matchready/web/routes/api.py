@@ -10,11 +10,11 @@ from matchready.domain.applicant import Profile
 from matchready.domain.facts import ApplicantType
 from matchready.domain.report import Plan
 from matchready.services.facts import search_facts
-from matchready.services.odds import OddsEstimate, estimate_odds
+from matchready.services.odds import OddsEstimate
 from matchready.services.plan import build_plan
 from matchready.services.profiles import save_profile_data
 from matchready.services.specialties import Competitiveness, competitiveness
-from matchready.web.routes.common import as_of, require_profile
+from matchready.web.routes.common import as_of, odds_of, require_profile, require_saved
 from matchready.web.state import owner, state
 
 router = APIRouter(tags=["api"])
@@ -37,7 +37,10 @@ def get_plan(
         str | None, Query(alias="as_of", description="YYYY-MM-DD; default today")
     ] = None,
 ) -> Plan:
-    return build_plan(require_profile(request), state(request).facts, as_of(on))
+    saved, when = require_saved(request), as_of(on)
+    return saved.remember(
+        request, ("plan", when), lambda: build_plan(saved.profile, state(request).facts, when)
+    )
 
 
 @router.get("/odds", response_model=list[OddsEstimate], summary="Odds of matching")
@@ -46,9 +49,8 @@ def get_odds(
     specialty: Annotated[list[str] | None, Query(max_length=20)] = None,
     ranks: Annotated[int | None, Query(ge=0, le=300)] = None,
 ) -> list[OddsEstimate]:
-    profile = require_profile(request)
-    codes = specialty or list(profile.target.specialties)
-    return [estimate_odds(profile, state(request).facts, code, ranks) for code in codes]
+    saved = require_saved(request)
+    return odds_of(request, saved, specialty or list(saved.profile.target.specialties), ranks)
 
 
 @router.get("/specialties", response_model=Competitiveness, summary="Specialty figures")

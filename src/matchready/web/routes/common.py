@@ -2,29 +2,69 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from fastapi import Request
 from fastapi.responses import Response
+from markupsafe import Markup
 
 from matchready.domain.applicant import Profile
 from matchready.errors import InputError, Location, NotFoundError, Problem
+from matchready.services.odds import OddsEstimate, estimate_odds
 from matchready.services.ports import UnitOfWork
-from matchready.services.profiles import current_profile
+from matchready.services.profiles import parsed_profile
 from matchready.web.auth import session_account
 from matchready.web.state import owner, state
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Saved:
+    """The request owner's saved profile and the digest of its text (its version)."""
+
+    owner: str
+    profile: Profile
+    version: str
+
+    def key(self, *inputs: Hashable) -> tuple[Hashable, ...]:
+        """A cache key of this owner's profile version and `inputs` (which must name every
+        other input: the as-of date, the program store's revision, the query)."""
+        return (self.owner, self.version, *inputs)
+
+    def remember(self, request: Request, key: tuple[Hashable, ...], compute: Callable[[], T]) -> T:
+        """`compute()`, cached on `self.key(*key)`."""
+        return state(request).memo.get(self.key(*key), compute)
+
+
+def saved_or_none(request: Request) -> Saved | None:
+    who = owner(request)
+    text = state(request).profiles.read(who)
+    if text is None:
+        return None
+    digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    return Saved(who, parsed_profile(text), digest)
+
+
+def require_saved(request: Request) -> Saved:
+    saved = saved_or_none(request)
+    if saved is None:
+        raise NotFoundError("no profile saved yet: fill in the profile first")
+    return saved
+
 
 def profile_or_none(request: Request) -> Profile | None:
-    return current_profile(state(request).profiles, owner(request))
+    saved = saved_or_none(request)
+    return None if saved is None else saved.profile
 
 
 def require_profile(request: Request) -> Profile:
-    profile = profile_or_none(request)
-    if profile is None:
-        raise NotFoundError("no profile saved yet: fill in the profile first")
-    return profile
+    return require_saved(request).profile
 
 
 def program_units(request: Request) -> UnitOfWork:
@@ -46,6 +86,24 @@ def as_of(value: str | None) -> date:
         ) from None
 
 
+def cached_page(
+    request: Request, key: tuple[Hashable, ...], name: str, context: Callable[[], dict[str, Any]]
+) -> Response:
+    """A page whose content depends only on `key` (which must name the owner and every input):
+    its title and main blocks are rendered once and kept; the frame around them (navigation,
+    the CSRF token) is rendered per request. Only for pages without forms that post."""
+
+    def render() -> tuple[Markup, Markup]:
+        template = request.app.state.templates.get_template(name)
+        full = template.new_context({"request": request, **context()})
+        blocks = template.blocks
+        title = Markup("".join(blocks["title"](full)))
+        return title, Markup("".join(blocks["main"](full)))
+
+    title, main = state(request).memo.get(("page", name, *key), render)
+    return page(request, "shell.html", {"cached_title": title, "cached_main": main})
+
+
 def page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
     """Render a page template with the navigation and the current path."""
     web = state(request)
@@ -61,3 +119,19 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
         request, name, full, status_code=status
     )
     return response
+
+
+def odds_of(
+    request: Request, saved: Saved, codes: list[str], ranks: int | None
+) -> list[OddsEstimate]:
+    """The odds of each specialty for the saved profile (cached; the model draws 4,000
+    parameter sets per estimate)."""
+    facts = state(request).facts
+    return [
+        saved.remember(
+            request,
+            ("odds", code, ranks),
+            partial(estimate_odds, saved.profile, facts, code, ranks),
+        )
+        for code in codes
+    ]

@@ -5,6 +5,8 @@ Both call the same services as `matchready calendar` and `matchready costs`.
 
 from __future__ import annotations
 
+from datetime import date
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -16,7 +18,7 @@ from matchready.errors import InputError, Location, Problem
 from matchready.io.ics import calendar_ics
 from matchready.services.calendar import cycle_calendar
 from matchready.services.costs import cost_estimate
-from matchready.web.routes.common import as_of, page, profile_or_none, require_profile
+from matchready.web.routes.common import Saved, as_of, cached_page, require_saved, saved_or_none
 from matchready.web.state import state
 
 pages = APIRouter()
@@ -28,19 +30,29 @@ MAX_TRAVEL = 10_000_000
 
 @pages.get("/calendar", include_in_schema=False)
 def calendar_page(request: Request) -> Response:
-    profile = profile_or_none(request)
-    if profile is None:
+    saved = saved_or_none(request)
+    if saved is None:
         return RedirectResponse("/profile", status_code=303)
     when = as_of(request.query_params.get("as_of"))
-    result = cycle_calendar(profile, state(request).facts, when)
-    return page(request, "calendar.html", {"calendar": result})
+    return cached_page(
+        request,
+        saved.key("calendar", when),
+        "calendar.html",
+        lambda: {"calendar": _calendar(request, saved, when)},
+    )
+
+
+def _calendar(request: Request, saved: Saved, when: date) -> CycleCalendar:
+    facts = state(request).facts
+    return saved.remember(
+        request, ("calendar", when), lambda: cycle_calendar(saved.profile, facts, when)
+    )
 
 
 @pages.get("/calendar.ics", include_in_schema=False)
 def calendar_file(request: Request) -> Response:
     """The dated entries as an ICS file (RFC 5545) to import into any calendar app."""
-    when = as_of(request.query_params.get("as_of"))
-    result = cycle_calendar(require_profile(request), state(request).facts, when)
+    result = _calendar(request, require_saved(request), as_of(request.query_params.get("as_of")))
     name = f"matchready-{result.match_year}.ics"
     return Response(
         calendar_ics(result),
@@ -61,21 +73,20 @@ def _count(request: Request, name: str, high: int) -> int | None:
 
 @pages.get("/costs", include_in_schema=False)
 def costs_page(request: Request) -> Response:
-    profile = profile_or_none(request)
-    if profile is None:
+    saved = saved_or_none(request)
+    if saved is None:
         return RedirectResponse("/profile", status_code=303)
     limits = {"programs": MAX_COUNT, "ranks": MAX_COUNT, "travel": MAX_TRAVEL}
     inputs = {name: _count(request, name, high) for name, high in limits.items()}
-    result = cost_estimate(
-        profile,
-        state(request).facts,
-        as_of(request.query_params.get("as_of")),
-        programs=inputs["programs"],
-        ranks=inputs["ranks"],
-        travel_usd=inputs["travel"],
-    )
+    when = as_of(request.query_params.get("as_of"))
+    counts = (inputs["programs"], inputs["ranks"], inputs["travel"])
     shown = {k: "" if v is None else str(v) for k, v in inputs.items()}
-    return page(request, "costs.html", {"costs": result, "inputs": shown})
+    return cached_page(
+        request,
+        saved.key("costs", when, *counts),
+        "costs.html",
+        lambda: {"costs": _costs(request, saved, when, *counts), "inputs": shown},
+    )
 
 
 @api.get("/calendar", response_model=CycleCalendar, summary="The cycle calendar")
@@ -85,7 +96,7 @@ def get_calendar(
         str | None, Query(alias="as_of", description="YYYY-MM-DD; default today")
     ] = None,
 ) -> CycleCalendar:
-    return cycle_calendar(require_profile(request), state(request).facts, as_of(on))
+    return _calendar(request, require_saved(request), as_of(on))
 
 
 @api.get("/costs", response_model=CostEstimate, summary="The costs still ahead")
@@ -98,11 +109,24 @@ def get_costs(
         str | None, Query(alias="as_of", description="YYYY-MM-DD; default today")
     ] = None,
 ) -> CostEstimate:
-    return cost_estimate(
-        require_profile(request),
+    return _costs(request, require_saved(request), as_of(on), programs, ranks, travel)
+
+
+def _costs(
+    request: Request,
+    saved: Saved,
+    when: date,
+    programs: int | None,
+    ranks: int | None,
+    travel: int | None,
+) -> CostEstimate:
+    compute = partial(
+        cost_estimate,
+        saved.profile,
         state(request).facts,
-        as_of(on),
+        when,
         programs=programs,
         ranks=ranks,
         travel_usd=travel,
     )
+    return saved.remember(request, ("costs", when, programs, ranks, travel), compute)

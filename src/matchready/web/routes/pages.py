@@ -11,7 +11,6 @@ from markupsafe import Markup
 from matchready.domain.facts import ApplicantType
 from matchready.errors import InputError, Location, Problem, ProfileError
 from matchready.io.profile import dump_profile, validate_profile_data
-from matchready.services.odds import estimate_odds
 from matchready.services.plan import build_plan
 from matchready.services.profiles import (
     import_profile_text,
@@ -21,7 +20,15 @@ from matchready.services.profiles import (
 from matchready.services.specialties import competitiveness
 from matchready.web.csrf import require_token
 from matchready.web.forms import field_errors, form_to_data, profile_form
-from matchready.web.routes.common import as_of, page, profile_or_none, require_profile
+from matchready.web.routes.common import (
+    as_of,
+    cached_page,
+    odds_of,
+    page,
+    profile_or_none,
+    require_profile,
+    saved_or_none,
+)
 from matchready.web.state import owner, state
 
 router = APIRouter()
@@ -129,30 +136,32 @@ def profile_export(request: Request) -> Response:
 
 @router.get("/plan", include_in_schema=False)
 def plan_page(request: Request) -> Response:
-    profile = profile_or_none(request)
-    if profile is None:
+    saved = saved_or_none(request)
+    if saved is None:
         return RedirectResponse("/profile", status_code=303)
     when = as_of(request.query_params.get("as_of"))
-    plan = build_plan(profile, state(request).facts, when)
-    return page(request, "plan.html", {"plan": plan})
+    plan = saved.remember(
+        request, ("plan", when), lambda: build_plan(saved.profile, state(request).facts, when)
+    )
+    return cached_page(request, saved.key("plan", when), "plan.html", lambda: {"plan": plan})
 
 
 @router.get("/odds", include_in_schema=False)
 def odds_page(request: Request) -> Response:
-    profile = profile_or_none(request)
-    if profile is None:
+    saved = saved_or_none(request)
+    if saved is None:
         return RedirectResponse("/profile", status_code=303)
     ranks_text = request.query_params.get("ranks") or ""
     ranks = _ranks(ranks_text)
     wanted = request.query_params.get("specialty") or ""
-    codes = [wanted] if wanted else list(profile.target.specialties)
-    results = [estimate_odds(profile, state(request).facts, c, ranks) for c in codes]
+    codes = [wanted] if wanted else list(saved.profile.target.specialties)
     codes_known = [s.code for s in state(request).facts.specialties if s.code != "ALL"]
-    return page(
-        request,
-        "odds.html",
-        {"results": results, "ranks": ranks_text, "specialty": wanted, "codes": codes_known},
-    )
+
+    def context() -> dict[str, object]:
+        results = odds_of(request, saved, codes, ranks)
+        return {"results": results, "ranks": ranks_text, "specialty": wanted, "codes": codes_known}
+
+    return cached_page(request, saved.key("odds", wanted, ranks_text), "odds.html", context)
 
 
 def _ranks(text: str) -> int | None:
@@ -166,5 +175,9 @@ def _ranks(text: str) -> int | None:
 @router.get("/specialties", include_in_schema=False)
 def specialties_page(request: Request) -> Response:
     sort = request.query_params.get("sort") or "match_rate_pct"
-    table = competitiveness(state(request).facts, ApplicantType.NON_US_IMG, sort)
-    return page(request, "specialties.html", {"table": table, "sort": sort})
+    facts = state(request).facts
+
+    def context() -> dict[str, object]:
+        return {"table": competitiveness(facts, ApplicantType.NON_US_IMG, sort), "sort": sort}
+
+    return cached_page(request, ("specialties", sort), "specialties.html", context)

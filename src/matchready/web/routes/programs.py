@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable, Hashable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -31,7 +33,15 @@ from matchready.services.profile_screening import (
 from matchready.services.programs import EDIT_FIELDS, RequirementEdit, edit_requirement
 from matchready.services.screening import screen_programs
 from matchready.web.csrf import require_token
-from matchready.web.routes.common import page, profile_or_none, program_units
+from matchready.web.routes.common import (
+    Saved,
+    cached_page,
+    page,
+    profile_or_none,
+    program_units,
+    require_saved,
+    saved_or_none,
+)
 from matchready.web.state import editor, state
 
 router = APIRouter(include_in_schema=False)
@@ -52,8 +62,8 @@ def programs_page(
     page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
 ) -> Response:
     web = state(request)
-    table = web.program_table()
-    profile = profile_or_none(request)
+    revision, table = web.program_table_at()
+    saved = saved_or_none(request)
     offset = (page_number - 1) * PAGE_SIZE
     context: dict[str, object] = {
         "specialty": specialty,
@@ -64,22 +74,31 @@ def programs_page(
         "total_programs": len(table.programs),
         "codes": [s.code for s in web.facts.specialties if s.code != "ALL"],
     }
-    if profile is None:
+    if saved is None:
         context.update(results=None, counts=None, shown=0)
         return page(request, "programs.html", context)
-    report = screen_profile(
-        profile,
-        web.facts,
-        table,
-        date.today(),
-        specialty=specialty or None,
-        state=us_state or None,
-    )
-    results, counts, shown = verdict_page(report, VERDICTS.get(verdict), offset, PAGE_SIZE)
-    context.update(
-        results=results, counts={v.name.lower(): n for v, n in counts.items()}, shown=shown
-    )
-    return page(request, "programs.html", context)
+    today = date.today()
+
+    def screened() -> dict[str, object]:
+        report = saved.remember(
+            request,
+            ("screen", revision, today, specialty, us_state),
+            partial(
+                screen_profile,
+                saved.profile,
+                web.facts,
+                table,
+                today,
+                specialty=specialty or None,
+                state=us_state or None,
+            ),
+        )
+        results, counts, shown = verdict_page(report, VERDICTS.get(verdict), offset, PAGE_SIZE)
+        counted = {v.name.lower(): n for v, n in counts.items()}
+        return {**context, "results": results, "counts": counted, "shown": shown}
+
+    key = saved.key("programs", revision, today, specialty, us_state, verdict, page_number)
+    return cached_page(request, key, "programs.html", screened)
 
 
 @router.get("/programs/{key}")
@@ -100,6 +119,7 @@ async def requirement_save(request: Request, key: str) -> Response:
     except InputError as error:
         errors = {p.location.field or "value": p.message for p in error.problems}
         return _program_view(request, key, fields, errors, status=422)
+    state(request).programs_changed()
     saved = "unchanged" if change is None else fields["kind"]
     return RedirectResponse(f"/programs/{key}?saved={saved}#history", status_code=303)
 
@@ -145,13 +165,16 @@ def _program_view(
     return page(request, "program.html", context, status)
 
 
-def _program_list(request: Request, specialty: str, budget: int | None) -> ProgramList | None:
-    profile = profile_or_none(request)
-    if profile is None:
-        return None
+def _program_list(
+    request: Request, saved: Saved, specialty: str, budget: int | None
+) -> tuple[tuple[Hashable, ...], Callable[[], ProgramList]]:
+    """The list's cache key and a function that builds it (once per key)."""
     web = state(request)
-    code = specialty or profile.target.specialties[0]
-    return build_program_list(profile, web.facts, web.program_table(), date.today(), code, budget)
+    code = specialty or saved.profile.target.specialties[0]
+    revision, table = web.program_table_at()
+    key = ("list", revision, date.today(), code, budget)
+    build = partial(build_program_list, saved.profile, web.facts, table, key[2], code, budget)
+    return saved.key(*key), lambda: saved.remember(request, key, build)
 
 
 @router.get("/list")
@@ -160,12 +183,17 @@ def list_page(
     specialty: Annotated[str, Query(max_length=20)] = "",
     budget: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
 ) -> Response:
-    result = _program_list(request, specialty, budget)
-    if result is None:
+    saved = saved_or_none(request)
+    if saved is None:
         return RedirectResponse("/profile", status_code=303)
+    key, program_list = _program_list(request, saved, specialty, budget)
     codes = [s.code for s in state(request).facts.specialties if s.code != "ALL"]
-    context = {"result": result, "rows": list_rows(result), "budget": budget, "codes": codes}
-    return page(request, "list.html", context)
+
+    def context() -> dict[str, object]:
+        result = program_list()
+        return {"result": result, "rows": list_rows(result), "budget": budget, "codes": codes}
+
+    return cached_page(request, key, "list.html", context)
 
 
 CSV_TYPE = "text/csv"
@@ -187,9 +215,7 @@ def list_export(
     budget: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
 ) -> Response:
     """The list as a CSV or XLSX download."""
-    result = _program_list(request, specialty, budget)
-    if result is None:
-        raise NotFoundError("no profile saved yet: fill in the profile first")
+    result = _program_list(request, require_saved(request), specialty, budget)[1]()
     name = f"matchready-list-{result.specialty}.{suffix}"
     headers = {"content-disposition": f'attachment; filename="{name}"'}
     if suffix == "csv":

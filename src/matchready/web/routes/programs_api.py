@@ -4,6 +4,7 @@ and history, and a requirement corrected by hand (attributed, with its source)."
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request
@@ -19,7 +20,7 @@ from matchready.domain.requirements import (
 from matchready.domain.screening import ProgramScreening, Verdict
 from matchready.services.profile_screening import screen_profile, verdict_page
 from matchready.services.programs import RequirementEdit, edit_requirement, get_program
-from matchready.web.routes.common import program_units, require_profile
+from matchready.web.routes.common import program_units, require_saved
 from matchready.web.state import editor, state
 
 router = APIRouter(tags=["api"])
@@ -128,14 +129,21 @@ def get_programs(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> ScreenedPage:
     web = state(request)
-    table = web.program_table()
-    report = screen_profile(
-        require_profile(request),
-        web.facts,
-        table,
-        date.today(),
-        specialty=specialty or None,
-        state=us_state or None,
+    saved = require_saved(request)
+    revision, table = web.program_table_at()
+    today = date.today()
+    report = saved.remember(
+        request,
+        ("screen", revision, today, specialty, us_state),
+        partial(
+            screen_profile,
+            saved.profile,
+            web.facts,
+            table,
+            today,
+            specialty=specialty or None,
+            state=us_state or None,
+        ),
     )
     offset = (page - 1) * PAGE_SIZE
     results, counts, shown = verdict_page(report, verdict, offset, PAGE_SIZE)
@@ -170,6 +178,7 @@ def put_requirement(
         key, kind.value, body.value, body.strictness, body.source, body.verified_on
     )
     change = edit_requirement(program_units(request), edit, editor(request), date.today())
+    state(request).programs_changed()
     if change is None:
         return EditOut(changed=False, change=None)
     return EditOut(changed=True, change=ChangeOut.of(change))
