@@ -78,7 +78,7 @@ def resolve_program(uow: UnitOfWork, key: str) -> ProgramRef:
     raise TrackerError(f"program {key} has {len(program.codes)} tracks ({tracks}): name one code")
 
 
-def _tracked_key(uow: UnitOfWork, key: str) -> str:
+def tracked_key(uow: UnitOfWork, key: str) -> str:
     """The tracker's key for what the user typed (a program since removed stays as typed)."""
     try:
         return resolve_program(uow, key).key
@@ -99,6 +99,13 @@ def specialty_of(program: Program, facts: Facts) -> str:
 def get_tracker(uow: UnitOfWork, owner: str) -> Tracker:
     with uow:
         return uow.tracker.get(owner)
+
+
+def get_application(uow: UnitOfWork, owner: str, key: str) -> tuple[Tracker, Application]:
+    """The owner's tracker and its application to the program named by `key`."""
+    with uow:
+        tracker = uow.tracker.get(owner)
+        return tracker, tracker.require(tracked_key(uow, key))
 
 
 T = TypeVar("T")
@@ -156,7 +163,7 @@ def move_program(
     """Move an application to another state (refused, naming the move, if not allowed)."""
 
     def change(tracker: Tracker) -> tuple[Tracker, Application]:
-        program = _tracked_key(uow, key)
+        program = tracked_key(uow, key)
         tracker = book.move(tracker, program, to, on=on, at=now(), by=by or owner, note=note)
         return tracker, tracker.require(program)
 
@@ -175,7 +182,7 @@ def set_program(
     """Mark an application 'would not go' (or not), or replace its notes."""
 
     def change(tracker: Tracker) -> tuple[Tracker, Application]:
-        program = _tracked_key(uow, key)
+        program = tracked_key(uow, key)
         tracker = book.update_application(tracker, program, would_not_go=would_not_go, notes=notes)
         return tracker, tracker.require(program)
 
@@ -218,7 +225,7 @@ def assign_letter(
     take the assignment back with `remove`."""
 
     def change(tracker: Tracker) -> tuple[Tracker, Letter]:
-        letter, program = key.strip().upper(), _tracked_key(uow, program_key)
+        letter, program = key.strip().upper(), tracked_key(uow, program_key)
         if remove:
             tracker = book.unassign(tracker, letter, program)
         else:
@@ -284,7 +291,7 @@ def add_signal(
     """Signal a tracked program in an ERAS season, within that season's sourced limit."""
 
     def change(tracker: Tracker) -> tuple[Tracker, Signal]:
-        app = tracker.require(_tracked_key(uow, key))
+        app = tracker.require(tracked_key(uow, key))
         code = (specialty or app.specialty).strip().upper()
         if not code:
             raise TrackerError(
@@ -298,7 +305,7 @@ def add_signal(
 
 def remove_signal(uow: UnitOfWork, owner: str, facts: Facts, key: str, *, season: int) -> None:
     def change(tracker: Tracker) -> tuple[Tracker, None]:
-        return book.unsignal(tracker, _tracked_key(uow, key), season), None
+        return book.unsignal(tracker, tracked_key(uow, key), season), None
 
     _update(uow, owner, facts, change)
 
@@ -332,7 +339,7 @@ def record_interview(
     """Record (or replace) the interview at a tracked program, scored on your own criteria."""
 
     def change(tracker: Tracker) -> tuple[Tracker, Interview]:
-        program = _tracked_key(uow, key)
+        program = tracked_key(uow, key)
         interview = Interview(
             program,
             on,
@@ -362,7 +369,7 @@ def rank_program(
 
     def change(tracker: Tracker) -> tuple[Tracker, list[str]]:
         program = resolve_program(uow, key).key
-        parent = _tracked_key(uow, under) if under else PRIMARY
+        parent = tracked_key(uow, under) if under else PRIMARY
         tracker = book.rank(tracker, program, position=position, under=parent)
         return tracker, book.rank_warnings(tracker)
 
@@ -373,8 +380,8 @@ def unrank_program(
     uow: UnitOfWork, owner: str, facts: Facts, key: str, *, under: str | None = None
 ) -> list[str]:
     def change(tracker: Tracker) -> tuple[Tracker, list[str]]:
-        parent = _tracked_key(uow, under) if under else PRIMARY
-        tracker = book.unrank(tracker, _tracked_key(uow, key), under=parent)
+        parent = tracked_key(uow, under) if under else PRIMARY
+        tracker = book.unrank(tracker, tracked_key(uow, key), under=parent)
         return tracker, book.rank_warnings(tracker)
 
     return _update(uow, owner, facts, change)
