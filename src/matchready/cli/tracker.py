@@ -314,7 +314,10 @@ def doc_list() -> None:
 # --- signals and geographic preferences ---------------------------------------------------
 
 SeasonOption = Annotated[
-    int, typer.Option("--season", min=2000, max=2100, help="The ERAS season, e.g. 2025.")
+    int,
+    typer.Option(
+        "--season", min=2000, max=2100, help="The ERAS season (= the Match year), e.g. 2026."
+    ),
 ]
 
 

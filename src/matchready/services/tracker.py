@@ -254,11 +254,27 @@ def add_document(
         raise InputError(
             Problem(f"cannot read the document ({error.strerror})", Location(file=str(path)))
         ) from None
-    label = (name or path.name).strip()
+    label = name or path.name
+    return add_document_content(uow, owner, facts, data, kind, label, str(path.resolve()))
+
+
+def add_document_content(
+    uow: UnitOfWork,
+    owner: str,
+    facts: Facts,
+    data: bytes,
+    kind: DocumentKind,
+    name: str,
+    path: str | None = None,
+) -> tuple[Document, bool]:
+    """Record a document's content (an upload keeps no path): its SHA-256 names the version."""
+    label = name.strip()
+    if not label:
+        raise InputError(Problem("a document needs a name", Location(field="name")))
 
     def change(tracker: Tracker) -> tuple[Tracker, tuple[Document, bool]]:
         before = len(tracker.documents)
-        tracker, doc = book.add_document(tracker, kind, label, data, str(path.resolve()))
+        tracker, doc = book.add_document(tracker, kind, label, data, path)
         return tracker, (doc, len(tracker.documents) > before)
 
     return _update(uow, owner, facts, change)

@@ -136,7 +136,9 @@ def rank_list_text(result: RankList, on: date) -> str:
     for line in result.lines:
         if line.list_name != current:
             current = line.list_name
-            title = "Primary list" if current == "primary" else f"S{current[1:]} (PGY-1)"
+            title = "Primary list"
+            if current != "primary":
+                title = f"Supplemental list for {current.split()[-1]} (PGY-1)"
             lines += ["", title]
         lines.append(f"  {line.rank:>3}  {line.code:<11}  {line.name} ({line.track})")
     if not result.lines:
