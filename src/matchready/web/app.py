@@ -98,12 +98,14 @@ def create_app(
     from matchready.web.routes import accounts as account_routes
     from matchready.web.routes import api, pages
     from matchready.web.routes import programs as program_routes
+    from matchready.web.routes import tracker as tracker_routes
 
     signed_in = [Depends(require_owner)]
     if accounts is not None:
         app.include_router(account_routes.router)
     app.include_router(pages.router, dependencies=signed_in)
     app.include_router(program_routes.router, dependencies=signed_in)
+    app.include_router(tracker_routes.router, dependencies=signed_in)
     app.include_router(api.router, prefix="/api", dependencies=signed_in)
     secret = settings.secret_key or load_or_create_secret(settings.data_dir / "secret.key")
     app.state.csrf_secret = secret.encode()
