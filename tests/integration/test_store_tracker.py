@@ -170,3 +170,21 @@ def test_export_import_round_trip_between_owners(uow: SqlUnitOfWork, tmp_path: P
         files.export_tracker(uow, A, out)
         files.import_tracker(uow, B, FACTS, out, replace=True)
         assert service.get_tracker(uow, B) == service.get_tracker(uow, A)
+
+
+def test_two_first_saves_of_one_owner_do_not_both_win(database_url: str) -> None:
+    engine, sessions = open_database(database_url)
+    try:
+        first, second = SqlUnitOfWork(sessions), SqlUnitOfWork(sessions)
+        with first:
+            empty = first.tracker.get(B)
+            with second:
+                second.tracker.get(B)
+                second.tracker.save(B, book.set_geography(empty, ["Pacific"]))
+                second.commit()
+            with pytest.raises(StoreError, match="changed by someone else"):
+                first.tracker.save(B, book.set_geography(empty, ["Mountain"]))
+        with SqlUnitOfWork(sessions) as check:
+            assert check.tracker.get(B).geography == ("Pacific",)
+    finally:
+        engine.dispose()

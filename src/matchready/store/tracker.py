@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from matchready.domain.tracker import (
@@ -44,6 +45,7 @@ from matchready.store.models import (
     TrackerRow,
 )
 
+_CHANGED = "the tracker was changed by someone else meanwhile: reload and try again"
 _CURRENT = (
     TrackedApplicationRow,
     DocumentVersionRow,
@@ -280,6 +282,14 @@ class SqlTrackerRepository:
         self._write(owner, tracker, tracker.changes)
 
     def _write(self, owner: str, tracker: Tracker, new_changes: tuple[StateChange, ...]) -> None:
+        try:
+            self._rewrite(owner, tracker, new_changes)
+        except StoreError:
+            raise
+        except SQLAlchemyError as error:  # a foreign error, mapped once here
+            raise StoreError(f"cannot save the tracker: {error}") from error
+
+    def _rewrite(self, owner: str, tracker: Tracker, new_changes: tuple[StateChange, ...]) -> None:
         db = self._session
         self._bump(owner)
         letters = select(LetterRow.id).where(LetterRow.owner == owner)
@@ -307,6 +317,10 @@ class SqlTrackerRepository:
             expected = current or 0
         if expected == 0 and db.get(TrackerRow, owner) is None:
             db.add(TrackerRow(owner=owner, revision=1, updated_at=now))
+            try:
+                db.flush()
+            except IntegrityError:  # another writer created this owner's tracker meanwhile
+                raise StoreError(_CHANGED) from None
         else:
             result = db.execute(
                 update(TrackerRow)
@@ -315,8 +329,6 @@ class SqlTrackerRepository:
                 .execution_options(synchronize_session=False)
             )
             if result.rowcount != 1:  # type: ignore[attr-defined]
-                raise StoreError(
-                    "the tracker was changed by someone else meanwhile: reload and try again"
-                )
+                raise StoreError(_CHANGED)
         db.flush()
         self._revisions[owner] = expected + 1
