@@ -25,6 +25,7 @@ from matchready.cli import programs as programs_cli
 from matchready.cli import report as report_cli
 from matchready.cli import screen as screen_cli
 from matchready.cli import serve as serve_cli
+from matchready.cli import tracker as tracker_cli
 from matchready.errors import InputError, MatchreadyError
 
 
@@ -82,6 +83,7 @@ app.add_typer(programs_cli.app, name="programs")
 app.add_typer(match_cli.app, name="match")
 app.add_typer(lists_cli.app, name="list")
 app.add_typer(profile_cli.app, name="profile")
+app.add_typer(tracker_cli.app, name="track")
 app.command("init")(profile_cli.init)
 app.command("plan")(plan_cli.plan)
 app.command("specialties")(odds_cli.specialties)

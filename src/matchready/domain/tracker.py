@@ -13,7 +13,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from matchready.domain.facts import Facts
@@ -65,6 +65,7 @@ class Application:
     advanced: bool = False
     would_not_go: bool = False
     history: tuple[tuple[AppState, date | None], ...] = ()
+    notes: str = ""
 
     def move(self, to: AppState, on: date | None = None) -> Application:
         """The application in state `to`; TrackerError if the table does not allow the move."""
@@ -79,6 +80,23 @@ class Application:
                 f"'{to.words}' ({options})"
             )
         return replace(self, state=to, history=(*self.history, (to, on)))
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """One line of an application's history: who moved it from what to what, when and why.
+
+    `from_state` is None for the line that records the application being added (as planned).
+    `on` is the date the applicant gives (the day it happened); `at` when it was recorded.
+    """
+
+    program: str
+    from_state: AppState | None
+    to_state: AppState
+    on: date | None
+    at: datetime
+    by: str
+    note: str = ""
 
 
 # --- letters of recommendation ----------------------------------------------------------
@@ -101,14 +119,19 @@ class Letter:
     specialty: str
     status: LetterStatus = LetterStatus.REQUESTED
     programs: frozenset[str] = field(default_factory=frozenset)
+    requested_on: date | None = None
+    received_on: date | None = None
+    uploaded_on: date | None = None
 
-    def advance(self, to: LetterStatus) -> Letter:
-        """Requested -> received -> uploaded; never backwards."""
+    def advance(self, to: LetterStatus, on: date | None = None) -> Letter:
+        """Requested -> received -> uploaded; never backwards. `on` dates the new status."""
         if _LETTER_ORDER.index(to) <= _LETTER_ORDER.index(self.status):
             raise TrackerError(
                 f"letter from {self.writer}: cannot go from '{self.status.value}' to '{to.value}'"
             )
-        return replace(self, status=to)
+        if to is LetterStatus.RECEIVED:
+            return replace(self, status=to, received_on=on)
+        return replace(self, status=to, uploaded_on=on)
 
 
 def letter_limit(facts: Facts) -> tuple[int, Citation]:
@@ -186,6 +209,7 @@ class Document:
     version: int
     status: DocumentStatus
     sha256: str
+    path: str | None = None
 
     def __post_init__(self) -> None:
         if self.version < 1:
@@ -194,15 +218,23 @@ class Document:
             raise TrackerError(f"document {self.name}: sha256 must be 64 lowercase hex digits")
 
     @classmethod
-    def first(cls, kind: DocumentKind, name: str, data: bytes) -> Document:
-        return cls(kind, name, 1, DocumentStatus.DRAFT, checksum(data))
+    def first(
+        cls, kind: DocumentKind, name: str, data: bytes, path: str | None = None
+    ) -> Document:
+        return cls(kind, name, 1, DocumentStatus.DRAFT, checksum(data), path)
 
-    def revise(self, data: bytes) -> Document:
+    def revise(self, data: bytes, path: str | None = None) -> Document:
         """A new version (back to draft) when the content changed; the same one otherwise."""
         digest = checksum(data)
         if digest == self.sha256:
             return self
-        return replace(self, version=self.version + 1, status=DocumentStatus.DRAFT, sha256=digest)
+        return replace(
+            self,
+            version=self.version + 1,
+            status=DocumentStatus.DRAFT,
+            sha256=digest,
+            path=path if path is not None else self.path,
+        )
 
     def mark(self, status: DocumentStatus) -> Document:
         return replace(self, status=status)
@@ -221,6 +253,7 @@ class Signal:
     program: str
     specialty: str
     tier: SignalTier | None = None
+    season: int | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +278,8 @@ def signal_usage(signals: Iterable[Signal], facts: Facts, season: int) -> list[S
     """Per specialty, how many signals are used and the season's limit (or unknown)."""
     by_specialty: dict[str, list[Signal]] = {}
     for item in signals:
+        if item.season not in (None, season):
+            continue
         by_specialty.setdefault(item.specialty.upper(), []).append(item)
     out = []
     for specialty, items in sorted(by_specialty.items()):
@@ -267,10 +302,15 @@ def add_signal(
 ) -> tuple[Signal, ...]:
     """The signals with `new` added; refused when it would pass the season's sourced limit."""
     specialty = new.specialty.upper()
-    if any(s.program == new.program and s.specialty.upper() == specialty for s in signals):
+    if any(
+        s.program == new.program
+        and s.specialty.upper() == specialty
+        and s.season in (None, season)
+        for s in signals
+    ):
         raise TrackerError(f"program {new.program} already has a {specialty} signal")
     fact = facts.signal_limit(season, specialty)
-    mine = [s for s in signals if s.specialty.upper() == specialty]
+    mine = [s for s in signals if s.specialty.upper() == specialty and s.season in (None, season)]
     if fact is not None:
         tiered = fact.gold is not None
         if tiered and new.tier is None:
@@ -289,7 +329,7 @@ def add_signal(
                 f"program {new.program}: all {limit} {label} signals of the {season} season are "
                 f"used ({Citation.of(fact)})"
             )
-    return (*signals, replace(new, specialty=specialty))
+    return (*signals, replace(new, specialty=specialty, season=season))
 
 
 # --- rank order list draft ----------------------------------------------------------------
@@ -337,3 +377,48 @@ def check_rank_order(draft: RankOrderDraft, applications: Iterable[Application])
         if app.state not in (AppState.INTERVIEWED, AppState.RANKED):
             warnings.append(f"{program} ({where}) is '{app.state.words}', not interviewed")
     return warnings
+
+
+# --- interviews ---------------------------------------------------------------------------
+
+
+class InterviewFormat(StrEnum):
+    VIRTUAL = "virtual"
+    IN_PERSON = "in_person"
+
+
+SCORE_RANGE = range(1, 6)
+"""Impressions are scored 1 (poor) to 5 (excellent) on criteria the applicant names."""
+
+
+@dataclass(frozen=True)
+class Interview:
+    """One interview: when, how, and the applicant's own scores (criterion, 1-5)."""
+
+    program: str
+    on: date | None
+    format: InterviewFormat
+    scores: tuple[tuple[str, int], ...] = ()
+    notes: str = ""
+
+    def __post_init__(self) -> None:
+        names = [name for name, _ in self.scores]
+        if len(set(names)) != len(names):
+            raise TrackerError(f"interview at {self.program}: a criterion is scored twice")
+        for name, score in self.scores:
+            if not name or not re.fullmatch(r"[\w -]+", name):
+                raise TrackerError(
+                    f"interview at {self.program}: criterion '{name}' must be letters, digits, "
+                    "spaces or dashes"
+                )
+            if score not in SCORE_RANGE:
+                raise TrackerError(
+                    f"interview at {self.program}: score {score} for '{name}' is not 1 to 5"
+                )
+
+    @property
+    def mean(self) -> float | None:
+        """The mean score, or None when nothing is scored."""
+        if not self.scores:
+            return None
+        return sum(score for _, score in self.scores) / len(self.scores)

@@ -14,6 +14,7 @@ from typing import Protocol, Self
 
 from matchready.domain.program import Program
 from matchready.domain.requirements import RequirementChange
+from matchready.domain.tracker_book import Tracker
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,34 @@ class ProgramRepository(Protocol):
         ...
 
 
+class TrackerRepository(Protocol):
+    """Where each owner's tracker lives (every row carries its owner)."""
+
+    def get(self, owner: str) -> Tracker:
+        """The owner's tracker (an empty one if there is none yet)."""
+        ...
+
+    def save(self, owner: str, tracker: Tracker) -> None:
+        """Replace the owner's tracker. History lines already stored are kept, never
+        rewritten; StoreError if another writer saved this owner's tracker since `get`."""
+        ...
+
+    def replace(self, owner: str, tracker: Tracker) -> None:
+        """Replace the owner's tracker, history included (an import that replaces it)."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done inside is committed together or not at all."""
 
     @property
     def programs(self) -> ProgramRepository:
         """The programs seen by this unit of work."""
+        ...
+
+    @property
+    def tracker(self) -> TrackerRepository:
+        """The trackers seen by this unit of work."""
         ...
 
     def __enter__(self) -> Self: ...

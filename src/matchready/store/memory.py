@@ -11,6 +11,8 @@ from typing import Self
 
 from matchready.domain.program import Program
 from matchready.domain.requirements import RequirementChange
+from matchready.domain.tracker_book import Tracker
+from matchready.errors import StoreError
 from matchready.services.ports import CrosswalkEntry, ImportRecord
 
 
@@ -20,6 +22,7 @@ class _State:
         self.history: list[RequirementChange] = []
         self.crosswalk: list[CrosswalkEntry] = []
         self.imports: list[ImportRecord] = []
+        self.trackers: dict[str, Tracker] = {}  # by owner
 
 
 class MemoryProgramRepository:
@@ -57,6 +60,26 @@ class MemoryProgramRepository:
         return len(self._state.imports) + len(self._state.history)
 
 
+class MemoryTrackerRepository:
+    """Trackers in a dict by owner; implements `TrackerRepository`."""
+
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def get(self, owner: str) -> Tracker:
+        return self._state.trackers.get(owner, Tracker())
+
+    def save(self, owner: str, tracker: Tracker) -> None:
+        old = self._state.trackers.get(owner, Tracker())
+        if tracker.changes[: len(old.changes)] != old.changes:
+            raise StoreError(f"the history of {owner}'s tracker cannot be rewritten")
+        self._state.trackers[owner] = tracker
+
+    def replace(self, owner: str, tracker: Tracker) -> None:
+        """Replace everything, history included (an import that replaces the tracker)."""
+        self._state.trackers[owner] = tracker
+
+
 class MemoryUnitOfWork:
     """A unit of work over in-memory state, with real commit and rollback."""
 
@@ -64,6 +87,7 @@ class MemoryUnitOfWork:
         self._committed = _State()
         self._working = _State()
         self.programs = MemoryProgramRepository(self._working)
+        self.tracker = MemoryTrackerRepository(self._working)
         self.commits = 0
 
     def __enter__(self) -> Self:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -165,3 +166,135 @@ class ProfileRow(Base):
     owner: Mapped[str] = mapped_column(String(64), primary_key=True)
     toml: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --- the tracker: every row belongs to one owner (the local owner or an account) ---------
+
+
+class TrackerRow(Base):
+    """One owner's tracker: its revision guards against two writers overwriting each other."""
+
+    __tablename__ = "trackers"
+
+    owner: Mapped[str] = mapped_column(String(64), primary_key=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TrackedApplicationRow(Base):
+    __tablename__ = "tracker_applications"
+    __table_args__ = (UniqueConstraint("owner", "program"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    program: Mapped[str] = mapped_column(String(20))
+    specialty: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(30))
+    advanced: Mapped[bool] = mapped_column(Boolean)
+    would_not_go: Mapped[bool] = mapped_column(Boolean)
+    notes: Mapped[str] = mapped_column(Text)
+
+
+class StateChangeRow(Base):
+    """Append-only history of application states: who, when, from, to, why."""
+
+    __tablename__ = "tracker_state_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    program: Mapped[str] = mapped_column(String(20))
+    from_state: Mapped[str | None] = mapped_column(String(30))
+    to_state: Mapped[str] = mapped_column(String(30))
+    happened_on: Mapped[date | None] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(Text)
+
+
+class DocumentVersionRow(Base):
+    __tablename__ = "tracker_documents"
+    __table_args__ = (UniqueConstraint("owner", "kind", "name", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(300))
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    sha256: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str | None] = mapped_column(String(1000))
+
+
+class LetterRow(Base):
+    __tablename__ = "tracker_letters"
+    __table_args__ = (UniqueConstraint("owner", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    key: Mapped[str] = mapped_column(String(20))
+    writer: Mapped[str] = mapped_column(String(200))
+    us_physician: Mapped[bool] = mapped_column(Boolean)
+    specialty: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20))
+    requested_on: Mapped[date | None] = mapped_column(Date)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    uploaded_on: Mapped[date | None] = mapped_column(Date)
+    assignments: Mapped[list[LetterAssignmentRow]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="LetterAssignmentRow.program"
+    )
+
+
+class LetterAssignmentRow(Base):
+    __tablename__ = "tracker_letter_assignments"
+
+    letter_id: Mapped[int] = mapped_column(
+        ForeignKey("tracker_letters.id", ondelete="CASCADE"), primary_key=True
+    )
+    program: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class SignalRow(Base):
+    __tablename__ = "tracker_signals"
+    __table_args__ = (UniqueConstraint("owner", "season", "specialty", "program"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    season: Mapped[int] = mapped_column(Integer)
+    specialty: Mapped[str] = mapped_column(String(20))
+    program: Mapped[str] = mapped_column(String(20))
+    tier: Mapped[str | None] = mapped_column(String(10))
+
+
+class GeoPreferenceRow(Base):
+    __tablename__ = "tracker_geo_preferences"
+
+    owner: Mapped[str] = mapped_column(String(64), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region: Mapped[str] = mapped_column(String(100))
+
+
+class InterviewRow(Base):
+    __tablename__ = "tracker_interviews"
+    __table_args__ = (UniqueConstraint("owner", "program"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    program: Mapped[str] = mapped_column(String(20))
+    held_on: Mapped[date | None] = mapped_column(Date)
+    format: Mapped[str] = mapped_column(String(20))
+    scores: Mapped[list[list[str | int]]] = mapped_column(JSON)
+    notes: Mapped[str] = mapped_column(Text)
+
+
+class RankEntryRow(Base):
+    """One line of the rank order list draft; `list_name` is '' for the primary list, else
+    the advanced program whose supplemental list it is on."""
+
+    __tablename__ = "tracker_rank_entries"
+    __table_args__ = (UniqueConstraint("owner", "list_name", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    list_name: Mapped[str] = mapped_column(String(20))
+    position: Mapped[int] = mapped_column(Integer)
+    program: Mapped[str] = mapped_column(String(20))

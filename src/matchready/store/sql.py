@@ -38,6 +38,7 @@ from matchready.store.models import (
     RequirementHistoryRow,
     RequirementRow,
 )
+from matchready.store.tracker import SqlTrackerRepository
 
 
 class SqlProgramRepository:
@@ -234,6 +235,7 @@ class SqlUnitOfWork:
     """One session and one transaction; leaving without `commit()` rolls back."""
 
     programs: SqlProgramRepository
+    tracker: SqlTrackerRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -241,6 +243,7 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         self._session = self._session_factory()
         self.programs = SqlProgramRepository(self._session)
+        self.tracker = SqlTrackerRepository(self._session)
         return self
 
     def __exit__(

@@ -103,6 +103,7 @@ def create_app(
     from matchready.web.routes import accounts as account_routes
     from matchready.web.routes import api, cycle, pages, programs_api
     from matchready.web.routes import programs as program_routes
+    from matchready.web.routes import tracker as tracker_routes
 
     signed_in = [Depends(require_owner)]
     if accounts is not None:
@@ -110,6 +111,7 @@ def create_app(
     app.include_router(pages.router, dependencies=signed_in)
     app.include_router(program_routes.router, dependencies=signed_in)
     app.include_router(cycle.pages, dependencies=signed_in)
+    app.include_router(tracker_routes.router, dependencies=signed_in)
     app.include_router(api.router, prefix="/api", dependencies=signed_in)
     app.include_router(cycle.api, prefix="/api", dependencies=signed_in)
     app.include_router(programs_api.router, prefix="/api", dependencies=signed_in)

@@ -8,6 +8,7 @@ NAV: list[tuple[str, str]] = [
     ("Plan", "/plan"),
     ("Programs", "/programs"),
     ("List", "/list"),
+    ("Tracker", "/tracker"),
     ("Odds", "/odds"),
     ("Calendar", "/calendar"),
     ("Costs", "/costs"),
