@@ -18,6 +18,7 @@ from matchready.cli.app import app as cli
 from matchready.domain.requirements import RequirementKind, Strictness
 from matchready.errors import InputError, NotFoundError
 from matchready.services.database import configured_unit_of_work
+from matchready.services.ports import ProgramsVersion, UnitOfWork
 from matchready.services.programs import (
     RequirementEdit,
     edit_requirement,
@@ -70,9 +71,9 @@ def test_an_edit_is_saved_with_its_history_on_each_backend(database_url: str) ->
     assert all(c.by_import for c in history[:-1])
 
 
-def _revision(uow: object) -> int:
-    with uow:  # type: ignore[attr-defined]
-        return int(uow.programs.revision())  # type: ignore[attr-defined]
+def _revision(uow: UnitOfWork) -> ProgramsVersion:
+    with uow:
+        return uow.programs.revision()
 
 
 @pytest.mark.parametrize(
@@ -250,3 +251,35 @@ def test_in_server_mode_edits_need_a_login_and_are_attributed(data_dir: Path) ->
         page = ben.get(f"/programs/{KEY}").text  # programs are shared: Ben sees Ana's edits
     engine.dispose()
     assert "edited by ana@example.org" in page and "https://example.org/im/h1b" in page
+
+
+def test_changed_since_names_the_edited_programs(database_url: str) -> None:
+    with configured_unit_of_work(database_url) as uow:
+        import_programs(uow, SAMPLE)
+        with uow:
+            start = uow.programs.revision()
+        edit_requirement(uow, edit(), "ana", TODAY)
+        with uow:
+            later = uow.programs.revision()
+            changed = uow.programs.changed_since(start.changes)
+    assert later.imports == start.imports and later.changes > start.changes
+    assert [p.key for p in changed] == [KEY]
+    assert changed[0].requirement(RequirementKind.STEP2CK_MINIMUM).value == 235
+
+
+def test_the_web_table_follows_edits_without_reading_every_program(data_dir: Path) -> None:
+    app = create_app(Settings(data_dir=data_dir))
+    web = app.state.web
+    web.revision_ttl = 0.0
+    with TestClient(app) as client:
+        before = web.programs()
+        body = {"value": "no", "strictness": "hard", "source": "https://example.org/im/visa"}
+        client.put(f"/api/programs/{KEY}/requirements/j1_sponsored", json=body)
+        # another process edits too (the CLI, another worker)
+        with configured_unit_of_work(Settings(data_dir=data_dir).resolved_database_url()) as uow:
+            edit_requirement(uow, edit(value="241"), "cli", date.today())
+        after = web.programs()
+    assert after.index is before.index  # patched, not read again
+    program = next(p for p in after.table.programs if p.key == KEY)
+    assert program.requirement(RequirementKind.J1_SPONSORED).value is False
+    assert program.requirement(RequirementKind.STEP2CK_MINIMUM).value == 241

@@ -16,6 +16,7 @@ from matchready.domain.listbuilder import ListEntry, build_list
 from matchready.domain.screening_table import ProgramTable
 from matchready.errors import InputError
 from matchready.services.profile_screening import screen_profile
+from matchready.services.screening import ProgramIndex
 
 APPLY_SMART_NOTE = (
     "How many applications pay off is not known for this specialty: AAMC's Apply Smart curves "
@@ -57,14 +58,16 @@ def build_program_list(
     as_of: date,
     specialty: str,
     budget_usd: int | None = None,
+    index: ProgramIndex | None = None,
 ) -> ProgramList:
-    """The list for `specialty` (our code, e.g. IM): tiers, counts, price and notes."""
+    """The list for `specialty` (our code, e.g. IM): tiers, counts, price and notes. `index`
+    is the table's filter index when the caller keeps one."""
     stats = facts.specialty(specialty)
     if stats is None:
         raise InputError(f"unknown specialty '{specialty}' (see: matchready specialties)")
-    report = screen_profile(profile, facts, table, as_of, specialty=stats.code)
+    report = screen_profile(profile, facts, table, as_of, specialty=stats.code, index=index)
     screenings = list(report.results())
-    programs = {p.key: p for p in table.programs}
+    programs = {p.key: p for p in report.table.programs}
     entries, left_out = build_list(screenings, programs)
     year = profile.target.match_year
     count = len(entries)

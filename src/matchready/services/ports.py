@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self
+from typing import NamedTuple, Protocol, Self
 
 from matchready.domain.program import Program
-from matchready.domain.requirements import RequirementChange
+from matchready.domain.requirements import Requirement, RequirementChange
 from matchready.domain.tracker_book import Tracker
 
 
@@ -39,6 +39,14 @@ class ImportRecord:
     updated: int
     unchanged: int
     rejected: int
+
+
+class ProgramsVersion(NamedTuple):
+    """How far the program store has come: the last import and the last requirement change
+    (ids only grow). Equal versions mean equal programs."""
+
+    imports: int
+    changes: int
 
 
 class ProgramRepository(Protocol):
@@ -68,8 +76,17 @@ class ProgramRepository(Protocol):
         """Every import, oldest first."""
         ...
 
-    def revision(self) -> int:
-        """A number that grows with every import and every requirement change (for caches)."""
+    def revision(self) -> ProgramsVersion:
+        """How far the store has come (for caches of the program table)."""
+        ...
+
+    def set_requirement(self, key: str, requirement: Requirement) -> None:
+        """Replace (or add) one requirement of the program with this key (it must exist)."""
+        ...
+
+    def changed_since(self, changes: int) -> list[Program]:
+        """The programs (as they are now) with a requirement change after `changes` (the
+        `ProgramsVersion.changes` of an earlier revision)."""
         ...
 
 

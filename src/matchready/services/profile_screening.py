@@ -22,7 +22,7 @@ from matchready.domain.screening import (
 )
 from matchready.domain.screening_table import VERDICT_ORDER, ProgramTable, ScreeningReport
 from matchready.domain.yog import elapsed_between
-from matchready.services.screening import screen_programs
+from matchready.services.screening import ProgramIndex, screen_programs
 
 
 def visa_need(profile: Profile) -> VisaNeed:
@@ -80,9 +80,11 @@ def screen_profile(
     *,
     specialty: str | None = None,
     state: str | None = None,
+    index: ProgramIndex | None = None,
 ) -> ScreeningReport:
     """Every program of `table` (optionally one specialty or state) screened for `profile`.
-    `specialty` may be our code (IM), its name or its ACGME code."""
+    `specialty` may be our code (IM), its name or its ACGME code; `index` is the table's
+    filter index when the caller keeps one."""
     stats = facts.specialty(specialty) if specialty else None
     if stats is not None:
         specialty = stats.name
@@ -93,6 +95,7 @@ def screen_profile(
         season=season_dates(facts, profile.target.match_year),
         specialty=specialty,
         state=state,
+        index=index,
     )
 
 

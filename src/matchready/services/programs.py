@@ -299,7 +299,7 @@ def edit_requirement(
             return None
         kept = before if before in program.requirements else None
         change = RequirementChange(program.key, kept, requirement, changed_by)
-        uow.programs.save(program.with_requirements([requirement]), program)
+        uow.programs.set_requirement(program.key, requirement)
         uow.record_changes([change])
         uow.commit()
     return change

@@ -10,10 +10,10 @@ from types import TracebackType
 from typing import Self
 
 from matchready.domain.program import Program
-from matchready.domain.requirements import RequirementChange
+from matchready.domain.requirements import Requirement, RequirementChange
 from matchready.domain.tracker_book import Tracker
 from matchready.errors import StoreError
-from matchready.services.ports import CrosswalkEntry, ImportRecord
+from matchready.services.ports import CrosswalkEntry, ImportRecord, ProgramsVersion
 
 
 class _State:
@@ -45,6 +45,16 @@ class MemoryProgramRepository:
             del self._state.programs[replaces.key]
         self._state.programs[program.key] = program
 
+    def set_requirement(self, key: str, requirement: Requirement) -> None:
+        program = self.find(key)
+        if program is None:
+            raise KeyError(key)
+        self._state.programs[program.key] = program.with_requirements([requirement])
+
+    def changed_since(self, changes: int) -> list[Program]:
+        keys = dict.fromkeys(c.program_key for c in self._state.history[changes:])
+        return [p for p in map(self.find, keys) if p is not None]
+
     def history(self, key: str) -> list[RequirementChange]:
         program = self.find(key)
         keys = {key} if program is None else {program.key, *(c.code for c in program.codes)}
@@ -56,8 +66,8 @@ class MemoryProgramRepository:
     def imports(self) -> list[ImportRecord]:
         return list(self._state.imports)
 
-    def revision(self) -> int:
-        return len(self._state.imports) + len(self._state.history)
+    def revision(self) -> ProgramsVersion:
+        return ProgramsVersion(len(self._state.imports), len(self._state.history))
 
 
 class MemoryTrackerRepository:

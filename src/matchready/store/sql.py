@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,7 +21,7 @@ from matchready.domain.requirements import (
 )
 from matchready.domain.requirements import Strictness as _Strictness
 from matchready.errors import StoreError
-from matchready.services.ports import CrosswalkEntry, ImportRecord
+from matchready.services.ports import CrosswalkEntry, ImportRecord, ProgramsVersion
 from matchready.store.mapping import (
     institution_row,
     program_columns,
@@ -51,6 +51,7 @@ class SqlProgramRepository:
         self._institutions_by_code: dict[str, InstitutionRow] = {}
         self._programs: dict[int, Program] = {}  # domain objects by id() of their row
         self._pending: dict[str, Program] = {}  # new programs by every key, inserted in bulk
+        self._loose: dict[str, ProgramRow] = {}  # rows read one by one, before any full read
 
     def _index(self) -> dict[str, ProgramRow]:
         if self._rows is None:
@@ -76,8 +77,24 @@ class SqlProgramRepository:
     def find(self, key: str) -> Program | None:
         if key in self._pending:
             return self._pending[key]
-        row = self._index().get(key)
+        row = self._row(key)
         return None if row is None else self._to_domain(row)
+
+    def _row(self, key: str) -> ProgramRow | None:
+        """The row of one program: from the index when all are read, else by one query (a
+        program page or an edit needs one program, not the 13,000 of a full read)."""
+        if self._rows is not None:
+            return self._rows.get(key)
+        if key not in self._loose:
+            coded = select(ProgramCodeRow.program_id).where(ProgramCodeRow.code == key)
+            query = select(ProgramRow).where(
+                or_(ProgramRow.acgme_number == key, ProgramRow.id.in_(coded))
+            )
+            row = self._session.scalars(query).first()
+            if row is None:
+                return None
+            self._loose[key] = row
+        return self._loose[key]
 
     def _to_domain(self, row: ProgramRow) -> Program:
         program = self._programs.get(id(row))
@@ -88,7 +105,7 @@ class SqlProgramRepository:
     def row_of(self, key: str) -> ProgramRow | None:
         """The row of a program by key (for the unit of work's history rows)."""
         self.flush_new()
-        return self._index().get(key)
+        return self._row(key)
 
     def save(self, program: Program, replaces: Program | None) -> None:
         if replaces is None:
@@ -154,9 +171,30 @@ class SqlProgramRepository:
         if row.code is not None:
             self._institutions_by_code[row.code] = row
 
+    def set_requirement(self, key: str, requirement: Requirement) -> None:
+        self.flush_new()
+        row = self._row(key)
+        if row is None:
+            raise KeyError(key)
+        columns = requirement_columns(requirement)
+        found = next((r for r in row.requirements if r.kind == requirement.kind.value), None)
+        if found is None:
+            row.requirements.append(RequirementRow(**columns))
+        else:
+            for column, value in columns.items():
+                setattr(found, column, value)
+        self._programs.pop(id(row), None)  # mapped again from the row on next read
+
+    def changed_since(self, changes: int) -> list[Program]:
+        changed = select(RequirementHistoryRow.program_id).where(
+            RequirementHistoryRow.id > changes
+        )
+        rows = self._session.scalars(select(ProgramRow).where(ProgramRow.id.in_(changed)))
+        return [self._to_domain(row) for row in rows]
+
     def history(self, key: str) -> list[RequirementChange]:
         self.flush_new()
-        row = self._index().get(key)
+        row = self._row(key)
         if row is None:
             return []
         program_key = row.acgme_number or row.codes[0].code
@@ -174,12 +212,12 @@ class SqlProgramRepository:
             for r in self._session.scalars(query)
         ]
 
-    def revision(self) -> int:
+    def revision(self) -> ProgramsVersion:
         imports = self._session.scalar(select(func.coalesce(func.max(ImportRow.id), 0)))
         changes = self._session.scalar(
             select(func.coalesce(func.max(RequirementHistoryRow.id), 0))
         )
-        return int(imports or 0) + int(changes or 0)
+        return ProgramsVersion(int(imports or 0), int(changes or 0))
 
     def imports(self) -> list[ImportRecord]:
         query = select(ImportRow).order_by(ImportRow.id)

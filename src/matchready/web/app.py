@@ -56,7 +56,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.warm_start:  # before the first request is accepted
-            await anyio.to_thread.run_sync(app.state.web.program_table_at)
+            await anyio.to_thread.run_sync(app.state.web.programs)
         yield
         for engine in engines:
             engine.dispose()

@@ -62,7 +62,8 @@ def programs_page(
     page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
 ) -> Response:
     web = state(request)
-    revision, table = web.program_table_at()
+    known = web.programs()
+    revision, table = known.version, known.table
     saved = saved_or_none(request)
     offset = (page_number - 1) * PAGE_SIZE
     context: dict[str, object] = {
@@ -91,6 +92,7 @@ def programs_page(
                 today,
                 specialty=specialty or None,
                 state=us_state or None,
+                index=known.index,
             ),
         )
         results, counts, shown = verdict_page(report, VERDICTS.get(verdict), offset, PAGE_SIZE)
@@ -171,9 +173,19 @@ def _program_list(
     """The list's cache key and a function that builds it (once per key)."""
     web = state(request)
     code = specialty or saved.profile.target.specialties[0]
-    revision, table = web.program_table_at()
+    known = web.programs()
+    revision, table = known.version, known.table
     key = ("list", revision, date.today(), code, budget)
-    build = partial(build_program_list, saved.profile, web.facts, table, key[2], code, budget)
+    build = partial(
+        build_program_list,
+        saved.profile,
+        web.facts,
+        table,
+        key[2],
+        code,
+        budget,
+        index=known.index,
+    )
     return saved.key(*key), lambda: saved.remember(request, key, build)
 
 

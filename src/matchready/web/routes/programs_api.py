@@ -130,7 +130,8 @@ def get_programs(
 ) -> ScreenedPage:
     web = state(request)
     saved = require_saved(request)
-    revision, table = web.program_table_at()
+    known = web.programs()
+    revision, table = known.version, known.table
     today = date.today()
     report = saved.remember(
         request,
@@ -143,6 +144,7 @@ def get_programs(
             today,
             specialty=specialty or None,
             state=us_state or None,
+            index=known.index,
         ),
     )
     offset = (page - 1) * PAGE_SIZE
