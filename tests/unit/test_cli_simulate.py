@@ -70,3 +70,18 @@ def test_ctrl_c_stops_cleanly(monkeypatch: pytest.MonkeyPatch) -> None:
     result = run("simulate", str(PROFILE), *TINY)
     assert result.exit_code == 130
     assert "stopped after 3 of 40 markets" in result.output
+
+
+def test_the_trackers_what_if_takes_the_list_length_and_track_mix() -> None:
+    from matchready.data import load_facts
+    from matchready.io.profile import load_profile
+    from matchready.simulation.applicant import Strategy
+    from matchready.simulation.study import what_if_more_ranks
+
+    draft = Strategy("IM", 3, prelim=2)
+    result = what_if_more_ranks(
+        load_profile(PROFILE), load_facts(), draft, 3, runs=3, scale=0.02, workers=1
+    )
+    assert result.label == "rank 3 more IM programs"
+    assert result.strategy == "6 IM programs, then 2 preliminary programs"
+    assert result.change.low <= result.change.estimate <= result.change.high

@@ -19,7 +19,6 @@ from matchready.simulation.applicant import (
     draws_for,
     insert,
     rank_list,
-    with_more_ranks,
 )
 from matchready.simulation.calibration import load_calibration
 from matchready.simulation.layout import NON_US_IMG, US_IMG, build_layout
@@ -80,7 +79,7 @@ def test_the_inserted_applicant_is_on_the_lists_of_the_programs_that_rank_them()
     on = set(owner[arrays.program_applicants == me].tolist())
     assert on == {p for p in primary.tolist() if draws.ranked_by[p]}
     # the longer list keeps the shorter one as its head (common random numbers)
-    longer, _ = with_more_ranks(market, draws, Strategy("IM", 6, prelim=2), 3)
+    longer, _ = rank_list(market, draws, Strategy("IM", 6, prelim=2), extra=3)
     assert np.array_equal(longer[:6], primary[:6])
     assert np.array_equal(longer[-2:], primary[-2:]) and len(longer) == 11
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -100,7 +102,7 @@ def test_an_uncalibrated_market_misses_the_rates() -> None:
     assert abs(rates[0] - layout.published_rates[0]) > 2.0
 
 
-def test_the_calibration_file_round_trips(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_calibration_file_round_trips(tmp_path: Path) -> None:
     path = tmp_path / "calibration.toml"
     path.write_text(dump_calibration(CALIBRATION))
     again = load_calibration(path)
@@ -109,7 +111,7 @@ def test_the_calibration_file_round_trips(tmp_path) -> None:  # type: ignore[no-
     assert again.fitted_on == CALIBRATION.fitted_on
 
 
-def test_a_broken_calibration_file_is_a_data_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_calibration_file_is_a_data_error(tmp_path: Path) -> None:
     path = tmp_path / "calibration.toml"
     path.write_text("[fit]\nfitted_on = 1\n")
     with pytest.raises(DataFileError, match="calibration"):

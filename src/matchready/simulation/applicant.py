@@ -186,49 +186,36 @@ def candidates(market: SimulatedMarket, draws: Draws, specialty: int, count: int
     return found[:count]
 
 
-def rank_list(market: SimulatedMarket, draws: Draws, strategy: Strategy) -> tuple[Ints, Ints]:
-    """The strategy's primary list and supplemental list (program indices, best first)."""
+def rank_list(
+    market: SimulatedMarket, draws: Draws, strategy: Strategy, extra: int = 0
+) -> tuple[Ints, Ints]:
+    """The strategy's primary and supplemental lists (program indices, best first); `extra`
+    more specialty programs go below the strategy's own, above the other blocks."""
     layout = market.layout
     blocks: list[Ints] = []
 
-    def block(code: str, ranks: int, pool: int) -> None:
-        if ranks <= 0:
-            return
-        found = candidates(market, draws, layout.specialty_index(code), max(ranks, pool))
-        head = found[:ranks]
-        blocks.append(head[np.argsort(-draws.utility[head], kind="stable")])
+    def by_utility(programs: Ints) -> Ints:
+        return programs[np.argsort(-draws.utility[programs], kind="stable")]
 
-    block(strategy.specialty, strategy.ranks, strategy.ranks)
-    if strategy.also:
-        block(strategy.also, strategy.also_ranks, strategy.also_ranks)
+    main = candidates(
+        market, draws, layout.specialty_index(strategy.specialty), strategy.ranks + extra
+    )
+    blocks += [by_utility(main[: strategy.ranks]), by_utility(main[strategy.ranks :])]
+    if strategy.also and strategy.also_ranks:
+        other = candidates(
+            market, draws, layout.specialty_index(strategy.also), strategy.also_ranks
+        )
+        blocks.append(by_utility(other))
     prelim_pool = candidates(
         market, draws, layout.prelim, max(strategy.prelim, strategy.supplemental)
     )
-    backup = prelim_pool[: strategy.prelim]
-    blocks.append(backup[np.argsort(-draws.utility[backup], kind="stable")])
-    primary = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.int64)
+    blocks.append(by_utility(prelim_pool[: strategy.prelim]))
+    primary = np.concatenate(blocks)
     _, first_seen = np.unique(primary, return_index=True)
     primary = primary[np.sort(first_seen)]
     supplemental = np.zeros(0, dtype=np.int64)
     if np.any(market.programs.track[primary] == ADVANCED):
-        chosen = prelim_pool[: strategy.supplemental]
-        supplemental = chosen[np.argsort(-draws.utility[chosen], kind="stable")]
-    return primary, supplemental
-
-
-def with_more_ranks(
-    market: SimulatedMarket, draws: Draws, strategy: Strategy, extra: int
-) -> tuple[Ints, Ints]:
-    """The strategy's lists with `extra` more specialty programs ranked below the others."""
-    primary, supplemental = rank_list(market, draws, strategy)
-    code = market.layout.specialty_index(strategy.specialty)
-    pool = candidates(market, draws, code, strategy.ranks + extra)
-    added = pool[strategy.ranks :]
-    added = added[~np.isin(added, primary)]
-    added = added[np.argsort(-draws.utility[added], kind="stable")]
-    spec = market.programs.specialty[primary] == code
-    end = int(np.flatnonzero(spec).max()) + 1 if spec.any() else 0
-    primary = np.concatenate((primary[:end], added, primary[end:]))
+        supplemental = by_utility(prelim_pool[: strategy.supplemental])
     return primary, supplemental
 
 

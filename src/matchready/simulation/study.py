@@ -31,7 +31,6 @@ from matchready.simulation.applicant import (
     insert,
     placement,
     rank_list,
-    with_more_ranks,
 )
 from matchready.simulation.calibration import ASSUMED, Calibration, load_calibration
 from matchready.simulation.layout import TRACK_NAMES, TYPE_LABELS, Layout, build_layout
@@ -83,10 +82,7 @@ def run_seed(task: Task, seed: int) -> SeedResult:
     rates: tuple[float, ...] = ()
     cycled = False
     for i, variant in enumerate(task.variants):
-        if variant.extra:
-            primary, supplemental = with_more_ranks(market, draws, variant.strategy, variant.extra)
-        else:
-            primary, supplemental = rank_list(market, draws, variant.strategy)
+        primary, supplemental = rank_list(market, draws, variant.strategy, variant.extra)
         outcome = solve(insert(market, draws, primary, supplemental), seed=seed)
         found.append(placement(market, outcome, me))
         cycled |= outcome.cycled
@@ -301,9 +297,10 @@ def summarise(
         )
     layout = task.layout
     mean_rates = np.mean([r.market_rates for r in results], axis=0) if n else []
+    labels = [*TYPE_LABELS[:-1], f"{TYPE_LABELS[-1]} (rate derived)"]
     check = [
         TypeRate(applicant_type=label, simulated=float(sim), published=float(pub))
-        for label, sim, pub in zip(TYPE_LABELS, mean_rates, layout.published_rates, strict=False)
+        for label, sim, pub in zip(labels, mean_rates, layout.published_rates, strict=False)
     ]
     cal = task.calibration
     applicant = task.applicant
