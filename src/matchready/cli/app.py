@@ -25,6 +25,7 @@ from matchready.cli import programs as programs_cli
 from matchready.cli import report as report_cli
 from matchready.cli import screen as screen_cli
 from matchready.cli import serve as serve_cli
+from matchready.cli import simulate as simulate_cli
 from matchready.cli import tracker as tracker_cli
 from matchready.errors import InputError, MatchreadyError
 
@@ -88,6 +89,7 @@ app.command("init")(profile_cli.init)
 app.command("plan")(plan_cli.plan)
 app.command("specialties")(odds_cli.specialties)
 app.command("odds")(odds_cli.odds)
+app.command("simulate")(simulate_cli.simulate)
 app.command("serve")(serve_cli.serve)
 app.command("report")(report_cli.report)
 app.command("screen")(screen_cli.screen)

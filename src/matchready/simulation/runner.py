@@ -119,6 +119,11 @@ def _dask(
             cluster.close()
 
 
+def _apply(task: Callable[[int], T], seed: int) -> T:
+    """`task(seed)`: Ray's remote() takes functions only, not a `functools.partial`."""
+    return task(seed)
+
+
 def _ray(
     task: Callable[[int], T],
     seeds: Sequence[int],
@@ -143,8 +148,9 @@ def _ray(
             ray.init(**options)
         except (ConnectionError, RuntimeError) as error:
             raise EngineUnavailable(f"cannot start or reach Ray: {error}") from None
-    remote = ray.remote(task)
-    refs = [remote.remote(seed) for seed in seeds]
+    remote: Any = ray.remote(_apply)
+    shared = ray.put(task)  # sent to the object store once, not once per seed
+    refs = [remote.remote(shared, seed) for seed in seeds]
     position = {ref: i for i, ref in enumerate(refs)}
     waiting = list(refs)
 

@@ -1,0 +1,191 @@
+"""`matchready simulate`: the applicant's Match in seeded simulated national markets (a thin
+wrapper over :func:`matchready.simulation.study.simulate_applicant`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from matchready.cli.common import OutputFormat, console, facts
+from matchready.io.profile import load_profile
+from matchready.simulation.applicant import DEFAULT_PRELIM_RANKS, Strategy
+from matchready.simulation.layout import PRELIM
+from matchready.simulation.runner import Engine, SimulationInterrupted
+from matchready.simulation.study import (
+    DEFAULT_RUNS,
+    DEFAULT_SCALE,
+    SimulationReport,
+    simulate_applicant,
+)
+
+PROGRESS_FROM = 10
+"""Show a progress bar from this many markets on."""
+
+
+def _known_specialties() -> list[str]:
+    return [s.code for s in facts().specialties if s.positions and s.code != PRELIM]
+
+
+def _default_ranks(code: str) -> int:
+    """The published median contiguous ranks of matched non-US IMGs in the specialty, or 5."""
+    stats = facts().specialty(code)
+    value = stats.contiguous_ranks_matched_median if stats else None
+    return max(1, round(value)) if value else 5
+
+
+def _show(report: SimulationReport) -> None:
+    out = console()
+    out.rule(f"Simulated Match — {report.specialty}")
+    out.print(
+        Text(f"P(PGY-1 match) ≈ {report.probability}", style="bold"),
+        f" — 95% Wilson interval over {report.runs} simulated markets",
+    )
+    out.print(
+        f"Strategy: {report.strategy}. Applicant: {report.applicant_type}"
+        + (f", Step 2 CK {report.step2ck}" if report.step2ck else "")
+        + f". Markets: the {report.match_year} Main Match at scale {report.scale:g}, seeds "
+        f"{report.first_seed}-{report.first_seed + report.runs - 1}, engine {report.engine}."
+    )
+    grid = Table(title="Where you matched", title_justify="left", expand=True)
+    grid.add_column("outcome", ratio=3)
+    grid.add_column("markets", justify="right", ratio=1)
+    grid.add_column("share", justify="right", ratio=1)
+    for group in (report.ranks, report.tracks, report.tiers):
+        for share in group:
+            grid.add_row(share.label, str(share.count), f"{share.share:.0%}")
+        grid.add_section()
+    out.print(grid)
+    table = Table(title="What if (same markets)", title_justify="left", expand=True)
+    table.add_column("change", ratio=3)
+    table.add_column("P(match)", ratio=2)
+    table.add_column("difference, 95% interval", ratio=3)
+    for item in report.what_ifs:
+        table.add_row(item.label, str(item.probability), item.change.points())
+    out.print(table)
+    check = "; ".join(
+        f"{r.applicant_type} {r.simulated:.1f}% (published {r.published:.1f}%)"
+        for r in report.market_check
+    )
+    out.print(Text(f"Market check, simulated vs published PGY-1 rates: {check}.", style="dim"))
+    if report.cycled_markets:
+        out.print(
+            Text(
+                f"{report.cycled_markets} market(s) met a couples cycle on every attempt: "
+                "their matching is complete but its stability was not established.",
+                style="yellow",
+            )
+        )
+    out.print(Text(f"Calibration: {report.calibration}.", style="dim"))
+    for note in report.assumptions:
+        out.print(Text(f"• {note}", style="dim"))
+
+
+def simulate(
+    profile_path: Annotated[
+        Path, typer.Argument(metavar="PROFILE", help="The applicant's profile.")
+    ],
+    specialty: Annotated[
+        str | None,
+        typer.Option("--specialty", help="Target specialty code; default: the profile's first."),
+    ] = None,
+    runs: Annotated[
+        int, typer.Option("--runs", min=1, max=100_000, help="Number of simulated markets.")
+    ] = DEFAULT_RUNS,
+    ranks: Annotated[
+        int | None,
+        typer.Option(
+            "--ranks",
+            min=1,
+            max=300,
+            help="Programs you rank in the specialty; default: the median of matched non-US "
+            "IMGs (Charting Outcomes).",
+        ),
+    ] = None,
+    prelim: Annotated[
+        bool,
+        typer.Option(
+            "--prelim", help=f"Also rank {DEFAULT_PRELIM_RANKS} preliminary programs (last)."
+        ),
+    ] = False,
+    also: Annotated[
+        str | None,
+        typer.Option("--also", help="Another specialty ranked after the first (half as many)."),
+    ] = None,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="Where the markets run.")
+    ] = Engine.LOCAL,
+    address: Annotated[
+        str | None,
+        typer.Option("--address", help="HOST:PORT of a Dask scheduler or Ray head."),
+    ] = None,
+    scale: Annotated[
+        float,
+        typer.Option("--scale", min=0.01, max=1.0, help="Market size (1 = national)."),
+    ] = DEFAULT_SCALE,
+    seed: Annotated[int, typer.Option("--seed", min=0, help="First seed.")] = 0,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Local processes; default: cores.")
+    ] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="text or json.")
+    ] = OutputFormat.TEXT,
+) -> None:
+    """Simulate your Match in seeded national markets: P(match), where, and what-ifs."""
+    if address and engine is Engine.LOCAL:
+        raise typer.BadParameter("--address needs --engine dask or ray", param_hint="--address")
+    known = _known_specialties()
+    profile = load_profile(profile_path)
+    code = (specialty or profile.target.specialties[0]).upper()
+    for name, value in (("--specialty", code), ("--also", also)):
+        if value is not None and value.upper() not in known:
+            raise typer.BadParameter(
+                f"'{value}' is not a simulated specialty; known: {', '.join(known)}",
+                param_hint=name,
+            )
+    if also and also.upper() == code:
+        raise typer.BadParameter("must differ from the target specialty", param_hint="--also")
+    count = ranks or _default_ranks(code)
+    strategy = Strategy(
+        specialty=code,
+        ranks=count,
+        prelim=DEFAULT_PRELIM_RANKS if prelim else 0,
+        also=also.upper() if also else None,
+        also_ranks=max(count // 2, 1) if also else 0,
+    )
+    bar = Progress(
+        TextColumn("simulating markets"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        disable=output is OutputFormat.JSON or runs < PROGRESS_FROM,
+    )
+    job = bar.add_task("markets", total=runs)
+    try:
+        with bar:
+            report = simulate_applicant(
+                profile,
+                facts(),
+                strategy,
+                runs=runs,
+                scale=scale,
+                seed=seed,
+                engine=engine,
+                workers=workers,
+                address=address,
+                progress=lambda done, total: bar.update(job, completed=done, total=total),
+            )
+    except SimulationInterrupted as stopped:
+        Console(stderr=True).print(f"[yellow]{stopped}[/yellow]", highlight=False)
+        raise typer.Exit(130) from None
+    if output is OutputFormat.JSON:
+        typer.echo(report.model_dump_json(indent=2))
+        return
+    _show(report)

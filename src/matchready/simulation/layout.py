@@ -1,0 +1,185 @@
+"""The shape of a simulated national market, from the facts: places by specialty and track,
+applicants by type, what each type applies to, and the couples.
+
+Sourced (the facts, with their source and year): applicants and PGY-1 match rates by type, all
+positions, PGY-1 positions, program tracks and couples of the latest Main Match (`targets.py`);
+positions per specialty and non-US IMGs' preferred specialties (Charting Outcomes, 2026).
+Derived or assumed where the facts are silent: every such step adds a sentence to
+`Layout.assumptions`, which the simulator prints with its results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from matchready.domain.facts import ApplicantType, Facts
+from matchready.errors import DataFileError
+from matchready.simulation.targets import TYPES, market_targets
+
+Floats = npt.NDArray[np.float64]
+
+# Applicant type codes (index into Layout.applicants and the calibration's shifts).
+MD, DO, US_IMG, NON_US_IMG, OTHER = range(5)
+TYPE_KEYS = (*(kind.value for kind in TYPES), "other")
+TYPE_LABELS = ("US MD seniors", "DO seniors", "US IMGs", "non-US IMGs", "other applicants")
+
+# Tracks.
+CATEGORICAL, PRELIMINARY, ADVANCED = range(3)
+TRACK_NAMES = ("categorical", "preliminary", "advanced")
+
+PRELIM = "PRELIM"
+"""The group of preliminary and transitional PGY-1 tracks (no specialty of its own)."""
+
+ADVANCED_SPECIALTIES = ("ANES", "DERM", "DR", "IR", "NEURO", "PMR", "RADONC")
+"""Specialties assumed to offer advanced (PGY-2) tracks. NRMP's per-specialty track split is not
+in our facts; these are the specialties commonly entered after a preliminary year."""
+
+MAX_INTERVIEWS = 60
+"""Assumed cap on interviews (and so ranks) per applicant and specialty in the generator."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """The programs of one specialty and track."""
+
+    specialty: int  # index into Layout.specialties
+    track: int
+    positions: int
+    programs: int
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A market's shape at `scale` (1 = national), reused by every seed."""
+
+    match_year: int
+    scale: float
+    specialties: tuple[str, ...]  # codes; the last is PRELIM
+    groups: tuple[Group, ...]
+    applicants: tuple[int, ...]  # per type code
+    demand: tuple[tuple[float, ...], ...]  # per type: share choosing each specialty (no PRELIM)
+    couples: int
+    published_rates: tuple[float, ...]  # percent per type code (OTHER: derived)
+    assumptions: tuple[str, ...]
+
+    @property
+    def prelim(self) -> int:
+        return len(self.specialties) - 1
+
+    @property
+    def total_applicants(self) -> int:
+        return sum(self.applicants)
+
+    def specialty_index(self, code: str) -> int:
+        wanted = code.strip().upper()
+        if wanted in self.specialties[:-1]:
+            return self.specialties.index(wanted)
+        raise KeyError(code)
+
+
+def _split(total: int, weights: Floats) -> list[int]:
+    """`total` split in proportion to `weights` (largest remainders), summing exactly."""
+    raw = total * weights / weights.sum()
+    parts = np.floor(raw).astype(np.int64)
+    short = total - int(parts.sum())
+    parts[np.argsort(parts - raw, kind="stable")[:short]] += 1
+    return [int(p) for p in parts]
+
+
+def build_layout(facts: Facts, match_year: int = 2025, scale: float = 1.0) -> Layout:
+    """The market of `match_year` at `scale`; refuses when a needed figure is missing."""
+    national = market_targets(facts, match_year, 1.0)
+    scaled = market_targets(facts, match_year, scale)
+    stats = [s for s in facts.specialties if s.positions and s.code != "ALL"]
+    if not stats:
+        raise DataFileError("specialties.csv gives no positions per specialty")
+    codes = tuple(s.code for s in stats)
+    listed = sum(int(s.positions or 0) for s in stats)
+    advanced = national.positions - national.pgy1_positions
+    prelim = national.positions - listed
+    if advanced <= 0 or prelim <= advanced:
+        raise DataFileError(
+            f"cannot derive tracks: positions {national.positions}, PGY-1 "
+            f"{national.pgy1_positions}, listed specialties {listed}"
+        )
+    assumptions = [
+        f"Positions per specialty are NRMP's 2026 Charting Outcomes counts ({listed:,} in "
+        f"{len(codes)} specialties), used as shares of the {match_year} market.",
+        f"Advanced (PGY-2) positions = all positions - PGY-1 positions = {advanced:,} "
+        f"(derived), split over {', '.join(c for c in ADVANCED_SPECIALTIES if c in codes)} in "
+        "proportion to their positions (assumed: the split by track is not in our facts).",
+        f"Preliminary/transitional PGY-1 positions = all positions - the listed specialties' = "
+        f"{prelim:,} (assumed: specialties not in Charting Outcomes are counted here).",
+        "Programs per track are in proportion to positions; capacities are skewed at random "
+        "(log-normal weights, at least 1) — assumed.",
+    ]
+    adv_codes = [c for c in ADVANCED_SPECIALTIES if c in codes]
+    adv_weights = np.array([float(stats[codes.index(c)].positions or 0) for c in adv_codes])
+    adv_split = dict(zip(adv_codes, _split(advanced, adv_weights), strict=True))
+    national_groups: list[tuple[int, int, int]] = []  # (specialty, track, positions)
+    for i, s in enumerate(stats):
+        adv = adv_split.get(s.code, 0)
+        national_groups.append((i, CATEGORICAL, int(s.positions or 0) - adv))
+        if adv:
+            national_groups.append((i, ADVANCED, adv))
+    national_groups.append((len(codes), PRELIMINARY, prelim))
+    group_positions = np.array([g[2] for g in national_groups], dtype=np.float64)
+    positions = [max(1, p) for p in _split(scaled.positions, group_positions)]
+    programs = _split(scaled.programs, group_positions)
+    groups = tuple(
+        Group(spec, track, pos, max(1, min(pos, prog)))
+        for (spec, track, _), pos, prog in zip(national_groups, positions, programs, strict=True)
+    )
+
+    img_preferred = np.array([float(s.img_preferred or 0) for s in stats])
+    by_positions = np.array([float(s.positions or 0) for s in stats])
+    us_demand = tuple(float(x) for x in by_positions / by_positions.sum())
+    img_demand = tuple(float(x) for x in img_preferred / img_preferred.sum())
+    demand = (us_demand, us_demand, img_demand, img_demand, us_demand)
+    assumptions += [
+        "Non-US IMGs choose a specialty in proportion to the non-US IMGs who ranked it first "
+        "(Charting Outcomes 2026); US IMGs are assumed to choose like them; US seniors and "
+        "others in proportion to positions (assumed).",
+    ]
+
+    counts = [scaled.applicants[kind] for kind in TYPES] + [scaled.others]
+    rates = [national.match_rates[kind] for kind in TYPES]
+    everyone = facts.outcome(ApplicantType.ALL, match_year)
+    matched = [facts.outcome(kind, match_year) for kind in TYPES]
+    if (
+        everyone is None
+        or everyone.matched is None
+        or any(m is None or m.matched is None for m in matched)
+    ):
+        raise DataFileError(f"the {match_year} Match figures lack matched counts by type")
+    others_matched = everyone.matched - sum(int(m.matched or 0) for m in matched if m)
+    other_rate = 100.0 * others_matched / national.others
+    rates.append(other_rate)
+    assumptions.append(
+        f"Other applicants' PGY-1 match rate = (all matched - the four types' matched) / others "
+        f"= {others_matched:,} / {national.others:,} = {other_rate:.1f}% (derived)."
+    )
+    couples = scaled.couples
+    if couples:
+        note = "" if scaled.couples_verified else " (an unverified secondary figure)"
+        assumptions.append(
+            f"{national.couples:,} couples{note}; partners are assumed to be US MD or DO "
+            "seniors, each applying in their own specialty, ranking every pair of their "
+            "programs by joint preference (at most 300 rows), then 'No Match' rows for each."
+        )
+    seniors = counts[MD] + counts[DO]
+    couples = min(couples, seniors // 2)
+    return Layout(
+        match_year=match_year,
+        scale=scale,
+        specialties=(*codes, PRELIM),
+        groups=groups,
+        applicants=tuple(counts),
+        demand=demand,
+        couples=couples,
+        published_rates=tuple(rates),
+        assumptions=tuple(assumptions),
+    )

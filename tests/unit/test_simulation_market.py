@@ -1,0 +1,120 @@
+"""The market simulator's generator: valid, reproducible, sized by the facts, calibrated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matchready.data import load_facts
+from matchready.errors import DataFileError
+from matchready.simulation.calibration import (
+    Calibration,
+    Parameters,
+    dump_calibration,
+    load_calibration,
+)
+from matchready.simulation.layout import ADVANCED, PRELIMINARY, build_layout
+from matchready.simulation.market import generate, run_market
+
+FACTS = load_facts()
+CALIBRATION = load_calibration()
+SMALL = build_layout(FACTS, 2025, 0.05)
+
+
+def test_the_national_layout_is_sized_by_the_facts() -> None:
+    layout = build_layout(FACTS, 2025, 1.0)
+    assert layout.total_applicants == 47208
+    assert sum(g.positions for g in layout.groups) == 43237
+    assert sum(g.programs for g in layout.groups) == 6626
+    advanced = sum(g.positions for g in layout.groups if g.track == ADVANCED)
+    prelim = sum(g.positions for g in layout.groups if g.track == PRELIMINARY)
+    assert advanced == 43237 - 40041  # derived: all positions - PGY-1 positions
+    assert 43237 - advanced == 40041
+    assert prelim == 43237 - 39189  # the listed specialties hold 39,189 (2026 counts)
+    assert layout.couples == 1259
+    assert layout.published_rates[:4] == (93.5, 92.6, 67.8, 58.0)
+    assert any("assumed" in note for note in layout.assumptions)
+
+
+def test_a_year_without_figures_is_refused() -> None:
+    with pytest.raises(DataFileError):
+        build_layout(FACTS, 2019, 0.1)
+
+
+def test_a_generated_market_is_valid_and_matches_its_layout() -> None:
+    market = generate(SMALL, CALIBRATION.parameters, 7)
+    a = market.arrays
+    assert a.problems() == []
+    assert a.applicants == SMALL.total_applicants
+    assert int(a.capacity.sum()) == sum(g.positions for g in SMALL.groups)
+    assert np.bincount(market.applicant_type).tolist() == list(SMALL.applicants)
+    # no applicant twice on a program's list
+    owner = np.repeat(np.arange(a.programs), np.diff(a.program_offsets))
+    keys = owner * a.applicants + a.program_applicants
+    assert len(np.unique(keys)) == len(keys)
+    # program lists are best first by the program's utility
+    for p in range(0, a.programs, 17):
+        scores = market.program_score[a.program_offsets[p] : a.program_offsets[p + 1]]
+        assert np.all(np.diff(scores) <= 0)
+    # supplemental lists hang off advanced programs only, and hold preliminary programs
+    linked = a.applicant_programs[a.supplemental_link >= 0]
+    assert np.all(market.programs.track[linked] == ADVANCED)
+    assert np.all(market.programs.track[a.supplemental_programs] == PRELIMINARY)
+    # couples: equal list lengths, and "No Match" rows only on their lists
+    lengths = np.diff(a.applicant_offsets)
+    assert len(a.couple_first) == SMALL.couples
+    assert np.array_equal(lengths[a.couple_first], lengths[a.couple_second])
+    owners = np.repeat(np.arange(a.applicants), lengths)
+    in_couple = np.isin(owners, np.concatenate((a.couple_first, a.couple_second)))
+    assert np.all(a.applicant_programs[~in_couple] >= 0)
+
+
+def test_the_same_seed_gives_the_same_market_and_another_seed_another() -> None:
+    one, again, other = (generate(SMALL, CALIBRATION.parameters, s) for s in (3, 3, 4))
+    for name in ("applicant_programs", "program_applicants", "capacity", "supplemental_programs"):
+        assert np.array_equal(getattr(one.arrays, name), getattr(again.arrays, name))
+    assert not np.array_equal(one.arrays.applicant_programs, other.arrays.applicant_programs)
+    assert run_market(SMALL, CALIBRATION.parameters, 3).rates == (
+        run_market(SMALL, CALIBRATION.parameters, 3).rates
+    )
+
+
+def test_pgy1_rates_by_type_are_within_2_points_of_the_published_on_a_reduced_market() -> None:
+    """Scale 0.1 (4,700 applicants), 6 seeds. The parameters were fitted at full scale; the
+    market is the national one scaled down (same interviews per applicant, same positions per
+    program), so the rates carry over. The sampling error of a type's mean rate over 6 seeds is
+    about 0.6 points (US IMGs, 459 per market), well inside the 2-point tolerance; the
+    full-scale check is in bench/bench_simulate.py."""
+    layout = build_layout(FACTS, 2025, 0.1)
+    runs = [run_market(layout, CALIBRATION.parameters, seed) for seed in range(500, 506)]
+    simulated = np.mean([r.rates for r in runs], axis=0)
+    for sim, published in zip(simulated[:4], layout.published_rates[:4], strict=True):
+        assert abs(sim - published) <= 2.0, (simulated, layout.published_rates)
+
+
+def test_an_uncalibrated_market_misses_the_rates() -> None:
+    """The check can fail: far-off rank shares give far-off rates."""
+    layout = build_layout(FACTS, 2025, 0.05)
+    wrong = Parameters(rank_share=(0.3, 0.3, 0.95, 0.95, 0.95))
+    rates = run_market(layout, wrong, 1).rates
+    assert abs(rates[0] - layout.published_rates[0]) > 2.0
+
+
+def test_the_calibration_file_round_trips(tmp_path: Path) -> None:
+    path = tmp_path / "calibration.toml"
+    path.write_text(dump_calibration(CALIBRATION))
+    again = load_calibration(path)
+    assert isinstance(again, Calibration)
+    assert again.parameters.rank_share == pytest.approx(CALIBRATION.parameters.rank_share, 1e-3)
+    assert again.fitted_on == CALIBRATION.fitted_on
+
+
+def test_a_broken_calibration_file_is_a_data_error(tmp_path: Path) -> None:
+    path = tmp_path / "calibration.toml"
+    path.write_text("[fit]\nfitted_on = 1\n")
+    with pytest.raises(DataFileError, match="calibration"):
+        load_calibration(path)
+    with pytest.raises(DataFileError, match="missing"):
+        load_calibration(tmp_path / "absent.toml")
