@@ -256,6 +256,35 @@ def outcome_of(market: Market, S: Buffer, attempts: int) -> ArrayOutcome:
     )
 
 
+def final_capacity(market: Market, reverted: Array) -> Array:
+    """The quotas after reversions."""
+    source = market.source
+    capacity = source.capacity.copy()
+    np.subtract.at(capacity, source.reversion_donor, reverted)
+    np.add.at(capacity, source.reversion_receiver, reverted)
+    return capacity
+
+
+def audit_arrays(market: Market, outcome: ArrayOutcome) -> tuple[Array, int]:
+    """The numba stability audit of ``outcome``: blocking rows and broken rules (``_audit``)."""
+    from matchready.match._audit import audit
+
+    return audit(
+        market.buffer,
+        final_capacity(market, outcome.reverted),
+        outcome.program,
+        outcome.rank,
+        outcome.supplemental_program,
+        outcome.supplemental_rank,
+    )
+
+
+def audit_outcome(market: Market, outcome: ArrayOutcome) -> ArrayOutcome:
+    """``outcome`` with ``stable`` and ``blocking`` filled in by the numba audit."""
+    rows, violations = audit_arrays(market, outcome)
+    return replace(outcome, stable=not len(rows) and not violations, blocking=len(rows))
+
+
 class FastEngine:
     """One attempt of the Match on the compiled arrays; the same contract as the reference."""
 

@@ -166,7 +166,7 @@ def accepts(M: Buffer, S: Buffer, program: int, worst: int, k: int, e1: int, e2:
         j -= 1
         if excluded:
             applicant = holder(M, program, rank)
-            if applicant in (e1, e2):
+            if applicant == e1 or applicant == e2:  # noqa: SIM109 (numba)
                 continue
         if rank <= worst:  # equal only when the member already holds this place
             return False
