@@ -168,7 +168,7 @@ def compile_arrays(source: MarketArrays) -> Market:
         zeros(n_programs),  # S_H_CNT
         zeros(int(h_off[-1])),  # S_H_RANK
         *[unset(n)] * 4,  # S_PRIM_P, S_PRIM_K, S_SUPP_P, S_SUPP_K
-        unset(len(source.couple_first)),  # S_PAIR
+        np.full(len(source.couple_first), K.NOT_ENTERED),  # S_PAIR
         *[zeros(units)] * 4,  # S_NEXT, S_RESTARTS, S_QUEUED, S_STACK
         zeros(n_programs),  # S_PSTACK
         zeros(n_programs),  # S_IN_PSTACK

@@ -73,7 +73,7 @@ M_HEADER = 20
     S_PRIM_K,  # n: its entry index
     S_SUPP_P,  # n: supplemental PGY-1 program held (-1)
     S_SUPP_K,  # n: its supplemental entry index
-    S_PAIR,  # couples: pair index held (-1)
+    S_PAIR,  # couples: pair index held (-1 none, NOT_ENTERED before the couple's turn)
     S_NEXT,  # units: where the unit resumes on its list
     S_RESTARTS,  # units
     S_QUEUED,  # units: on the applicant stack
@@ -91,6 +91,7 @@ M_HEADER = 20
 ) = range(22)
 S_HEADER = 22
 CARRY = 1 << 30
+NOT_ENTERED = -2
 
 
 @_jit
@@ -422,6 +423,8 @@ def recheck_couple(M: Buffer, S: Buffer, applicant: int, couple: int, program: i
     second = int(M[M[MC_SECOND] + couple])
     start = M[MA_PROG] + M[M[MA_OFF] + applicant]
     current = int(S[S[S_PAIR] + couple])
+    if current == NOT_ENTERED:  # step 2: couples enter one at a time, in their turn
+        return
     if current < 0:
         current = int(M[M[MA_OFF] + first + 1] - M[M[MA_OFF] + first])
     for index in range(current):
@@ -499,6 +502,7 @@ def run_couples(M: Buffer, S: Buffer, order: npt.NDArray[np.int64]) -> None:
     it returns is complete and only the frozen units can be left in blocking pairs."""
     n = M[M_N]
     for couple in order:
+        S[S[S_PAIR] + couple] = -1
         push(S, 2 * n + couple)
         stabilize(M, S)
     cap = S[S_CAP]
