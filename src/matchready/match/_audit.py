@@ -34,13 +34,14 @@ from matchready.match._kernel import (
     MS_PROG,
     Buffer,
     _jit,
+    _kernel,
 )
 
 Ints = npt.NDArray[np.int64]
 SINGLE, SUPPLEMENTAL, COUPLE = 0, 1, 2
 
 
-@_jit
+@_kernel
 def _program_rank(M: Buffer, program: int, applicant: int) -> int:
     """The program's rank of the applicant, -1 if unranked (a linear scan: checks only)."""
     base = M[M[MP_OFF] + program]
@@ -50,7 +51,7 @@ def _program_rank(M: Buffer, program: int, applicant: int) -> int:
     return -1
 
 
-@_jit
+@_kernel
 def _accepts(
     h_off: Ints,
     h_rank: Ints,
