@@ -159,9 +159,19 @@ def audit(
                 j -= 1
             h_rank[j] = r
             h_app[j] = a
+    # a single newcomer without exclusions is taken iff its rank is below the threshold:
+    # anyone while a place is free, else only someone ranked above the worst holder
+    threshold = np.empty(programs, dtype=np.int64)
     for p in range(programs):
-        if count[p + 1] - count[p] > capacity[p]:
+        held = count[p + 1] - count[p]
+        if held > capacity[p]:
             violations += 1
+        if held < capacity[p]:
+            threshold[p] = 1 << 62
+        elif held > 0:
+            threshold[p] = h_rank[count[p + 1] - 1]
+        else:
+            threshold[p] = -1
 
     rows = np.empty((16, 3), dtype=np.int64)
     found = 0
@@ -175,7 +185,7 @@ def audit(
             for k in range(start, stop):
                 p = M[a_prog + k]
                 r = M[a_prank + k]
-                if p >= 0 and r >= 0 and _accepts(count, h_rank, h_app, capacity, p, r, 1, -1, -1):
+                if p >= 0 and 0 <= r < threshold[p]:
                     rows, found = _add(rows, found, SINGLE, a, k - start)
         lst = M[a_supp + entry[a]] if entry[a] >= 0 else -1
         if lst >= 0:
@@ -186,7 +196,7 @@ def audit(
             for k in range(s_start, stop):
                 p = M[s_prog + k]
                 r = M[s_prank + k]
-                if r >= 0 and _accepts(count, h_rank, h_app, capacity, p, r, 1, -1, -1):
+                if 0 <= r < threshold[p]:
                     rows, found = _add(rows, found, SUPPLEMENTAL, a, k - s_start)
     for c in range(M[M_COUPLES]):
         first = M[M[MC_FIRST] + c]
