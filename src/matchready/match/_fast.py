@@ -1,9 +1,11 @@
 """The fast engine: an instance compiled to integer arrays, solved by the numba kernel.
 
-:func:`compile_market` turns the instance into flat rank arrays with offsets and the rank
-look-up tables (for each applicant's entry, the program's rank of that applicant; for each
-program's entry, the position of the program on the applicant's list). It is built once per
-instance and cached; :class:`FastEngine` then runs attempts on fresh state arrays.
+:func:`compile_market` turns an instance into :class:`MarketArrays` (ids replaced by indices;
+once per instance, cached while it lives) and :func:`compile_arrays` builds the kernel's market
+buffer: the flat lists and the rank look-up tables (for each applicant's entry, the program's
+rank of that applicant; for each program's entry, the position of the program on the
+applicant's list), plus the initial state buffer. :func:`run_attempt` runs one couple order
+from the state after the singles phase (:func:`after_singles`, shared by every attempt).
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ import numpy.typing as npt
 
 from matchready.match._arrays import ArrayOutcome, MarketArrays
 from matchready.match._model import Instance
-from matchready.match._outcome import Outcome
 
 Array = npt.NDArray[np.int64]
 Buffer = npt.NDArray[np.int32]
@@ -113,6 +114,7 @@ def compile_arrays(source: MarketArrays) -> Market:
     """The market buffer (see ``_kernel``): the lists, the rank look-up tables and the layout
     of the held lists, plus the initial state buffer every attempt starts from."""
     from matchready.match import _kernel as K
+    from matchready.match._tables import rank_tables
 
     i32 = np.int32
     n, n_programs = source.applicants, source.programs
@@ -122,7 +124,7 @@ def compile_arrays(source: MarketArrays) -> Market:
     a_prank = np.full(len(a_prog), -1, dtype=i32)
     p_apos = np.full(len(p_app), -1, dtype=i32)
     s_prank = np.full(len(s_prog), -1, dtype=i32)
-    K.rank_tables(
+    rank_tables(
         n, a_off, a_prog, p_off, p_app, s_off, s_prog, source.supplemental_applicant,
         a_prank, p_apos, s_prank,
     )  # fmt: skip
@@ -283,40 +285,3 @@ def audit_outcome(market: Market, outcome: ArrayOutcome) -> ArrayOutcome:
     """``outcome`` with ``stable`` and ``blocking`` filled in by the numba audit."""
     rows, violations = audit_arrays(market, outcome)
     return replace(outcome, stable=not len(rows) and not violations, blocking=len(rows))
-
-
-class FastEngine:
-    """One attempt of the Match on the compiled arrays; the same contract as the reference."""
-
-    def __init__(self, instance: Instance, restart_limit: int) -> None:
-        self.instance = instance
-        self.market = compile_market(instance)
-        self.restart_limit = restart_limit
-
-    def attempt(self, order: list[int]) -> Outcome:
-        """Run the kernel once with couples entering in ``order``."""
-        found = run_attempt(self.market, np.array(order, dtype=np.int64), self.restart_limit, 1)
-        apps, progs = self.market.applicant_ids, self.market.program_ids
-        primary = {
-            apps[a]: (progs[int(found.program[a])], int(found.rank[a]) - 1)
-            for a in np.flatnonzero(found.program >= 0).tolist()
-        }
-        supplemental = {
-            apps[a]: (
-                progs[int(found.supplemental_program[a])],
-                int(found.supplemental_rank[a]) - 1,
-            )
-            for a in np.flatnonzero(found.supplemental_program >= 0).tolist()
-        }
-        reverted = {
-            r.donor: int(found.reverted[i])
-            for i, r in enumerate(self.instance.reversions)
-            if found.reverted[i]
-        }
-        return Outcome(
-            primary=primary,
-            supplemental=supplemental,
-            proposals=found.proposals,
-            reverted=reverted,
-            cycle=found.cycled,
-        )
