@@ -1,24 +1,37 @@
-"""Benchmark of the Match engine: national preset, singles against algmatch, and scaling.
+"""Benchmark of the Match engine: national preset, singles against algmatch, scaling, compile.
 
 Run: .venv/bin/python bench/bench_match.py [--quick]. Prints Markdown tables for
-bench/README.md. Times exclude market generation; "arrays" is building the integer arrays
-from the instance (done once per instance), "kernel" is one engine attempt, "run_match" is the
-whole public call (arrays cached, every attempt, result objects and the independent
-stability audit in pure Python).
+bench/README.md. Times exclude market generation. Every figure is the best of ``REPEATS`` runs,
+as wall time and as CPU time of this process (``time.process_time``): the machine is shared, so
+CPU time is the steadier figure. Columns:
+
+* **solve** - ``solve(market)`` on ``MarketArrays``: validation, rank tables, every attempt
+  (the singles phase once, the couples phase per couple order), the numba audit after a cycle.
+* **solve audit** - ``solve(market, audit=True)``: the numba audit also without a cycle.
+* **run_match first** - ``run_match(instance)`` on a new instance: converting the objects to
+  arrays (Python, once per instance), then as solve, plus the numba audit; the result's
+  mappings are built lazily. **run_match again** - the same instance once more (arrays and the
+  singles phase are cached with the instance). **+ mappings** - also reading every mapping.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import resource
 import subprocess
+import sys
+import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
-from matchready.match import Instance, MarketSpec, generate, run_match
-from matchready.match._fast import FastEngine, compile_market
+from matchready.match import Instance, MarketSpec, generate, run_match, solve, to_arrays
 from matchready.match._generate import PRESETS
+
+REPEATS = 5
 
 
 def cpu_model() -> str:
@@ -29,14 +42,19 @@ def cpu_model() -> str:
     return platform.processor()
 
 
-def best_of(repeats: int, call: object) -> float:
-    assert callable(call)
-    times = []
+def best_of(repeats: int, call: Callable[[], Any]) -> tuple[float, float]:
+    """Best wall and best CPU seconds of ``repeats`` calls."""
+    walls, cpus = [], []
     for _ in range(repeats):
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         call()
-        times.append(time.perf_counter() - started)
-    return min(times)
+        cpus.append(time.process_time() - cpu)
+        walls.append(time.perf_counter() - wall)
+    return min(walls), min(cpus)
+
+
+def once(call: Callable[[], Any]) -> tuple[float, float]:
+    return best_of(1, call)
 
 
 def spec_for(applicants: int, couples: bool = True) -> MarketSpec:
@@ -53,27 +71,34 @@ def spec_for(applicants: int, couples: bool = True) -> MarketSpec:
     )
 
 
-def measure(instance: Instance) -> dict[str, float]:
-    started = time.perf_counter()
-    compile_market(instance)
-    arrays = time.perf_counter() - started
-    order = list(range(len(instance.couples)))
-    engine = FastEngine(instance, 50)
-    engine.attempt(order)  # compile or load the numba cache
-    kernel = best_of(3, lambda: engine.attempt(order))
-    result = run_match(instance)
-    full = best_of(3, lambda: run_match(instance))
-    no_audit = best_of(3, lambda: run_match(instance, audit=False))
-    return {
-        "arrays": arrays,
-        "kernel": kernel,
-        "run_match": full,
-        "run_match_no_audit": no_audit,
-        "attempts": result.attempts,
-        "stable": float(result.stable),
-        "blocking": len(result.blocking),
-        "proposals": result.proposals,
+def fmt(pair: tuple[float, float]) -> str:
+    return f"{pair[0]:.3f} / {pair[1]:.3f}"
+
+
+def measure(instance: Instance) -> dict[str, Any]:
+    market = to_arrays(instance)  # also caches the arrays on the instance
+    solve(market)  # compile or load the numba cache
+    figures: dict[str, Any] = {
+        "solve": best_of(REPEATS, lambda: solve(market)),
+        "solve_audit": best_of(REPEATS, lambda: solve(market, audit=True)),
     }
+    fresh = replace(instance)  # a new object: nothing cached
+    figures["run_match_first"] = once(lambda: run_match(fresh))
+    figures["run_match_again"] = best_of(REPEATS, lambda: run_match(fresh))
+    figures["mappings"] = best_of(REPEATS, lambda: [len(m) for m in _mappings(run_match(fresh))])
+    found = solve(market, audit=True)
+    figures.update(
+        attempts=found.attempts,
+        cycled=found.cycled,
+        stable=found.stable,
+        blocking=found.blocking,
+        proposals=found.proposals,
+    )
+    return figures
+
+
+def _mappings(result: Any) -> list[Any]:
+    return [result.assignments, result.programs, result.capacities, result.unfilled]
 
 
 def algmatch_seconds(instance: Instance) -> float:
@@ -101,6 +126,44 @@ def algmatch_seconds(instance: Instance) -> float:
     return time.perf_counter() - started
 
 
+COLD = """
+import time
+from matchready.match import generate, solve, to_arrays
+market = to_arrays(generate("toy", 1))
+wall, cpu = time.perf_counter(), time.process_time()
+solve(market, audit=True)
+print(time.perf_counter() - wall, time.process_time() - cpu)
+"""
+
+
+MEMORY = """
+import resource
+from matchready.match import generate, solve, to_arrays
+market = to_arrays(generate("national", 0))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+solve(market, audit=True)
+print(before / 1024, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def national_memory() -> tuple[float, float]:
+    """Peak resident MB of a fresh process after generating national, and after solving it."""
+    out = subprocess.run(
+        [sys.executable, "-c", MEMORY], capture_output=True, text=True, check=True
+    ).stdout.split()
+    return float(out[0]), float(out[1])
+
+
+def cold_compile() -> tuple[float, float]:
+    """Compiling the kernel and the audit with an empty numba cache (as on a fresh clone)."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        out = subprocess.run(
+            [sys.executable, "-c", COLD], env=env, capture_output=True, text=True, check=True
+        ).stdout.split()
+    return float(out[0]), float(out[1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="skip 100k/200k and algmatch 10k")
@@ -108,50 +171,51 @@ def main() -> None:
     nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
     print(
         f"date {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; nproc {nproc}; "
-        f"CPU {cpu_model()}; Python {platform.python_version()}"
+        f"CPU {cpu_model()}; Python {platform.python_version()}; "
+        f"load average at start {os.getloadavg()}"
+    )
+    print(f"\ncold compile (empty numba cache), wall / CPU s: {fmt(cold_compile())}")
+
+    print("\nnational preset; seconds as wall / CPU, best of", REPEATS)
+    print(
+        "| seed | solve | solve audit | run_match first | run_match again | + mappings "
+        "| attempts | cycled | stable | blocking | proposals |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for seed in (0, 1, 3):
+        national = generate("national", seed)
+        f = measure(national)
+        print(
+            f"| {seed} | {fmt(f['solve'])} | {fmt(f['solve_audit'])} "
+            f"| {fmt(f['run_match_first'])} | {fmt(f['run_match_again'])} "
+            f"| {fmt(f['mappings'])} | {f['attempts']} | {f['cycled']} | {f['stable']} "
+            f"| {f['blocking']} | {f['proposals']} |"
+        )
+        del national
+    before, after = national_memory()
+    print(
+        f"peak resident memory of a fresh process: {before:.0f} MB after generating national "
+        f"seed 0, {after:.0f} MB after solve(audit=True)"
     )
 
-    started = time.perf_counter()
-    national = generate("national", 1)
-    print(
-        f"\nnational preset (seed 1) generated in {time.perf_counter() - started:.1f} s: "
-        f"{national.size()}"
-    )
-    figures = measure(national)
-    print(
-        "| market | arrays s | kernel s | run_match s | run_match no audit s | attempts "
-        "| stable | blocking | proposals |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|")
-    print(
-        f"| national, couples + supplemental + reversions | {figures['arrays']:.3f} "
-        f"| {figures['kernel']:.3f} | {figures['run_match']:.3f} "
-        f"| {figures['run_match_no_audit']:.3f} | {figures['attempts']:.0f} "
-        f"| {bool(figures['stable'])} | {figures['blocking']:.0f} | {figures['proposals']:.0f} |"
-    )
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak resident memory of this process so far (generation included): {peak:.0f} MB")
-
-    print("\nsingles only, fast engine against algmatch 1.5 (same instance):")
-    print("| applicants | fast run_match s | algmatch s | ratio |")
+    print("\nsingles only, solve against algmatch 1.5 (same instance), wall s:")
+    print("| applicants | solve | algmatch | ratio |")
     print("|---|---|---|---|")
     sizes = [2_000, 5_000] if args.quick else [2_000, 5_000, 10_000]
     for size in sizes:
         instance = generate(spec_for(size, couples=False), 7)
-        fast = best_of(3, lambda instance=instance: run_match(instance))
+        market = to_arrays(instance)
+        fast = best_of(REPEATS, lambda market=market: solve(market))[0]
         theirs = algmatch_seconds(instance)
         print(f"| {size} | {fast:.4f} | {theirs:.2f} | {theirs / fast:.0f}x |")
-    singles = generate(spec_for(47_000, couples=False), 7)
-    fast = best_of(3, lambda: run_match(singles))
-    print(
-        f"| 47000 | {fast:.4f} | (not run: about 500 s per the reference §5) "
-        f"| about {500 / fast:.0f}x |"
-    )
+    singles = to_arrays(generate(spec_for(47_000, couples=False), 7))
+    fast = best_of(REPEATS, lambda: solve(singles))[0]
+    print(f"| 47000 | {fast:.4f} | (not run: 503 s per the reference §5) | {503 / fast:.0f}x |")
 
-    print("\nscaling (national proportions, couples + supplemental + reversions):")
+    print("\nscaling (national proportions, couples + supplemental + reversions, seed 3):")
     print(
-        "| applicants | ranks | arrays s | kernel s | run_match s | no audit s | attempts "
-        "| stable |"
+        "| applicants | ranks | proposals | solve wall / CPU s | CPU us per rank "
+        "| CPU us per proposal | attempts | stable |"
     )
     print("|---|---|---|---|---|---|---|---|")
     scale = [1_000, 5_000, 10_000, 47_000]
@@ -159,15 +223,20 @@ def main() -> None:
         scale += [100_000, 200_000]
     for size in scale:
         instance = generate(spec_for(size), 3)
-        f = measure(instance)
-        ranks = instance.size()["applicant_ranks"]
+        market = to_arrays(instance)
+        solve(market)
+        timing = best_of(REPEATS, lambda market=market: solve(market))
+        found = solve(market, audit=True)
+        ranks = len(market.applicant_programs)
         print(
-            f"| {size} | {ranks} | {f['arrays']:.3f} | {f['kernel']:.3f} | "
-            f"{f['run_match']:.3f} | {f['run_match_no_audit']:.3f} | {f['attempts']:.0f} "
-            f"| {bool(f['stable'])} |"
+            f"| {size} | {ranks} | {found.proposals} | {fmt(timing)} "
+            f"| {1e6 * timing[1] / ranks:.3f} | {1e6 * timing[1] / found.proposals:.3f} "
+            f"| {found.attempts} | {found.stable} |"
         )
+        del instance, market
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak resident memory of the whole run: {peak:.0f} MB")
+    print(f"load average at the end {os.getloadavg()}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ holds the same market with applicants, programs, couples and supplemental lists 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -135,7 +135,12 @@ class ArrayOutcome:
     ``program[a]`` is the program applicant ``a`` matched (-1: unmatched) and ``rank[a]`` its
     1-based position on the applicant's list (0: unmatched); ``supplemental_*`` likewise for the
     PGY-1 place from a supplemental list. ``cycled`` is true when every attempt met a cycle
-    (the matching is complete but its stability was not established).
+    (the matching is complete; ``stable`` then says whether it is stable all the same).
+
+    ``stable`` and ``blocking`` come from the stability audit (``_audit``): ``stable`` is None
+    when no audit ran (an attempt without a cycle and ``solve(audit=False)``: stable by
+    construction), else whether the matching has no blocking pair and breaks no rule;
+    ``blocking`` is the number of blocking pairs (singles, supplemental lists and couples).
     """
 
     program: Ints
@@ -146,6 +151,8 @@ class ArrayOutcome:
     attempts: int
     cycled: bool
     reverted: Ints  # places moved, per reversion
+    stable: bool | None = None
+    blocking: int = 0
 
 
 def to_arrays(instance: Instance) -> MarketArrays:
@@ -161,14 +168,19 @@ def solve(
     seed: int = 0,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
     restart_limit: int = DEFAULT_RESTART_LIMIT,
+    audit: bool = False,
 ) -> ArrayOutcome:
     """Run the Match on ``market`` with the fast engine.
 
     Couples enter in input order, then in seeded re-shuffles (as :func:`run_match`) while an
-    attempt meets a cycle, up to ``max_attempts``. Raises :class:`InstanceError` on arrays that
-    do not describe a market.
+    attempt meets a cycle, up to ``max_attempts``. After a cycle the stability audit decides
+    (as in :func:`run_match`): a stable matching is returned at once; otherwise the attempt
+    with the fewest blocking pairs is returned, with ``attempts = max_attempts``. ``audit=True``
+    audits an attempt without a cycle too (it fills ``stable`` and ``blocking``). Every attempt
+    shares the singles phase, which does not depend on the couple order, so a retry costs only
+    the couples phase. Raises :class:`InstanceError` on arrays that do not describe a market.
     """
-    from matchready.match._fast import compile_arrays, run_attempt
+    from matchready.match._fast import audit_outcome, compile_arrays, run_attempt
 
     if max_attempts < 1:
         raise ValueError("max_attempts must be at least 1")
@@ -178,11 +190,16 @@ def solve(
     compiled = compile_arrays(market)
     couples = len(market.couple_first)
     attempts = max_attempts if couples else 1
-    outcome: ArrayOutcome | None = None
+    best: ArrayOutcome | None = None
     for attempt in range(attempts):
         order = np.array(couple_order(couples, seed, attempt), dtype=np.int64)
         outcome = run_attempt(compiled, order, restart_limit, attempt + 1)
-        if not outcome.cycled:
+        if not outcome.cycled and not audit:
             return outcome
-    assert outcome is not None
-    return outcome
+        outcome = audit_outcome(compiled, outcome)
+        if outcome.stable or not outcome.cycled:
+            return outcome
+        if best is None or outcome.blocking < best.blocking:
+            best = outcome
+    assert best is not None
+    return replace(best, attempts=attempts)

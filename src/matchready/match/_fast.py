@@ -1,24 +1,26 @@
 """The fast engine: an instance compiled to integer arrays, solved by the numba kernel.
 
-:func:`compile_market` turns the instance into flat rank arrays with offsets and the rank
-look-up tables (for each applicant's entry, the program's rank of that applicant; for each
-program's entry, the position of the program on the applicant's list). It is built once per
-instance and cached; :class:`FastEngine` then runs attempts on fresh state arrays.
+:func:`compile_market` turns an instance into :class:`MarketArrays` (ids replaced by indices;
+once per instance, cached while it lives) and :func:`compile_arrays` builds the kernel's market
+buffer: the flat lists and the rank look-up tables (for each applicant's entry, the program's
+rank of that applicant; for each program's entry, the position of the program on the
+applicant's list), plus the initial state buffer. :func:`run_attempt` runs one couple order
+from the state after the singles phase (:func:`after_singles`, shared by every attempt).
 """
 
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
 
 from matchready.match._arrays import ArrayOutcome, MarketArrays
 from matchready.match._model import Instance
-from matchready.match._outcome import Outcome
 
 Array = npt.NDArray[np.int64]
+Buffer = npt.NDArray[np.int32]
 
 
 @dataclass(frozen=True)
@@ -26,23 +28,11 @@ class Market:
     """An instance as integer arrays (see ``_kernel`` for the layout) plus the id tables."""
 
     source: MarketArrays
-    arrays: tuple[Array, ...]
-    room: int
+    buffer: Buffer
+    start: Buffer
     applicant_ids: tuple[str, ...] = ()
     program_ids: tuple[str, ...] = ()
-
-
-def _lookup(keys: Array, values: Array, queries: Array) -> Array:
-    """For each query, the value of the first equal key, or -1 (a sorted join)."""
-    order = np.argsort(keys, kind="stable")
-    sorted_keys = keys[order]
-    at = np.searchsorted(sorted_keys, queries, side="left")
-    found = np.zeros(len(queries), dtype=bool)
-    inside = at < len(sorted_keys)
-    found[inside] = sorted_keys[at[inside]] == queries[inside]
-    result = np.full(len(queries), -1, dtype=np.int64)
-    result[found] = values[order[at[found]]]
-    return result
+    snapshots: dict[int, Buffer] = field(default_factory=dict, compare=False)
 
 
 _compiled: dict[int, tuple[weakref.ref[Instance], Market]] = {}
@@ -121,29 +111,28 @@ def _source(instance: Instance) -> MarketArrays:
 
 
 def compile_arrays(source: MarketArrays) -> Market:
-    """The rank look-up tables and the held-list layout the kernel needs."""
-    i64 = np.int64
+    """The market buffer (see ``_kernel``): the lists, the rank look-up tables and the layout
+    of the held lists, plus the initial state buffer every attempt starts from."""
+    from matchready.match import _kernel as K
+    from matchready.match._tables import rank_tables
+
+    i32 = np.int32
     n, n_programs = source.applicants, source.programs
     a_off, a_prog = source.applicant_offsets, source.applicant_programs
     p_off, p_app = source.program_offsets, source.program_applicants
-    a_owner = np.repeat(np.arange(n, dtype=i64), np.diff(a_off))
-    p_owner = np.repeat(np.arange(n_programs, dtype=i64), np.diff(p_off))
-    p_rank = np.arange(len(p_app), dtype=i64) - p_off[p_owner]
+    s_off, s_prog = source.supplemental_offsets, source.supplemental_programs
+    a_prank = np.full(len(a_prog), -1, dtype=i32)
+    p_apos = np.full(len(p_app), -1, dtype=i32)
+    s_prank = np.full(len(s_prog), -1, dtype=i32)
+    rank_tables(
+        n, a_off, a_prog, p_off, p_app, s_off, s_prog, source.supplemental_applicant,
+        a_prank, p_apos, s_prank,
+    )  # fmt: skip
 
-    program_keys = p_owner * n + p_app
-    a_keys = np.where(a_prog >= 0, a_prog * n + a_owner, -1)
-    a_prank = _lookup(program_keys, p_rank, a_keys)
-    a_pos = np.arange(len(a_prog), dtype=i64) - a_off[a_owner]
-    p_apos = _lookup(a_keys, a_pos, program_keys)
-
-    a_couple = np.full(n, -1, dtype=i64)
-    couples = np.arange(len(source.couple_first), dtype=i64)
+    a_couple = np.full(n, -1, dtype=np.int64)
+    couples = np.arange(len(source.couple_first), dtype=np.int64)
     a_couple[source.couple_first] = couples
     a_couple[source.couple_second] = couples
-
-    s_off, s_prog = source.supplemental_offsets, source.supplemental_programs
-    s_owner = np.repeat(source.supplemental_applicant, np.diff(s_off))
-    s_prank = _lookup(program_keys, p_rank, s_prog * n + s_owner)
 
     capacity = source.capacity
     room = capacity + 2
@@ -157,64 +146,100 @@ def compile_arrays(source: MarketArrays) -> Market:
             seen.add(current)
             room[current] += capacity[donor]
             current = receiver_of.get(current)
-    h_off = np.zeros(n_programs + 1, dtype=i64)
+    h_off = np.zeros(n_programs + 1, dtype=np.int64)
     np.cumsum(room, out=h_off[1:])
 
-    arrays = (
-        a_off,
-        a_prog,
-        a_prank,
-        source.supplemental_link,
-        a_couple,
-        p_off,
-        p_app,
-        p_apos,
-        s_off,
-        s_prog,
-        s_prank,
-        source.couple_first,
-        source.couple_second,
-        source.reversion_donor,
-        source.reversion_receiver,
-        h_off,
-    )
-    return Market(source=source, arrays=arrays, room=int(h_off[-1]))
+    parts: list[npt.NDArray[np.integer]] = [
+        a_off, a_prog, a_prank, source.supplemental_link, a_couple, p_off, p_app, p_apos,
+        s_off, s_prog, s_prank, source.couple_first, source.couple_second,
+        source.reversion_donor, source.reversion_receiver, h_off,
+    ]  # fmt: skip
+    counts = [n, n_programs, len(source.couple_first), len(source.reversion_donor)]
+    market = _pack(parts, counts, K.M_HEADER)
+
+    units = 2 * n + len(source.couple_first)
+
+    def zeros(size: int) -> Array:
+        return np.zeros(size, dtype=np.int64)
+
+    def unset(size: int) -> Array:
+        return np.full(size, -1, dtype=np.int64)
+
+    state: list[npt.NDArray[np.integer]] = [
+        capacity,  # S_CAP
+        zeros(n_programs),  # S_H_CNT
+        zeros(int(h_off[-1])),  # S_H_RANK
+        *[unset(n)] * 4,  # S_PRIM_P, S_PRIM_K, S_SUPP_P, S_SUPP_K
+        np.full(len(source.couple_first), K.NOT_ENTERED),  # S_PAIR
+        *[zeros(units)] * 4,  # S_NEXT, S_RESTARTS, S_QUEUED, S_STACK
+        zeros(n_programs),  # S_PSTACK
+        zeros(n_programs),  # S_IN_PSTACK
+        zeros(len(source.reversion_donor)),  # S_REVERTED
+    ]
+    start = _pack(state, [0] * (K.S_HEADER - len(state)), K.S_HEADER)
+    return Market(source=source, buffer=market, start=start)
+
+
+def _pack(
+    parts: list[npt.NDArray[np.integer]],
+    scalars: list[int],
+    header: int,
+) -> Buffer:
+    """One int32 buffer: a header (where each part starts, then the scalars), then the parts."""
+    sizes = [len(part) for part in parts]
+    if header + sum(sizes) >= 2**31:
+        raise ValueError("market too large for 32-bit indices")
+    buffer = np.empty(header + sum(sizes), dtype=np.int32)
+    at = header
+    for i, part in enumerate(parts):
+        buffer[i] = at
+        buffer[at : at + sizes[i]] = part
+        at += sizes[i]
+    buffer[len(parts) : header] = scalars
+    return buffer
+
+
+def after_singles(market: Market, restart_limit: int) -> Buffer:
+    """The state after step 1 (singles and what they set off), which every attempt shares:
+    it does not depend on the couple order. Computed once per market and restart limit."""
+    from matchready.match import _kernel as K
+
+    cached = market.snapshots.get(restart_limit)
+    if cached is None:
+        cached = market.start.copy()
+        cached[K.LIMIT] = restart_limit
+        K.run_singles(market.buffer, cached)
+        market.snapshots[restart_limit] = cached
+    return cached
 
 
 def run_attempt(market: Market, order: Array, restart_limit: int, attempts: int) -> ArrayOutcome:
-    """Run the kernel once with couples entering in ``order``; the matching as arrays."""
-    from matchready.match import _kernel
+    """Run the kernel once with couples entering in ``order``; the matching as arrays.
+
+    The singles phase is taken from :func:`after_singles`; the couples and reversions run on a
+    copy of that state, so a retry with another couple order repeats only what can differ."""
+    from matchready.match import _kernel as K
+
+    S = after_singles(market, restart_limit).copy()
+    K.run_couples(market.buffer, S, order)
+    return outcome_of(market, S, attempts)
+
+
+def _part(buffer: Buffer, index: int, length: int) -> Buffer:
+    return buffer[buffer[index] : buffer[index] + length]
+
+
+def outcome_of(market: Market, S: Buffer, attempts: int) -> ArrayOutcome:
+    """The matching held in the state buffer ``S``, per applicant."""
+    from matchready.match import _kernel as K
 
     source = market.source
-    n, n_programs = source.applicants, source.programs
-    couples, reversions = len(source.couple_first), len(source.reversion_donor)
-    units = 2 * n + couples
+    n = source.applicants
     i64 = np.int64
-    scalars = np.zeros(7, dtype=i64)
-    scalars[_kernel.LIMIT] = restart_limit
-    scalars[_kernel.N_APPLICANTS] = n
-    s = (
-        source.capacity.copy(),
-        np.zeros(n_programs, dtype=i64),
-        np.zeros(max(market.room, 1), dtype=i64),
-        np.full(n, -1, dtype=i64),
-        np.full(n, -1, dtype=i64),
-        np.full(n, -1, dtype=i64),
-        np.full(n, -1, dtype=i64),
-        np.full(couples, -1, dtype=i64),
-        np.zeros(units, dtype=i64),
-        np.zeros(units, dtype=i64),
-        np.zeros(units, dtype=i64),
-        np.zeros(max(units, 1), dtype=i64),
-        np.zeros(max(n_programs, 1), dtype=i64),
-        np.zeros(n_programs, dtype=i64),
-        np.zeros(reversions, dtype=i64),
-        scalars,
-    )
-    _kernel.run_attempt(market.arrays, s, order)
-
-    prim_p, prim_k = s[_kernel.S_PRIM_P], s[_kernel.S_PRIM_K]
-    supp_p, supp_k = s[_kernel.S_SUPP_P], s[_kernel.S_SUPP_K]
+    prim_p = _part(S, K.S_PRIM_P, n).astype(i64)
+    prim_k = _part(S, K.S_PRIM_K, n).astype(i64)
+    supp_p = _part(S, K.S_SUPP_P, n).astype(i64)
+    supp_k = _part(S, K.S_SUPP_K, n).astype(i64)
     matched = prim_p >= 0
     rank = np.where(matched, prim_k - source.applicant_offsets[:-1] + 1, 0)
     in_supp = supp_p >= 0
@@ -226,45 +251,37 @@ def run_attempt(market: Market, order: Array, restart_limit: int, attempts: int)
         rank=rank,
         supplemental_program=supp_p,
         supplemental_rank=supp_rank,
-        proposals=int(scalars[_kernel.PROPOSALS]),
+        proposals=int(S[K.PROPOSALS_HI]) * K.CARRY + int(S[K.PROPOSALS_LO]),
         attempts=attempts,
-        cycled=bool(scalars[_kernel.CYCLE]),
-        reverted=s[_kernel.S_REVERTED],
+        cycled=bool(S[K.CYCLE]),
+        reverted=_part(S, K.S_REVERTED, len(source.reversion_donor)).astype(i64),
     )
 
 
-class FastEngine:
-    """One attempt of the Match on the compiled arrays; the same contract as the reference."""
+def final_capacity(market: Market, reverted: Array) -> Array:
+    """The quotas after reversions."""
+    source = market.source
+    capacity = source.capacity.copy()
+    np.subtract.at(capacity, source.reversion_donor, reverted)
+    np.add.at(capacity, source.reversion_receiver, reverted)
+    return capacity
 
-    def __init__(self, instance: Instance, restart_limit: int) -> None:
-        self.instance = instance
-        self.market = compile_market(instance)
-        self.restart_limit = restart_limit
 
-    def attempt(self, order: list[int]) -> Outcome:
-        """Run the kernel once with couples entering in ``order``."""
-        found = run_attempt(self.market, np.array(order, dtype=np.int64), self.restart_limit, 1)
-        apps, progs = self.market.applicant_ids, self.market.program_ids
-        primary = {
-            apps[a]: (progs[int(found.program[a])], int(found.rank[a]) - 1)
-            for a in np.flatnonzero(found.program >= 0).tolist()
-        }
-        supplemental = {
-            apps[a]: (
-                progs[int(found.supplemental_program[a])],
-                int(found.supplemental_rank[a]) - 1,
-            )
-            for a in np.flatnonzero(found.supplemental_program >= 0).tolist()
-        }
-        reverted = {
-            r.donor: int(found.reverted[i])
-            for i, r in enumerate(self.instance.reversions)
-            if found.reverted[i]
-        }
-        return Outcome(
-            primary=primary,
-            supplemental=supplemental,
-            proposals=found.proposals,
-            reverted=reverted,
-            cycle=found.cycled,
-        )
+def audit_arrays(market: Market, outcome: ArrayOutcome) -> tuple[Array, int]:
+    """The numba stability audit of ``outcome``: blocking rows and broken rules (``_audit``)."""
+    from matchready.match._audit import audit
+
+    return audit(
+        market.buffer,
+        final_capacity(market, outcome.reverted),
+        outcome.program,
+        outcome.rank,
+        outcome.supplemental_program,
+        outcome.supplemental_rank,
+    )
+
+
+def audit_outcome(market: Market, outcome: ArrayOutcome) -> ArrayOutcome:
+    """``outcome`` with ``stable`` and ``blocking`` filled in by the numba audit."""
+    rows, violations = audit_arrays(market, outcome)
+    return replace(outcome, stable=not len(rows) and not violations, blocking=len(rows))

@@ -6,9 +6,11 @@ Readable rather than fast; it is the oracle the fast engine is tested against. T
 1. Singles enter one at a time. An applicant goes down their rank order list; a program takes
    them if it ranks them and has a free place or prefers them to its least-preferred tentative
    match, who is removed and goes back on the applicant stack (McVitie-Wilson sequencing).
-2. Couples enter one at a time and go down their list of pairs. A pair is acceptable when each
-   side would take its partner ("No Match" always would; the same program twice needs two
-   places). A displaced couple member withdraws the partner and the couple re-enters.
+2. Couples enter one at a time, in the given order, and go down their list of pairs. A pair is
+   acceptable when each side would take its partner ("No Match" always would; the same program
+   twice needs two places). A displaced couple member withdraws the partner and the couple
+   re-enters. A couple whose turn has not come is not re-checked in step 4 (re-checks pulling
+   couples in early made the couple order irrelevant and left national markets cycling).
 3. A supplemental PGY-1 list is used only while its applicant holds a linked advanced program;
    losing the advanced place withdraws the PGY-1 place.
 4. A program that lost an applicant without a replacement goes on the program stack. Applicants
@@ -51,6 +53,7 @@ class ReferenceEngine:
         self.primary: dict[str, tuple[str, int]] = {}
         self.supp: dict[str, tuple[str, int]] = {}
         self.pair: dict[str, int] = {}
+        self.entered: set[str] = set()
         self.next: dict[Unit, int] = {}
         self.restarts: dict[Unit, int] = {}
         self.stack: list[Unit] = []
@@ -65,6 +68,7 @@ class ReferenceEngine:
                 self._push(("single", applicant.id))
                 self._stabilize()
         for index in order:
+            self.entered.add(str(index))
             self._push(("couple", str(index)))
             self._stabilize()
         self._revert_until_settled()
@@ -332,7 +336,7 @@ class ReferenceEngine:
     def _recheck_couple(self, applicant: str, program: str) -> None:
         index, _ = self.partner[applicant]
         unit = ("couple", str(index))
-        if unit in self.queued:
+        if unit in self.queued or str(index) not in self.entered:
             return
         first, second = self._couple_members(unit)
         first_ranks = self.instance.applicant(first).ranks

@@ -46,17 +46,52 @@ def run_match(
     if max_attempts < 1:
         raise ValueError("max_attempts must be at least 1")
     attempts = max_attempts if instance.couples else 1
+    if engine == "fast":
+        return _run_fast(instance, seed, attempts, restart_limit, audit)
     best: Result | None = None
     for attempt in range(attempts):
         order = couple_order(len(instance.couples), seed, attempt)
-        if engine == "reference":
-            outcome = ReferenceEngine(instance, restart_limit, log).attempt(order)
-        else:
-            from matchready.match._fast import FastEngine
-
-            outcome = FastEngine(instance, restart_limit).attempt(order)
+        outcome = ReferenceEngine(instance, restart_limit, log).attempt(order)
         result = _result(
             instance, outcome, engine, seed, attempt + 1, order, audit or outcome.cycle
+        )
+        if result.stable:
+            return result
+        if best is None or len(result.blocking) < len(best.blocking):
+            best = result
+    assert best is not None
+    return replace(best, attempts=attempts)
+
+
+def _run_fast(
+    instance: Instance, seed: int, attempts: int, restart_limit: int, audit: bool
+) -> Result:
+    """The same loop on the fast engine's arrays, with the numba stability audit (``_audit``,
+    held to the Python audit by a property test) and the result's mappings built lazily."""
+    import numpy as np
+
+    from matchready.match._fast import audit_arrays, compile_market, run_attempt
+    from matchready.match._lazy import build_result
+
+    market = compile_market(instance)
+    best: Result | None = None
+    for attempt in range(attempts):
+        order = couple_order(len(instance.couples), seed, attempt)
+        found = run_attempt(market, np.array(order, dtype=np.int64), restart_limit, attempt + 1)
+        audited = audit or found.cycled
+        rows, violations = (
+            audit_arrays(market, found) if audited else (np.zeros((0, 3), np.int64), 0)
+        )
+        result = build_result(
+            instance,
+            market,
+            found,
+            rows,
+            violations,
+            audited,
+            seed=seed,
+            attempts=attempt + 1,
+            order=order,
         )
         if result.stable:
             return result

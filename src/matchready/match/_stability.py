@@ -58,7 +58,7 @@ class _Market:
             return False
         holders = self.held_ranks[program]
         if exclude and any(e in self.held[program] for e in exclude):
-            holders = sorted(ranks[h] for h in self.held[program] if h not in exclude)
+            holders = sorted(ranks.get(h, -1) for h in self.held[program] if h not in exclude)
         free = self.capacities[program] - len(holders)
         if free >= len(members):
             return True

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from matching.games import HospitalResident
 
-from conftest import random_market
+from conftest import build_instance, random_market
 from matchready.match import Instance, Result, check_stability, run_match
 from matchready.match._generate import MarketSpec, generate
 
@@ -149,3 +149,25 @@ def test_singles_result_equals_the_algmatch_package(instance: Instance) -> None:
     sided = matching["resident_sided"]
     theirs = {a.id: names.get(sided.get(f"r{r_index[a.id]}", "")) for a in instance.applicants}
     assert run_match(instance, engine="fast").matched() == theirs
+
+
+def test_couples_enter_in_their_turn_only() -> None:
+    # regression: a program re-checked during the singles phase (here PRE, which s1's
+    # supplemental place left) used to pull in couples before their turn, which made the couple
+    # order irrelevant and left national seeds 0 and 1 cycling in every couple order
+    instance = build_instance(
+        {"ADV": 1, "PRE": 1},
+        {"s1": ["ADV"], "s2": ["ADV"], "s3": ["PRE"], "c1": ["PRE"], "c2": [None]},
+        {"ADV": ["s2", "s1"], "PRE": ["s1", "s3", "c1"]},
+        couples=[("c1", "c2")],
+        kinds={"ADV": "advanced", "PRE": "preliminary"},
+        supplemental={"s1": [(["ADV"], ["PRE"])]},
+    )
+    for engine in ("reference", "fast"):
+        result = run_match(instance, engine=engine, log=True)  # type: ignore[arg-type]
+        assert result.matched() == {"s1": None, "s2": "ADV", "s3": "PRE", "c1": None, "c2": None}
+        assert result.stable
+    log = run_match(instance, engine="reference", log=True).log
+    # the couple enters after every single (s3 holds PRE by then): it is never placed
+    assert "couple c1+c2 tentatively matched to pair 1 ('PRE', None)" not in log
+    assert log[-1] == "pair 1 ('PRE', None) rejects couple c1+c2"
