@@ -40,8 +40,8 @@ from matchready.simulation.runner import Engine, Progress, run_seeds
 Z95 = 1.959963984540054
 DEFAULT_RUNS = 200
 DEFAULT_SCALE = 0.1
-"""200 markets at a tenth of the national size: about 0.13 CPU-s per market with four
-strategies, so about 15-20 s on 2 cores; the interval on P(match) is then about +/-7 points."""
+"""200 markets at a tenth of the national size: about 0.13-0.2 CPU-s per market with four
+strategies, so about 25 s on 2 idle cores; the interval on P(match) is about +/-7 points."""
 DEFAULT_EXTRA = 3
 TIERS = ("top third", "middle third", "bottom third")
 
