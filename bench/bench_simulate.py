@@ -161,8 +161,16 @@ def main() -> int:
         f"{calibration.scale:g} on seeds {calibration.seeds[0]}-{calibration.seeds[-1]}.",
         "",
         f"Shared machine: load average {load_before[0]:.1f} before and {load_after[0]:.1f} "
-        f"after; busiest processes before: {busy_before}; after: {busy_after}. Wall time is "
-        "therefore pessimistic; the CPU time per market is the steadier figure.",
+        f"after; busiest processes before: {busy_before}; after: {busy_after}. The workers "
+        f"used {cpu:,.0f} CPU-s in {wall:,.0f} s of wall time, "
+        f"{cpu / (wall * args.workers):.0%} of {args.workers} cores: on an idle machine the "
+        f"run would take about {cpu / args.workers:,.0f} s. The CPU time per market is the "
+        "steadier figure.",
+        "",
+        f"Where the time goes: generation {generation.mean():.2f} CPU-s per national market, "
+        f"the engine's `solve` {solving.mean():.2f} s (the engine's owner is making it faster "
+        f"behind the same API); {cycled} market(s) met a couples cycle on every attempt (the "
+        f"slowest solve took {solving.max():.1f} s).",
     ]
     body = "\n".join(lines)
     print(body)

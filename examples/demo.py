@@ -3,7 +3,7 @@
 For each example applicant: the plan, the odds and an HTML report (in out/). Then the fictional
 example programs are imported into a demo database (out/demo-data, never your own data
 directory), screened for one applicant and built into a priced list; that applicant's calendar
-(with an ICS file in out/) and costs follow, then a small simulated Match (40 markets at 5% of
+(with an ICS file in out/) and costs follow, then a small simulated Match (20 markets at 5% of
 the national size, a few seconds), and last the specialty table. Dates move with today's date.
 """
 
@@ -47,7 +47,7 @@ def main() -> int:
         ["list", "build", focus, "--specialty", "IM", "--budget", "500"],
         ["calendar", focus, "--ics", str(OUT / "calendar-recent-graduate-j1.ics")],
         ["costs", focus, "--specialty-programs", "IM=60,PEDS=20", "--ranks", "12"],
-        ["simulate", focus, "--specialty", "IM", "--ranks", "5", "--scale", "0.05", "--runs=40"],
+        ["simulate", focus, "--specialty", "IM", "--ranks", "5", "--scale", "0.05", "--runs=20"],
         ["specialties"],
     ]
     for command in commands:

@@ -43,9 +43,28 @@ MAX_COUPLE_PAIRS = 100
 
 
 def _frac(values: Floats) -> Floats:
-    """A decreasing map of `values` into (0.05, 0.95): sorting `index + _frac(v)` orders each
-    index's entries by descending v in one float sort."""
+    """A decreasing map of `values` into (0.05, 0.95): `_order(index, _frac(v))` orders each
+    index's entries by descending v."""
     return 0.5 - 0.45 * values / (np.abs(values) + 4.0)
+
+
+def _order(groups: Ints, fraction: Floats) -> Ints:
+    """The permutation that sorts by `groups`, then by `fraction` (in [0, 1)), ties by
+    position: one sort of packed int64 keys (group | fraction's leading bits | position),
+    about three times faster here than `np.argsort` on floats. The fraction keeps at least
+    24 bits (a resolution finer than 1e-7)."""
+    n = len(groups)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    index_bits = max(int(n - 1).bit_length(), 1)
+    group_bits = max(int(groups.max()).bit_length(), 1)
+    value_bits = 62 - index_bits - group_bits
+    if value_bits < 24:
+        return np.lexsort((np.arange(n), fraction, groups)).astype(np.int64)
+    value = (fraction * float(1 << value_bits)).astype(np.int64)
+    key = (groups.astype(np.int64) << (value_bits + index_bits)) | (value << index_bits)
+    key |= np.arange(n, dtype=np.int64)
+    return np.sort(key) & ((1 << index_bits) - 1)
 
 
 def _distinct(keys: Ints) -> Ints:
@@ -227,7 +246,7 @@ def generate(layout: Layout, parameters: Parameters, seed: int) -> SimulatedMark
     ranked = rng.random(len(p_owner)) < share[kind[p_owner]]
     p_owner, p_prog = p_owner[ranked], p_prog[ranked]
     score = quality[p_owner] + prm.program_noise * rng.normal(size=len(p_owner))
-    order = np.argsort(p_prog + _frac(score))
+    order = _order(p_prog, _frac(score))
     program_applicants = p_owner[order]
     program_score = score[order]
     program_offsets = np.concatenate(([0], np.cumsum(np.bincount(p_prog, minlength=n_programs))))
@@ -236,7 +255,7 @@ def generate(layout: Layout, parameters: Parameters, seed: int) -> SimulatedMark
     s_owner, s_prog = extra_owner[is_sup], extra_pick[is_sup]
     s_util = prm.prestige_weight * programs.prestige[s_prog] + rng.normal(size=len(s_prog))
     s_list = sup_index[s_owner]
-    order = np.argsort(s_list + _frac(s_util))
+    order = _order(s_list, _frac(s_util))
     supplemental_programs = s_prog[order]
     supplemental_offsets = np.concatenate(
         ([0], np.cumsum(np.bincount(s_list, minlength=len(sup_owner_ids))))
@@ -253,7 +272,7 @@ def generate(layout: Layout, parameters: Parameters, seed: int) -> SimulatedMark
     c_owner, c_prog, c_key = _couple_rows(partners, owner, picked, utility, in_couple, n)
     a_owner = np.concatenate((a_owner, c_owner))
     a_prog = np.concatenate((a_prog, c_prog))
-    order = np.argsort(a_owner + np.concatenate((a_key, c_key)))
+    order = _order(a_owner, np.concatenate((a_key, c_key)))
     a_owner, applicant_programs = a_owner[order], a_prog[order]
     applicant_offsets = np.concatenate(([0], np.cumsum(np.bincount(a_owner, minlength=n))))
     valid = applicant_programs >= 0
@@ -306,7 +325,7 @@ def _couple_rows(
     side_entries = []
     for side in (first_side, ~first_side):
         c, u = couple_of[e_owner[side]], e_util[side]
-        order = np.argsort(c + _frac(u))  # by couple, best first
+        order = _order(c, _frac(u))  # by couple, best first
         side_entries.append((c[order], e_prog[side][order], u[order]))
     (c1, p1, u1), (c2, p2, u2) = side_entries
     k1 = np.bincount(c1, minlength=couples)
@@ -319,7 +338,7 @@ def _couple_rows(
     i = o1[row_couple] + within // np.maximum(k2[row_couple], 1)
     j = o2[row_couple] + within % np.maximum(k2[row_couple], 1)
     joint = u1[i] + u2[j]
-    order = np.argsort(row_couple + _frac(joint))
+    order = _order(row_couple, _frac(joint))
     row_couple, i, j, joint = row_couple[order], i[order], j[order], joint[order]
     keep_pairs = np.clip(MAX_COUPLE_ROWS - k1 - k2, 0, MAX_COUPLE_PAIRS)
     rank = np.arange(len(row_couple)) - np.repeat(np.cumsum(pairs) - pairs, pairs)

@@ -40,8 +40,8 @@ from matchready.simulation.runner import Engine, Progress, run_seeds
 Z95 = 1.959963984540054
 DEFAULT_RUNS = 200
 DEFAULT_SCALE = 0.1
-"""200 markets at a tenth of the national size: about 0.13 CPU-s per market with four
-strategies, so about 15-20 s on 2 cores; the interval on P(match) is then about +/-7 points."""
+"""200 markets at a tenth of the national size: about 0.13-0.2 CPU-s per market with four
+strategies, so about 25 s on 2 idle cores; the interval on P(match) is about +/-7 points."""
 DEFAULT_EXTRA = 3
 TIERS = ("top third", "middle third", "bottom third")
 
@@ -179,10 +179,13 @@ class SimulationReport(_Out):
     assumptions: list[str]
 
 
-def _shares(counter: Counter[str], total: int) -> list[Share]:
+def _shares(counter: Counter[str], total: int, order: Sequence[str] = ()) -> list[Share]:
+    """Shares in `order` (labels not in it follow, most common first)."""
+    labels = [o for o in order if o in counter]
+    labels += [label for label, _ in counter.most_common() if label not in labels]
     return [
-        Share(label=label, count=count, share=count / total if total else 0.0)
-        for label, count in counter.most_common()
+        Share(label=label, count=counter[label], share=counter[label] / total if total else 0.0)
+        for label in labels
     ]
 
 
@@ -315,9 +318,9 @@ def summarise(
         engine=engine.value,
         match_year=layout.match_year,
         probability=wilson(sum(matched), n),
-        ranks=_shares(ranks, n),
+        ranks=_shares(ranks, n, [*(f"rank {k}" for k in range(1, 301)), "unmatched"]),
         tracks=_shares(tracks, n),
-        tiers=_shares(tiers, n),
+        tiers=_shares(tiers, n, TIERS),
         what_ifs=what_ifs,
         market_check=check,
         cycled_markets=sum(1 for r in results if r.cycled),
