@@ -118,3 +118,19 @@ def test_rank_list_export_and_tracker_round_trip(runner: CliRunner, tmp_path: Pa
     bad.write_text("record,program,state\napplication,1000140C0,lost\n")
     out = run(runner, "import", str(bad), "--replace", code=1)
     assert "bad.csv, row 1, field 'state'" in out
+
+
+def test_the_draft_what_if_reads_the_draft_as_a_strategy(runner: CliRunner) -> None:
+    profile = Path(__file__).parents[2] / "examples" / "profiles" / "older-graduate-h1b.toml"
+    empty = run(runner, "rol", "what-if", str(profile), "--runs", "2", "--scale", "0.02", code=1)
+    assert "the draft rank list is empty" in empty
+    for code in ("1000140C0", "1000140P0", "1002040A0"):
+        run(runner, "add", code)
+        run(runner, "rank", "add", code)
+    run(runner, "rank", "add", "1000140P0", "--under", "1002040A0")
+    args = ("rol", "what-if", str(profile), "--more", "2", "--runs", "3", "--scale", "0.02")
+    out = run(runner, *args)
+    # 1000140C0 is Internal Medicine (verified code); P = preliminary; the advanced program's
+    # specialty is not known, so it counts as the profile's first target specialty
+    assert "your draft as a strategy:" in out and "1 preliminary programs" in out
+    assert "rank 2 more" in out and "change on the same 3 markets:" in out

@@ -16,6 +16,7 @@ import typer
 from rich.table import Table
 
 from matchready.cli.common import console, facts, parse_date
+from matchready.cli.plan import ProfileArg
 from matchready.domain.tracker import (
     AppState,
     DocumentKind,
@@ -26,10 +27,13 @@ from matchready.domain.tracker import (
     signal_usage,
 )
 from matchready.domain.tracker_book import Tracker
+from matchready.io.profile import load_profile
 from matchready.services import tracker as service
 from matchready.services import tracker_files as files
 from matchready.services.database import configured_unit_of_work
 from matchready.services.tracker import LOCAL_OWNER
+from matchready.services.tracker_whatif import draft_what_if
+from matchready.simulation.study import DEFAULT_SCALE
 
 OWNER = LOCAL_OWNER
 app = typer.Typer(
@@ -481,6 +485,37 @@ def rol_export(
         result = files.export_rank_list(uow, OWNER, out, date.today())
     _say(f"wrote {len(result.lines)} ranks to {out}")
     _warn(list(result.warnings))
+
+
+@rol_app.command("what-if")
+def rol_what_if(
+    profile_path: ProfileArg,
+    more: Annotated[int, typer.Option("--more", min=1, max=100, help="Programs to add.")] = 3,
+    runs: Annotated[
+        int, typer.Option("--runs", min=2, max=100_000, help="Simulated markets.")
+    ] = 200,
+    scale: Annotated[
+        float, typer.Option("--scale", min=0.01, max=1.0, help="Market size (1 = national).")
+    ] = DEFAULT_SCALE,
+    seed: Annotated[int, typer.Option("--seed", help="First market seed.")] = 0,
+) -> None:
+    """How much ranking more programs would help: the draft, then the draft with --more programs
+    of its main specialty, on the same simulated markets (matchready simulate)."""
+    with configured_unit_of_work() as uow, console().status("simulating markets ..."):
+        strategy, result = draft_what_if(
+            uow,
+            OWNER,
+            load_profile(profile_path),
+            facts(),
+            extra=more,
+            runs=runs,
+            scale=scale,
+            seed=seed,
+        )
+    _say(f"your draft as a strategy: {strategy.label()}")
+    _say(f"{result.label}: P(match) {result.probability} ({result.strategy})")
+    _say(f"change on the same {runs} markets: {result.change.points()}")
+    _say("Simulated markets calibrated to the latest NRMP Main Match; see: matchready simulate.")
 
 
 # --- files --------------------------------------------------------------------------------
