@@ -417,7 +417,7 @@ def recheck(M: Buffer, S: Buffer, program: int) -> None:
         couple = int(M[a_couple + applicant])
         position = M[p_apos + j]
         if couple >= 0:
-            recheck_couple(M, S, applicant, couple, program)
+            recheck_couple(M, S, applicant, couple, program, position)
         elif S[queued + applicant] == 0 and position >= 0:
             if S[S[S_PRIM_P] + applicant] >= 0:
                 current = S[S[S_PRIM_K] + applicant] - M[M[MA_OFF] + applicant]
@@ -430,8 +430,11 @@ def recheck(M: Buffer, S: Buffer, program: int) -> None:
 
 
 @_kernel
-def recheck_couple(M: Buffer, S: Buffer, applicant: int, couple: int, program: int) -> None:
-    """Step 4 for a couple: an earlier pair naming ``program`` for this member now acceptable."""
+def recheck_couple(
+    M: Buffer, S: Buffer, applicant: int, couple: int, program: int, position: int
+) -> None:
+    """Step 4 for a couple: an earlier pair naming ``program`` for this member now acceptable.
+    ``position`` is the first pair naming it (-1: none); no pair before it can."""
     unit = 2 * M[M_N] + couple
     if S[S[S_QUEUED] + unit]:
         return
@@ -443,7 +446,9 @@ def recheck_couple(M: Buffer, S: Buffer, applicant: int, couple: int, program: i
         return
     if current < 0:
         current = int(M[M[MA_OFF] + first + 1] - M[M[MA_OFF] + first])
-    for index in range(current):
+    if position < 0:
+        return
+    for index in range(position, current):
         if M[start + index] == program and pair_acceptable(M, S, first, second, index):
             restart(S, unit)
             return
