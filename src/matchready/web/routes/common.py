@@ -14,9 +14,11 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from matchready.domain.applicant import Profile
+from matchready.domain.screening_table import ScreeningReport
 from matchready.errors import InputError, Location, NotFoundError, Problem
 from matchready.services.odds import OddsEstimate, estimate_odds
 from matchready.services.ports import UnitOfWork
+from matchready.services.profile_screening import screen_profile
 from matchready.services.profiles import parsed_profile
 from matchready.web.auth import session_account
 from matchready.web.state import owner, state
@@ -135,3 +137,22 @@ def odds_of(
         )
         for code in codes
     ]
+
+
+def screened_programs(
+    request: Request, saved: Saved, today: date, specialty: str, us_state: str
+) -> ScreeningReport:
+    """Every program (optionally of one specialty and state) screened for the saved profile,
+    kept per profile version, program revision, day and filters."""
+    known = state(request).programs()
+    compute = partial(
+        screen_profile,
+        saved.profile,
+        state(request).facts,
+        known.table,
+        today,
+        specialty=specialty or None,
+        state=us_state or None,
+        index=known.index,
+    )
+    return saved.remember(request, ("screen", known.version, today, specialty, us_state), compute)

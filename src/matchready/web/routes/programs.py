@@ -25,7 +25,6 @@ from matchready.services.listbuilder import (
     list_rows,
 )
 from matchready.services.profile_screening import (
-    screen_profile,
     screening_applicant,
     season_dates,
     verdict_page,
@@ -41,6 +40,7 @@ from matchready.web.routes.common import (
     program_units,
     require_saved,
     saved_or_none,
+    screened_programs,
 )
 from matchready.web.state import editor, state
 
@@ -81,20 +81,7 @@ def programs_page(
     today = date.today()
 
     def screened() -> dict[str, object]:
-        report = saved.remember(
-            request,
-            ("screen", revision, today, specialty, us_state),
-            partial(
-                screen_profile,
-                saved.profile,
-                web.facts,
-                table,
-                today,
-                specialty=specialty or None,
-                state=us_state or None,
-                index=known.index,
-            ),
-        )
+        report = screened_programs(request, saved, today, specialty, us_state)
         results, counts, shown = verdict_page(report, VERDICTS.get(verdict), offset, PAGE_SIZE)
         counted = {v.name.lower(): n for v, n in counts.items()}
         return {**context, "results": results, "counts": counted, "shown": shown}

@@ -4,7 +4,6 @@ and history, and a requirement corrected by hand (attributed, with its source)."
 from __future__ import annotations
 
 from datetime import date, datetime
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Query, Request
@@ -18,9 +17,9 @@ from matchready.domain.requirements import (
     format_value,
 )
 from matchready.domain.screening import ProgramScreening, Verdict
-from matchready.services.profile_screening import screen_profile, verdict_page
+from matchready.services.profile_screening import verdict_page
 from matchready.services.programs import RequirementEdit, edit_requirement, get_program
-from matchready.web.routes.common import program_units, require_saved
+from matchready.web.routes.common import program_units, require_saved, screened_programs
 from matchready.web.state import editor, state
 
 router = APIRouter(tags=["api"])
@@ -130,23 +129,8 @@ def get_programs(
 ) -> ScreenedPage:
     web = state(request)
     saved = require_saved(request)
-    known = web.programs()
-    revision, table = known.version, known.table
-    today = date.today()
-    report = saved.remember(
-        request,
-        ("screen", revision, today, specialty, us_state),
-        partial(
-            screen_profile,
-            saved.profile,
-            web.facts,
-            table,
-            today,
-            specialty=specialty or None,
-            state=us_state or None,
-            index=known.index,
-        ),
-    )
+    table = web.program_table()
+    report = screened_programs(request, saved, date.today(), specialty, us_state)
     offset = (page - 1) * PAGE_SIZE
     results, counts, shown = verdict_page(report, verdict, offset, PAGE_SIZE)
     return ScreenedPage(
