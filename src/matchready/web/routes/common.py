@@ -21,7 +21,7 @@ from matchready.services.ports import UnitOfWork
 from matchready.services.profile_screening import screen_profile
 from matchready.services.profiles import parsed_profile
 from matchready.web.auth import session_account
-from matchready.web.state import owner, state
+from matchready.web.state import Programs, owner, state
 
 T = TypeVar("T")
 
@@ -140,11 +140,10 @@ def odds_of(
 
 
 def screened_programs(
-    request: Request, saved: Saved, today: date, specialty: str, us_state: str
+    request: Request, saved: Saved, known: Programs, today: date, specialty: str, us_state: str
 ) -> ScreeningReport:
-    """Every program (optionally of one specialty and state) screened for the saved profile,
-    kept per profile version, program revision, day and filters."""
-    known = state(request).programs()
+    """Every program of `known` (optionally of one specialty and state) screened for the saved
+    profile, kept per profile version, program revision, day and filters."""
     compute = partial(
         screen_profile,
         saved.profile,

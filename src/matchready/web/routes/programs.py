@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from matchready.domain.requirements import VALUE_HELP, RequirementKind
 from matchready.domain.screening import Verdict
-from matchready.errors import InputError, NotFoundError
+from matchready.errors import InputError
 from matchready.io.tables import write_table
 from matchready.services.listbuilder import (
     LIST_COLUMNS,
@@ -29,7 +29,12 @@ from matchready.services.profile_screening import (
     season_dates,
     verdict_page,
 )
-from matchready.services.programs import EDIT_FIELDS, RequirementEdit, edit_requirement
+from matchready.services.programs import (
+    EDIT_FIELDS,
+    RequirementEdit,
+    edit_requirement,
+    get_program,
+)
 from matchready.services.screening import screen_programs
 from matchready.web.csrf import require_token
 from matchready.web.routes.common import (
@@ -81,7 +86,7 @@ def programs_page(
     today = date.today()
 
     def screened() -> dict[str, object]:
-        report = screened_programs(request, saved, today, specialty, us_state)
+        report = screened_programs(request, saved, known, today, specialty, us_state)
         results, counts, shown = verdict_page(report, VERDICTS.get(verdict), offset, PAGE_SIZE)
         counted = {v.name.lower(): n for v, n in counts.items()}
         return {**context, "results": results, "counts": counted, "shown": shown}
@@ -121,12 +126,7 @@ def _program_view(
     status: int = 200,
 ) -> Response:
     web = state(request)
-    unit = program_units(request)
-    with unit:
-        program = unit.programs.find(key)
-        history = unit.programs.history(key) if program else []
-    if program is None:
-        raise NotFoundError(f"no program with ACGME number or NRMP code {key}")
+    program, history = get_program(program_units(request), key)
     screening = None
     profile = profile_or_none(request)
     if profile is not None:

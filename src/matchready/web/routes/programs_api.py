@@ -129,8 +129,9 @@ def get_programs(
 ) -> ScreenedPage:
     web = state(request)
     saved = require_saved(request)
-    table = web.program_table()
-    report = screened_programs(request, saved, date.today(), specialty, us_state)
+    known = web.programs()
+    table = known.table
+    report = screened_programs(request, saved, known, date.today(), specialty, us_state)
     offset = (page - 1) * PAGE_SIZE
     results, counts, shown = verdict_page(report, verdict, offset, PAGE_SIZE)
     return ScreenedPage(
