@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import re
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,3 +43,24 @@ def write_section(name: str, body: str) -> None:
     tmp = README.with_suffix(".tmp")
     tmp.write_text(text)
     tmp.replace(README)
+
+
+def others_running() -> str:
+    """The busiest processes over one second (top's second sample), to say what shared the
+    machine."""
+    try:
+        output = subprocess.run(
+            ["top", "-b", "-n", "2", "-d", "1", "-o", "%CPU"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    sample = output.split("PID USER")[-1].splitlines()[1:9]
+    busy = []
+    for line in sample:
+        fields = line.split()
+        if len(fields) >= 12 and float(fields[8].replace(",", ".")) >= 5.0:
+            busy.append(f"{fields[11]} {fields[8]}%")
+    return ", ".join(busy) or "nothing above 5% CPU"

@@ -227,3 +227,32 @@ def test_everything_is_served_from_this_machine(client: TestClient) -> None:
     assert client.get("/static/htmx.min.js").status_code == 200
     assert client.get("/docs").status_code == 404  # Swagger UI would need a CDN
     assert "/api/plan" in client.get("/openapi.json").json()["paths"]
+
+
+def test_no_request_reaches_opentelemetry_even_when_the_host_configures_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FastAPI traces and counts requests whenever OpenTelemetry providers are installed (or
+    `FASTAPI_OTEL_AUTO_CONFIGURE=true` adds exporters); the app turns all of it off."""
+    from opentelemetry import metrics, trace
+
+    asked: list[str] = []
+
+    class Recording(trace.TracerProvider, metrics.MeterProvider):  # type: ignore[misc]
+        def get_tracer(self, *args: object, **kwargs: object) -> trace.Tracer:
+            asked.append("tracer")
+            return trace.NoOpTracer()
+
+        def get_meter(self, *args: object, **kwargs: object) -> metrics.Meter:
+            asked.append("meter")
+            return metrics.NoOpMeter("test")
+
+    monkeypatch.setattr(trace, "get_tracer_provider", Recording)
+    monkeypatch.setattr(metrics, "get_meter_provider", Recording)
+    monkeypatch.setenv("FASTAPI_OTEL_AUTO_CONFIGURE", "true")
+    app = create_app(Settings(data_dir=tmp_path), profiles=MemoryProfileStore())
+    with TestClient(app) as test_client:
+        save_example(test_client)
+        assert test_client.get("/plan").status_code == 200
+        assert test_client.get("/api/plan").status_code == 200
+    assert asked == []

@@ -11,6 +11,7 @@ from pathlib import Path
 import anyio.to_thread
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
@@ -30,6 +31,16 @@ from matchready.store.sql import SqlUnitOfWork
 from matchready.web import errors
 from matchready.web.csrf import CSRFMiddleware, token_of
 from matchready.web.state import WebState, require_owner
+
+NO_TELEMETRY: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+    "auto_configure": False,
+}
+"""FastAPI's OpenTelemetry hooks, all off: applicants' requests are never traced, counted or
+exported, whatever OpenTelemetry providers or `FASTAPI_OTEL_*` variables the host has."""
 
 
 def _folder(name: str) -> Path:
@@ -83,6 +94,7 @@ def create_app(
         docs_url=None,  # Swagger UI would load from a CDN; the schema is at /openapi.json
         redoc_url=None,
         lifespan=lifespan,
+        telemetry=NO_TELEMETRY,
     )
     app.state.web = WebState(
         facts=facts or load_facts(),
@@ -93,6 +105,7 @@ def create_app(
         units=units,
     )
     templates = Jinja2Templates(directory=str(_folder("templates")))
+    templates.env.auto_reload = False  # templates ship with the package; no stat per request
     templates.env.globals["csrftoken"] = token_of
     templates.env.filters["requirement_value"] = lambda value: format_value(value) or "unknown"
     app.state.templates = templates

@@ -164,6 +164,6 @@ def editor(request: Request) -> str:
     return account.email
 
 
-def require_owner(request: Request) -> None:
+async def require_owner(request: Request) -> None:
     """Router dependency: in multi-user mode every page and API route needs a session."""
     owner(request)

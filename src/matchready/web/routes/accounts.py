@@ -22,7 +22,7 @@ async def _fields(request: Request) -> dict[str, str]:
 
 
 @router.get("/login")
-def login_page(request: Request) -> Response:
+async def login_page(request: Request) -> Response:
     return page(request, "login.html", {"next": safe_next(request.query_params.get("next"))})
 
 
@@ -53,7 +53,7 @@ async def login(request: Request) -> Response:
 
 
 @router.get("/register")
-def register_page(request: Request) -> Response:
+async def register_page(request: Request) -> Response:
     return page(request, "register.html", {"errors": {}})
 
 
@@ -74,7 +74,7 @@ async def register_account(request: Request) -> Response:
 
 
 @router.post("/logout", dependencies=protected)
-def logout(request: Request) -> Response:
+async def logout(request: Request) -> Response:
     response = RedirectResponse("/login", status_code=303)
     end_session(request, response)
     return response

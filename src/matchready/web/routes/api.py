@@ -21,17 +21,17 @@ router = APIRouter(tags=["api"])
 
 
 @router.get("/profile", response_model=Profile, summary="The saved profile")
-def get_profile(request: Request) -> Profile:
+async def get_profile(request: Request) -> Profile:
     return require_profile(request)
 
 
 @router.put("/profile", response_model=Profile, summary="Validate and save the profile")
-def put_profile(request: Request, data: Annotated[dict[str, Any], Body()]) -> Profile:
+async def put_profile(request: Request, data: Annotated[dict[str, Any], Body()]) -> Profile:
     return save_profile_data(state(request).profiles, owner(request), data)
 
 
 @router.get("/plan", response_model=Plan, summary="The plan of the saved profile")
-def get_plan(
+async def get_plan(
     request: Request,
     on: Annotated[
         str | None, Query(alias="as_of", description="YYYY-MM-DD; default today")
@@ -44,7 +44,7 @@ def get_plan(
 
 
 @router.get("/odds", response_model=list[OddsEstimate], summary="Odds of matching")
-def get_odds(
+async def get_odds(
     request: Request,
     specialty: Annotated[list[str] | None, Query(max_length=20)] = None,
     ranks: Annotated[int | None, Query(ge=0, le=300)] = None,
@@ -54,7 +54,7 @@ def get_odds(
 
 
 @router.get("/specialties", response_model=Competitiveness, summary="Specialty figures")
-def get_specialties(
+async def get_specialties(
     request: Request,
     applicant_type: Annotated[ApplicantType, Query(alias="type")] = ApplicantType.NON_US_IMG,
     sort: Annotated[str, Query(max_length=40)] = "match_rate_pct",
@@ -63,7 +63,7 @@ def get_specialties(
 
 
 @router.get("/facts", summary="Facts with their sources")
-def get_facts(
+async def get_facts(
     request: Request, text: Annotated[str | None, Query(max_length=100)] = None
 ) -> list[dict[str, str]]:
     return [

@@ -29,7 +29,7 @@ MAX_TRAVEL = 10_000_000
 
 
 @pages.get("/calendar", include_in_schema=False)
-def calendar_page(request: Request) -> Response:
+async def calendar_page(request: Request) -> Response:
     saved = saved_or_none(request)
     if saved is None:
         return RedirectResponse("/profile", status_code=303)
@@ -50,7 +50,7 @@ def _calendar(request: Request, saved: Saved, when: date) -> CycleCalendar:
 
 
 @pages.get("/calendar.ics", include_in_schema=False)
-def calendar_file(request: Request) -> Response:
+async def calendar_file(request: Request) -> Response:
     """The dated entries as an ICS file (RFC 5545) to import into any calendar app."""
     result = _calendar(request, require_saved(request), as_of(request.query_params.get("as_of")))
     name = f"matchready-{result.match_year}.ics"
@@ -72,7 +72,7 @@ def _count(request: Request, name: str, high: int) -> int | None:
 
 
 @pages.get("/costs", include_in_schema=False)
-def costs_page(request: Request) -> Response:
+async def costs_page(request: Request) -> Response:
     saved = saved_or_none(request)
     if saved is None:
         return RedirectResponse("/profile", status_code=303)
@@ -90,7 +90,7 @@ def costs_page(request: Request) -> Response:
 
 
 @api.get("/calendar", response_model=CycleCalendar, summary="The cycle calendar")
-def get_calendar(
+async def get_calendar(
     request: Request,
     on: Annotated[
         str | None, Query(alias="as_of", description="YYYY-MM-DD; default today")
@@ -100,7 +100,7 @@ def get_calendar(
 
 
 @api.get("/costs", response_model=CostEstimate, summary="The costs still ahead")
-def get_costs(
+async def get_costs(
     request: Request,
     programs: Annotated[int | None, Query(ge=0, le=MAX_COUNT)] = None,
     ranks: Annotated[int | None, Query(ge=0, le=MAX_COUNT)] = None,

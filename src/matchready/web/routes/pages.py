@@ -37,7 +37,7 @@ MAX_UPLOAD = 256 * 1024
 
 
 @router.get("/", include_in_schema=False)
-def home(request: Request) -> Response:
+async def home(request: Request) -> Response:
     target = "/plan" if profile_or_none(request) is not None else "/profile"
     return RedirectResponse(target, status_code=303)
 
@@ -60,7 +60,7 @@ def _invalid_form(request: Request, data: dict[str, object], errors: dict[str, s
 
 
 @router.get("/profile", include_in_schema=False)
-def profile_page(request: Request) -> Response:
+async def profile_page(request: Request) -> Response:
     """The form of the saved profile (or of the template). Its fields depend on nothing but the
     saved text, so they are rendered once per text; the page around them carries the token."""
     text = state(request).profiles.read(owner(request)) or ""
@@ -125,7 +125,7 @@ async def profile_import(
 
 
 @router.get("/profile/export", include_in_schema=False)
-def profile_export(request: Request) -> Response:
+async def profile_export(request: Request) -> Response:
     profile = require_profile(request)
     return Response(
         dump_profile(profile),
@@ -135,7 +135,7 @@ def profile_export(request: Request) -> Response:
 
 
 @router.get("/plan", include_in_schema=False)
-def plan_page(request: Request) -> Response:
+async def plan_page(request: Request) -> Response:
     saved = saved_or_none(request)
     if saved is None:
         return RedirectResponse("/profile", status_code=303)
@@ -147,7 +147,7 @@ def plan_page(request: Request) -> Response:
 
 
 @router.get("/odds", include_in_schema=False)
-def odds_page(request: Request) -> Response:
+async def odds_page(request: Request) -> Response:
     saved = saved_or_none(request)
     if saved is None:
         return RedirectResponse("/profile", status_code=303)
@@ -173,7 +173,7 @@ def _ranks(text: str) -> int | None:
 
 
 @router.get("/specialties", include_in_schema=False)
-def specialties_page(request: Request) -> Response:
+async def specialties_page(request: Request) -> Response:
     sort = request.query_params.get("sort") or "match_rate_pct"
     facts = state(request).facts
 

@@ -59,7 +59,7 @@ VERDICTS = {
 
 
 @router.get("/programs")
-def programs_page(
+async def programs_page(
     request: Request,
     specialty: Annotated[str, Query(max_length=80)] = "",
     us_state: Annotated[str, Query(alias="state", max_length=2)] = "",
@@ -96,7 +96,7 @@ def programs_page(
 
 
 @router.get("/programs/{key}")
-def program_page(request: Request, key: str) -> Response:
+async def program_page(request: Request, key: str) -> Response:
     return _program_view(request, key)
 
 
@@ -177,7 +177,7 @@ def _program_list(
 
 
 @router.get("/list")
-def list_page(
+async def list_page(
     request: Request,
     specialty: Annotated[str, Query(max_length=20)] = "",
     budget: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,

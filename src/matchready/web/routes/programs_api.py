@@ -120,7 +120,7 @@ class EditOut(BaseModel):
 
 
 @router.get("/programs", response_model=ScreenedPage, summary="Programs screened for you")
-def get_programs(
+async def get_programs(
     request: Request,
     specialty: Annotated[str, Query(max_length=80)] = "",
     us_state: Annotated[str, Query(alias="state", max_length=2)] = "",
@@ -145,7 +145,7 @@ def get_programs(
 
 
 @router.get("/programs/{key}", response_model=ProgramOut, summary="One program")
-def get_one_program(request: Request, key: str) -> ProgramOut:
+async def get_one_program(request: Request, key: str) -> ProgramOut:
     program, history = get_program(program_units(request), key)
     return ProgramOut.of(program, history)
 
@@ -155,7 +155,7 @@ def get_one_program(request: Request, key: str) -> ProgramOut:
     response_model=EditOut,
     summary="Correct one requirement (source required; kept in the history)",
 )
-def put_requirement(
+async def put_requirement(
     request: Request,
     key: str,
     kind: RequirementKind,

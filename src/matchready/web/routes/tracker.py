@@ -78,12 +78,12 @@ def _tracker_page(
 
 
 @router.get("/tracker")
-def tracker_page(request: Request) -> Response:
+async def tracker_page(request: Request) -> Response:
     return _tracker_page(request)
 
 
 @router.get("/tracker/program/{key}")
-def application_page(request: Request, key: str) -> Response:
+async def application_page(request: Request, key: str) -> Response:
     """One application and its history; only ever looked up in this owner's tracker."""
     tracker, app = service.get_application(_units(request), owner(request), key)
     context = {
