@@ -14,7 +14,7 @@ from matchready.services.odds import OddsEstimate
 from matchready.services.plan import build_plan
 from matchready.services.profiles import save_profile_data
 from matchready.services.specialties import Competitiveness, competitiveness
-from matchready.web.routes.common import as_of, odds_of, require_profile, require_saved
+from matchready.web.routes.common import MAX_RANKS, as_of, odds_of, require_profile, require_saved
 from matchready.web.state import owner, state
 
 router = APIRouter(tags=["api"])
@@ -47,7 +47,7 @@ async def get_plan(
 async def get_odds(
     request: Request,
     specialty: Annotated[list[str] | None, Query(max_length=20)] = None,
-    ranks: Annotated[int | None, Query(ge=0, le=300)] = None,
+    ranks: Annotated[int | None, Query(ge=0, le=MAX_RANKS)] = None,
 ) -> list[OddsEstimate]:
     saved = require_saved(request)
     return odds_of(request, saved, specialty or list(saved.profile.target.specialties), ranks)

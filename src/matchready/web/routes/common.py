@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from matchready.domain.applicant import Profile
 from matchready.domain.screening_table import ScreeningReport
-from matchready.errors import InputError, Location, NotFoundError, Problem
+from matchready.errors import InputError, Location, NotFoundError, Problem, StoreError
 from matchready.services.odds import OddsEstimate, estimate_odds
 from matchready.services.ports import UnitOfWork
 from matchready.services.profile_screening import screen_profile
@@ -24,6 +24,8 @@ from matchready.web.auth import session_account
 from matchready.web.state import Programs, owner, state
 
 T = TypeVar("T")
+MAX_RANKS = 300
+"""The most programs one rank order list may hold (NRMP; reference: domain-facts, fees)."""
 
 
 @dataclass(frozen=True)
@@ -69,12 +71,23 @@ def require_profile(request: Request) -> Profile:
     return require_saved(request).profile
 
 
-def program_units(request: Request) -> UnitOfWork:
-    """A unit of work on the shared program store."""
+def store_units(request: Request) -> UnitOfWork:
+    """A unit of work on the app's database (the shared programs and the owners' trackers)."""
     units = state(request).units
     if units is None:
-        raise NotFoundError("no program store is configured")
+        raise StoreError("the database is not configured for this app")
     return units()
+
+
+def whole_number(text: str | None, name: str, high: int) -> int | None:
+    """The query parameter `name` as a whole number from 0 to `high`; None when left empty."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or int(text) > high:
+        problem = f"expected a whole number from 0 to {high:,}"
+        raise InputError(Problem(problem, Location(field=name)))
+    return int(text)
 
 
 def as_of(value: str | None) -> date:

@@ -14,11 +14,17 @@ from fastapi.responses import RedirectResponse, Response
 
 from matchready.domain.calendar import CycleCalendar
 from matchready.domain.costs import CostEstimate
-from matchready.errors import InputError, Location, Problem
 from matchready.io.ics import calendar_ics
 from matchready.services.calendar import cycle_calendar
 from matchready.services.costs import cost_estimate
-from matchready.web.routes.common import Saved, as_of, cached_page, require_saved, saved_or_none
+from matchready.web.routes.common import (
+    Saved,
+    as_of,
+    cached_page,
+    require_saved,
+    saved_or_none,
+    whole_number,
+)
 from matchready.web.state import state
 
 pages = APIRouter()
@@ -61,23 +67,14 @@ async def calendar_file(request: Request) -> Response:
     )
 
 
-def _count(request: Request, name: str, high: int) -> int | None:
-    text = (request.query_params.get(name) or "").strip()
-    if not text:
-        return None
-    if not text.isdigit() or int(text) > high:
-        problem = f"expected a whole number from 0 to {high:,}"
-        raise InputError(Problem(problem, Location(field=name)))
-    return int(text)
-
-
 @pages.get("/costs", include_in_schema=False)
 async def costs_page(request: Request) -> Response:
     saved = saved_or_none(request)
     if saved is None:
         return RedirectResponse("/profile", status_code=303)
     limits = {"programs": MAX_COUNT, "ranks": MAX_COUNT, "travel": MAX_TRAVEL}
-    inputs = {name: _count(request, name, high) for name, high in limits.items()}
+    query = request.query_params
+    inputs = {name: whole_number(query.get(name), name, high) for name, high in limits.items()}
     when = as_of(request.query_params.get("as_of"))
     counts = (inputs["programs"], inputs["ranks"], inputs["travel"])
     shown = {k: "" if v is None else str(v) for k, v in inputs.items()}

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from matchready.domain.facts import ApplicantType
-from matchready.errors import InputError, Location, Problem, ProfileError
+from matchready.errors import ProfileError
 from matchready.io.profile import dump_profile, validate_profile_data
 from matchready.services.plan import build_plan
 from matchready.services.profiles import (
@@ -21,6 +21,7 @@ from matchready.services.specialties import competitiveness
 from matchready.web.csrf import require_token
 from matchready.web.forms import field_errors, form_to_data, profile_form
 from matchready.web.routes.common import (
+    MAX_RANKS,
     as_of,
     cached_page,
     odds_of,
@@ -28,6 +29,7 @@ from matchready.web.routes.common import (
     profile_or_none,
     require_profile,
     saved_or_none,
+    whole_number,
 )
 from matchready.web.state import owner, state
 
@@ -151,8 +153,8 @@ async def odds_page(request: Request) -> Response:
     saved = saved_or_none(request)
     if saved is None:
         return RedirectResponse("/profile", status_code=303)
-    ranks_text = request.query_params.get("ranks") or ""
-    ranks = _ranks(ranks_text)
+    ranks = whole_number(request.query_params.get("ranks"), "ranks", MAX_RANKS)
+    ranks_text = "" if ranks is None else str(ranks)
     wanted = request.query_params.get("specialty") or ""
     codes = [wanted] if wanted else list(saved.profile.target.specialties)
     codes_known = [s.code for s in state(request).facts.specialties if s.code != "ALL"]
@@ -162,14 +164,6 @@ async def odds_page(request: Request) -> Response:
         return {"results": results, "ranks": ranks_text, "specialty": wanted, "codes": codes_known}
 
     return cached_page(request, saved.key("odds", wanted, ranks_text), "odds.html", context)
-
-
-def _ranks(text: str) -> int | None:
-    if not text:
-        return None
-    if not text.isdigit() or not 0 <= int(text) <= 300:
-        raise InputError(Problem("expected a whole number from 0 to 300", Location(field="ranks")))
-    return int(text)
 
 
 @router.get("/specialties", include_in_schema=False)

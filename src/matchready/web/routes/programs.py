@@ -42,10 +42,10 @@ from matchready.web.routes.common import (
     cached_page,
     page,
     profile_or_none,
-    program_units,
     require_saved,
     saved_or_none,
     screened_programs,
+    store_units,
 )
 from matchready.web.state import editor, state
 
@@ -109,7 +109,7 @@ async def requirement_save(request: Request, key: str) -> Response:
     fields = {name: value if isinstance(value, str) else "" for name, value in texts.items()}
     edit = RequirementEdit(program=key, **fields)
     try:
-        change = edit_requirement(program_units(request), edit, editor(request), date.today())
+        change = edit_requirement(store_units(request), edit, editor(request), date.today())
     except InputError as error:
         errors = {p.location.field or "value": p.message for p in error.problems}
         return _program_view(request, key, fields, errors, status=422)
@@ -126,7 +126,7 @@ def _program_view(
     status: int = 200,
 ) -> Response:
     web = state(request)
-    program, history = get_program(program_units(request), key)
+    program, history = get_program(store_units(request), key)
     screening = None
     profile = profile_or_none(request)
     if profile is not None:

@@ -19,7 +19,7 @@ from matchready.domain.requirements import (
 from matchready.domain.screening import ProgramScreening, Verdict
 from matchready.services.profile_screening import verdict_page
 from matchready.services.programs import RequirementEdit, edit_requirement, get_program
-from matchready.web.routes.common import program_units, require_saved, screened_programs
+from matchready.web.routes.common import require_saved, screened_programs, store_units
 from matchready.web.state import editor, state
 
 router = APIRouter(tags=["api"])
@@ -146,7 +146,7 @@ async def get_programs(
 
 @router.get("/programs/{key}", response_model=ProgramOut, summary="One program")
 async def get_one_program(request: Request, key: str) -> ProgramOut:
-    program, history = get_program(program_units(request), key)
+    program, history = get_program(store_units(request), key)
     return ProgramOut.of(program, history)
 
 
@@ -164,7 +164,7 @@ async def put_requirement(
     edit = RequirementEdit(
         key, kind.value, body.value, body.strictness, body.source, body.verified_on
     )
-    change = edit_requirement(program_units(request), edit, editor(request), date.today())
+    change = edit_requirement(store_units(request), edit, editor(request), date.today())
     state(request).programs_changed()
     if change is None:
         return EditOut(changed=False, change=None)

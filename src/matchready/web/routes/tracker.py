@@ -28,12 +28,12 @@ from matchready.domain.tracker import (
     SignalTier,
     signal_usage,
 )
-from matchready.errors import InputError, Location, NotFoundError, Problem, StoreError
+from matchready.errors import InputError, Location, NotFoundError, Problem
 from matchready.services import tracker as service
 from matchready.services import tracker_files as files
 from matchready.services.ports import UnitOfWork
 from matchready.web.csrf import require_token
-from matchready.web.routes.common import page
+from matchready.web.routes.common import page, store_units
 from matchready.web.state import owner, state
 
 router = APIRouter(include_in_schema=False)
@@ -44,20 +44,13 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 E = TypeVar("E", bound=StrEnum)
 
 
-def _units(request: Request) -> UnitOfWork:
-    units = state(request).units
-    if units is None:
-        raise StoreError("the tracker needs the database, which is not configured")
-    return units()
-
-
 def _tracker_page(
     request: Request, problems: list[str] | None = None, status: int = 200
 ) -> Response:
     web, who = state(request), owner(request)
-    uow = _units(request)
+    uow = store_units(request)
     tracker = service.get_tracker(uow, who)
-    ranks = files.rank_list(_units(request), who)
+    ranks = files.rank_list(store_units(request), who)
     seasons = sorted({s.season for s in tracker.signals if s.season is not None})
     usage = [(y, u) for y in seasons for u in signal_usage(tracker.signals, web.facts, y)]
     context = {
@@ -85,7 +78,7 @@ async def tracker_page(request: Request) -> Response:
 @router.get("/tracker/program/{key}")
 async def application_page(request: Request, key: str) -> Response:
     """One application and its history; only ever looked up in this owner's tracker."""
-    tracker, app = service.get_application(_units(request), owner(request), key)
+    tracker, app = service.get_application(store_units(request), owner(request), key)
     context = {
         "app": app,
         "history": tracker.history(app.program),
@@ -153,7 +146,7 @@ def _scores(text: str) -> dict[str, int]:
 def _run(request: Request, action: Callable[[UnitOfWork, str], object]) -> Response:
     """Do one change for this request's owner; redirect back, or re-render with the problem."""
     try:
-        action(_units(request), owner(request))
+        action(store_units(request), owner(request))
     except InputError as error:
         return _tracker_page(request, [str(p) for p in error.problems], status=422)
     except NotFoundError as error:
@@ -366,7 +359,7 @@ def export(request: Request, suffix: str) -> Response:
         raise NotFoundError(f"no export as .{suffix}: choose csv or xlsx")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"tracker.{suffix}"
-        files.export_tracker(_units(request), owner(request), path)
+        files.export_tracker(store_units(request), owner(request), path)
         data = path.read_bytes()
     return _download(
         f"matchready-tracker.{suffix}", data, CSV_TYPE if suffix == "csv" else XLSX_TYPE
@@ -376,7 +369,7 @@ def export(request: Request, suffix: str) -> Response:
 @router.get("/tracker/rank-list.{suffix}")
 def rank_list(request: Request, suffix: str) -> Response:
     """The draft rank order list to type into NRMP R3, as CSV or printable text."""
-    result = files.rank_list(_units(request), owner(request))
+    result = files.rank_list(store_units(request), owner(request))
     if suffix == "csv":
         return _download("rank-list.csv", files.rank_list_csv(result).encode(), CSV_TYPE)
     if suffix == "txt":
