@@ -14,6 +14,7 @@ from matchready.cli.common import OutputFormat, console, facts
 from matchready.domain.facts import ApplicantType
 from matchready.io.profile import load_profile
 from matchready.services.odds import OddsEstimate, estimate_odds
+from matchready.services.odds_validation import read_specialty_table, summary, validate_odds
 from matchready.services.specialties import SORTABLE, competitiveness
 
 TYPE_LABEL = {
@@ -140,3 +141,72 @@ def odds(
         return
     for result in results:
         _show(result)
+
+
+def _points(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f}"
+
+
+def validate_odds_command(
+    test: Annotated[
+        Path,
+        typer.Argument(
+            metavar="TEST_CSV",
+            help="Another year's per-specialty table with the columns of matchready's bundled "
+            "data/specialties.csv.",
+        ),
+    ],
+    train: Annotated[
+        Path | None,
+        typer.Option("--train", help="The table to fit on; default: the bundled one."),
+    ] = None,
+    output: FormatOption = OutputFormat.TEXT,
+) -> None:
+    """Validate the odds model out of sample: fit on one year's table, test on another's."""
+    known = facts()
+    fitted = read_specialty_table(train) if train else list(known.specialties)
+    rows = validate_odds(fitted, read_specialty_table(test), known)
+    totals = summary(rows)
+    if output is OutputFormat.JSON:
+        body = {"rows": [r.model_dump(mode="json") for r in rows], "summary": totals}
+        typer.echo(json.dumps(body, indent=2))
+        return
+    out = console()
+    grid = Table(title="Odds model: fitted on one year, tested on another", expand=True)
+    for name in ("code", "train", "test", "IMGs", "train %", "test %", "predicted %", "error pts",
+                 "Brier", "Brier, rate only"):  # fmt: skip
+        grid.add_column(name, justify="left" if name == "code" else "right")
+    for row in rows:
+        if row.reason:
+            continue
+        grid.add_row(
+            row.specialty,
+            row.train_year,
+            row.test_year,
+            _num(row.applicants),
+            _points(row.train_rate),
+            _points(row.test_rate),
+            _points(row.predicted_rate),
+            f"{row.error_points:+.1f}" if row.error_points is not None else "—",
+            f"{row.brier:.3f}" if row.brier is not None else "—",
+            f"{row.brier_baseline:.3f}" if row.brier_baseline is not None else "—",
+        )
+    out.print(grid)
+    scored = [r for r in rows if not r.reason]
+    if scored and all(r.train_year == r.test_year for r in scored):
+        out.print(
+            f"In sample: fitted and tested on the same year ({scored[0].test_year}); the model "
+            "returns each published rate by construction, so only the Brier scores say anything."
+        )
+    for row in rows:
+        if row.reason:
+            out.print(Text(f"• {row.specialty} not scored: {row.reason}", style="dim"))
+    if totals.get("applicants"):
+        out.print(
+            f"{totals['specialties']} specialties, {totals['applicants']:,} IMGs: mean absolute "
+            f"error {totals['mean_abs_error_points']:.1f} points (weighted by IMGs); Brier "
+            f"{totals['brier']:.3f} against {totals['brier_baseline']:.3f} for the training "
+            "year's rate alone."
+        )
+    else:
+        out.print("No specialty could be scored: see the reasons above.")

@@ -104,7 +104,7 @@ def draw(cohorts: Cohorts, n: int, seed: int) -> Draws:
     )
 
 
-def step2_log_ratio(draws: Draws, score: float) -> Array:
+def step2_log_ratio(draws: Draws, score: float | Array) -> Array:
     """Log likelihood ratio of a Step 2 CK score (zero where matched are not higher)."""
     gap = np.maximum(draws.step2_matched - draws.step2_unmatched, 0.0)
     middle = (draws.step2_matched + draws.step2_unmatched) / 2
@@ -112,11 +112,11 @@ def step2_log_ratio(draws: Draws, score: float) -> Array:
     return result
 
 
-def ranks_log_ratio(draws: Draws, ranks: float) -> Array:
+def ranks_log_ratio(draws: Draws, ranks: float | Array) -> Array:
     """Log likelihood ratio of ranking `ranks` >= 1 programs (zero where not separating)."""
     gap = np.maximum(draws.ranks_matched - draws.ranks_unmatched, 0.0)
     middle = (draws.ranks_matched + draws.ranks_unmatched) / 2
-    result: Array = gap * (math.log(ranks) - middle) / draws.ranks_sd**2
+    result: Array = gap * (np.log(ranks) - middle) / draws.ranks_sd**2
     return result
 
 
@@ -138,11 +138,26 @@ def probability(
     Ranking no program gives no chance of matching."""
     if ranks is not None and ranks < 1:
         return np.zeros_like(draws.rate)
-    logit = np.log(draws.rate / (1 - draws.rate)) + log_odds_shift
+    logit = _prior_logit(draws) + log_odds_shift
     if score is not None:
         logit = logit + step2_log_ratio(draws, score)
     if ranks is not None:
         logit = logit + ranks_log_ratio(draws, ranks)
+    return _logistic(logit)
+
+
+def probability_of(draws: Draws, scores: Array, ranks: Array) -> Array:
+    """P(match) of many applicants (Step 2 CK `scores`, `ranks` >= 1) under one draw."""
+    logit = _prior_logit(draws) + step2_log_ratio(draws, scores) + ranks_log_ratio(draws, ranks)
+    return _logistic(logit)
+
+
+def _prior_logit(draws: Draws) -> Array:
+    result: Array = np.log(draws.rate / (1 - draws.rate))
+    return result
+
+
+def _logistic(logit: Array) -> Array:
     result: Array = 1 / (1 + np.exp(-logit))
     return result
 
