@@ -28,7 +28,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from _report import write_section
 from matchready.match import Instance, MarketSpec, generate, run_match, solve, to_arrays
+from matchready.match._fast import compile_arrays
 from matchready.match._generate import PRESETS
 
 REPEATS = 5
@@ -164,28 +166,38 @@ def cold_compile() -> tuple[float, float]:
     return float(out[0]), float(out[1])
 
 
+LINES: list[str] = []
+
+
+def emit(line: str = "") -> None:
+    """Print a line and keep it for the README section."""
+    print(line, flush=True)
+    LINES.append(line)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="skip 100k/200k and algmatch 10k")
+    parser.add_argument("--no-write", action="store_true", help="do not update README.md")
     args = parser.parse_args()
     nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    print(
+    emit(
         f"date {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; nproc {nproc}; "
         f"CPU {cpu_model()}; Python {platform.python_version()}; "
         f"load average at start {os.getloadavg()}"
     )
-    print(f"\ncold compile (empty numba cache), wall / CPU s: {fmt(cold_compile())}")
+    emit(f"\ncold compile (empty numba cache), wall / CPU s: {fmt(cold_compile())}")
 
-    print("\nnational preset; seconds as wall / CPU, best of", REPEATS)
-    print(
+    emit("\nnational preset; seconds as wall / CPU, best of", REPEATS)
+    emit(
         "| seed | solve | solve audit | run_match first | run_match again | + mappings "
         "| attempts | cycled | stable | blocking | proposals |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    emit("|---|---|---|---|---|---|---|---|---|---|---|")
     for seed in (0, 1, 3):
         national = generate("national", seed)
         f = measure(national)
-        print(
+        emit(
             f"| {seed} | {fmt(f['solve'])} | {fmt(f['solve_audit'])} "
             f"| {fmt(f['run_match_first'])} | {fmt(f['run_match_again'])} "
             f"| {fmt(f['mappings'])} | {f['attempts']} | {f['cycled']} | {f['stable']} "
@@ -193,31 +205,31 @@ def main() -> None:
         )
         del national
     before, after = national_memory()
-    print(
+    emit(
         f"peak resident memory of a fresh process: {before:.0f} MB after generating national "
         f"seed 0, {after:.0f} MB after solve(audit=True)"
     )
 
-    print("\nsingles only, solve against algmatch 1.5 (same instance), wall s:")
-    print("| applicants | solve | algmatch | ratio |")
-    print("|---|---|---|---|")
+    emit("\nsingles only, solve against algmatch 1.5 (same instance), wall s:")
+    emit("| applicants | solve | algmatch | ratio |")
+    emit("|---|---|---|---|")
     sizes = [2_000, 5_000] if args.quick else [2_000, 5_000, 10_000]
     for size in sizes:
         instance = generate(spec_for(size, couples=False), 7)
         market = to_arrays(instance)
         fast = best_of(REPEATS, lambda market=market: solve(market))[0]
         theirs = algmatch_seconds(instance)
-        print(f"| {size} | {fast:.4f} | {theirs:.2f} | {theirs / fast:.0f}x |")
+        emit(f"| {size} | {fast:.4f} | {theirs:.2f} | {theirs / fast:.0f}x |")
     singles = to_arrays(generate(spec_for(47_000, couples=False), 7))
     fast = best_of(REPEATS, lambda: solve(singles))[0]
-    print(f"| 47000 | {fast:.4f} | (not run: 503 s per the reference §5) | {503 / fast:.0f}x |")
+    emit(f"| 47000 | {fast:.4f} | (not run: 503 s per the reference §5) | {503 / fast:.0f}x |")
 
-    print("\nscaling (national proportions, couples + supplemental + reversions, seed 3):")
-    print(
+    emit("\nscaling (national proportions, couples + supplemental + reversions, seed 3):")
+    emit(
         "| applicants | ranks | proposals | solve wall / CPU s | CPU us per rank "
-        "| CPU us per proposal | attempts | stable |"
+        "| CPU us per proposal | attempts | stable | buffers MB |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    emit("|---|---|---|---|---|---|---|---|---|")
     scale = [1_000, 5_000, 10_000, 47_000]
     if not args.quick:
         scale += [100_000, 200_000]
@@ -228,15 +240,19 @@ def main() -> None:
         timing = best_of(REPEATS, lambda market=market: solve(market))
         found = solve(market, audit=True)
         ranks = len(market.applicant_programs)
-        print(
+        compiled = compile_arrays(market)
+        megabytes = (compiled.buffer.nbytes + compiled.start.nbytes) / 2**20
+        emit(
             f"| {size} | {ranks} | {found.proposals} | {fmt(timing)} "
             f"| {1e6 * timing[1] / ranks:.3f} | {1e6 * timing[1] / found.proposals:.3f} "
-            f"| {found.attempts} | {found.stable} |"
+            f"| {found.attempts} | {found.stable} | {megabytes:.0f} |"
         )
-        del instance, market
+        del instance, market, compiled
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\npeak resident memory of the whole run: {peak:.0f} MB")
-    print(f"load average at the end {os.getloadavg()}")
+    emit(f"\npeak resident memory of the whole run: {peak:.0f} MB")
+    emit(f"load average at the end {os.getloadavg()}")
+    if not args.no_write and not args.quick:
+        write_section("match", "## Match engine: measured tables\n\n" + "\n".join(LINES))
 
 
 if __name__ == "__main__":
