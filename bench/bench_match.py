@@ -188,7 +188,7 @@ def main() -> None:
     )
     emit(f"\ncold compile (empty numba cache), wall / CPU s: {fmt(cold_compile())}")
 
-    emit("\nnational preset; seconds as wall / CPU, best of", REPEATS)
+    emit(f"\nnational preset; seconds as wall / CPU, best of {REPEATS}")
     emit(
         "| seed | solve | solve audit | run_match first | run_match again | + mappings "
         "| attempts | cycled | stable | blocking | proposals |"

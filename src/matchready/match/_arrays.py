@@ -180,7 +180,7 @@ def solve(
     shares the singles phase, which does not depend on the couple order, so a retry costs only
     the couples phase. Raises :class:`InstanceError` on arrays that do not describe a market.
     """
-    from matchready.match._fast import audit_outcome, compile_arrays, run_attempt
+    from matchready.match._fast import Audits, compile_arrays, run_attempt
 
     if max_attempts < 1:
         raise ValueError("max_attempts must be at least 1")
@@ -188,6 +188,7 @@ def solve(
     if problems:
         raise InstanceError(problems)
     compiled = compile_arrays(market)
+    audits = Audits(compiled)
     couples = len(market.couple_first)
     attempts = max_attempts if couples else 1
     best: ArrayOutcome | None = None
@@ -196,7 +197,7 @@ def solve(
         outcome = run_attempt(compiled, order, restart_limit, attempt + 1)
         if not outcome.cycled and not audit:
             return outcome
-        outcome = audit_outcome(compiled, outcome)
+        outcome = audits.outcome(outcome)
         if outcome.stable or not outcome.cycled:
             return outcome
         if best is None or outcome.blocking < best.blocking:

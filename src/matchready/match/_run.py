@@ -70,17 +70,18 @@ def _run_fast(
     held to the Python audit by a property test) and the result's mappings built lazily."""
     import numpy as np
 
-    from matchready.match._fast import audit_arrays, compile_market, run_attempt
+    from matchready.match._fast import Audits, compile_market, run_attempt
     from matchready.match._lazy import build_result
 
     market = compile_market(instance)
+    audits = Audits(market)
     best: Result | None = None
     for attempt in range(attempts):
         order = couple_order(len(instance.couples), seed, attempt)
         found = run_attempt(market, np.array(order, dtype=np.int64), restart_limit, attempt + 1)
         audited = audit or found.cycled
         rows, violations = (
-            audit_arrays(market, found) if audited else (np.zeros((0, 3), np.int64), 0)
+            audits.of(found) if audited else (np.zeros((0, 3), np.int64), 0)
         )
         result = build_result(
             instance,

@@ -212,3 +212,30 @@ def test_regression_applicant_holding_a_pgy1_place_cannot_displace_itself() -> N
     assert fast.same_matching(reference)
     assert fast.proposals == 13
     assert fast.stable
+
+
+def test_an_attempt_ending_in_an_audited_matching_reuses_its_audit(
+    build: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The market above has one couple: every couple order ends in the same matching.
+    from matchready.match import _fast, solve, to_arrays
+
+    instance = build(
+        {"h1": 1, "h2": 1},
+        {"s": ["h1", "h2"], "m1": ["h1"], "m2": ["h2"]},
+        {"h1": ["m1", "s"], "h2": ["s", "m2"]},
+        couples=[("m1", "m2")],
+    )
+    calls: list[int] = []
+    original = _fast.audit_arrays
+
+    def counted(market: Any, outcome: Any) -> Any:
+        calls.append(1)
+        return original(market, outcome)
+
+    monkeypatch.setattr(_fast, "audit_arrays", counted)
+    found = solve(to_arrays(instance), max_attempts=4, restart_limit=5)
+    assert found.attempts == 4 and not found.stable and found.blocking
+    assert len(calls) == 1
+    result = run_match(instance, engine="fast", max_attempts=4, restart_limit=5)
+    assert len(calls) == 2 and not result.stable and result.blocking
