@@ -120,3 +120,28 @@ def test_a_row_rejected_mid_import_leaves_the_database_untouched(
         with uow:
             assert [p.key for p in uow.programs.all()] == ["1203100001", "1403621075"]
             assert len(uow.programs.imports()) == 1
+
+
+def test_an_import_reads_the_store_in_bulk_not_a_query_per_row(database_url: str) -> None:
+    """300 programs imported twice: the lookups of the second import (every key exists) and of
+    the first (none does) are answered from one read of every program, not a query per key."""
+    from sqlalchemy import Engine, event
+
+    example = Path(__file__).parents[2] / "examples" / "programs" / "example_programs.csv"
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    with configured_unit_of_work(database_url) as uow:
+        with uow:
+            uow.programs.all()  # migrations and connection set-up, not counted
+        event.listen(Engine, "before_cursor_execute", count)
+        try:
+            first = import_programs(uow, example)
+            second = import_programs(uow, example)
+        finally:
+            event.remove(Engine, "before_cursor_execute", count)
+    assert (first.inserted, second.unchanged) == (300, 300)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) < 400, f"{len(selects)} SELECTs for 600 rows"
