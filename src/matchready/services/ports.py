@@ -60,6 +60,11 @@ class ProgramRepository(Protocol):
         """The program with this ACGME number or NRMP code, if any."""
         ...
 
+    def preload(self) -> None:
+        """Read every program at once, for a caller about to look up many (an import):
+        `find` then answers from memory instead of one query per key."""
+        ...
+
     def save(self, program: Program, replaces: Program | None) -> None:
         """Add a program, or replace `replaces` (a program read from this repository)."""
         ...

@@ -115,6 +115,11 @@ def _requirement_changes(old: Program, new: Program, changed_by: str) -> list[Re
     return changes
 
 
+PRELOAD_ROWS = 50
+"""Above this many rows an import reads every program once instead of one query per key
+(13,000 rows: one read instead of 26,000 lookups)."""
+
+
 def import_programs(
     uow: UnitOfWork,
     path: Path,
@@ -134,6 +139,8 @@ def import_programs(
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     changes: list[RequirementChange] = []
     with uow:
+        if len(parsed.rows) > PRELOAD_ROWS:
+            uow.programs.preload()
         for row in parsed.rows:
             incoming = row.program
             keys = [k for k in [incoming.acgme_number, *(c.code for c in incoming.codes)] if k]

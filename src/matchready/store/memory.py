@@ -34,6 +34,9 @@ class MemoryProgramRepository:
     def all(self) -> list[Program]:
         return [self._state.programs[k] for k in sorted(self._state.programs)]
 
+    def preload(self) -> None:
+        pass  # everything is in memory already
+
     def find(self, key: str) -> Program | None:
         for program in self._state.programs.values():
             if key == program.acgme_number or key in {c.code for c in program.codes}:

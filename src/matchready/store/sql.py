@@ -41,10 +41,6 @@ from matchready.store.models import (
 from matchready.store.tracker import SqlTrackerRepository
 
 
-BULK_LOOKUPS = 64
-"""Single-key lookups after which a repository reads every program at once."""
-
-
 class SqlProgramRepository:
     """Programs in a SQL database; implements `ProgramRepository` within one session."""
 
@@ -56,7 +52,6 @@ class SqlProgramRepository:
         self._programs: dict[int, Program] = {}  # domain objects by id() of their row
         self._pending: dict[str, Program] = {}  # new programs by every key, inserted in bulk
         self._loose: dict[str, ProgramRow] = {}  # rows read one by one, before any full read
-        self._lookups = 0  # keys looked up one by one so far
 
     def _index(self) -> dict[str, ProgramRow]:
         if self._rows is None:
@@ -85,16 +80,14 @@ class SqlProgramRepository:
         row = self._row(key)
         return None if row is None else self._to_domain(row)
 
+    def preload(self) -> None:
+        self._index()
+
     def _row(self, key: str) -> ProgramRow | None:
-        """The row of one program: from the index when all are read, else by one query (a
-        program page or an edit needs one program, not the 13,000 of a full read). A caller
-        that looks up many keys (an import) gets the full index after `BULK_LOOKUPS` of them:
-        one read of every program instead of a query per key (13,000 programs: 5 s, not 40)."""
-        if self._rows is None and self._lookups >= BULK_LOOKUPS:
-            self._index()
+        """The row of one program: from the index when all are read (`preload`), else by one
+        query (a program page or an edit needs one program, not the 13,000 of a full read)."""
         if self._rows is not None:
             return self._rows.get(key)
-        self._lookups += 1
         if key not in self._loose:
             coded = select(ProgramCodeRow.program_id).where(ProgramCodeRow.code == key)
             query = select(ProgramRow).where(
