@@ -103,6 +103,11 @@ ROL_COLUMNS = ("list", "rank", "program_code", "program_name", "track")
 
 def rank_list(uow: UnitOfWork, owner: str) -> RankList:
     """The draft rank order list with the program store's names and tracks, and its warnings."""
+    return tracker_and_rank_list(uow, owner)[1]
+
+
+def tracker_and_rank_list(uow: UnitOfWork, owner: str) -> tuple[Tracker, RankList]:
+    """The owner's tracker and its draft rank order list (`rank_list`), read once."""
     with uow:
         tracker = uow.tracker.get(owner)
         lists = [(PRIMARY, tracker.draft.primary), *tracker.draft.supplemental.items()]
@@ -115,7 +120,7 @@ def rank_list(uow: UnitOfWork, owner: str) -> RankList:
                 track = ProgramCode(code).track.value if code != "unknown" else "unknown"
                 name = program.name if program else "(not in the program store)"
                 lines.append(RankLine(label, n, code, name, track))
-    return RankList(tuple(lines), tuple(book.rank_warnings(tracker)))
+    return tracker, RankList(tuple(lines), tuple(book.rank_warnings(tracker)))
 
 
 def rank_list_csv(result: RankList) -> str:

@@ -48,9 +48,7 @@ def _tracker_page(
     request: Request, problems: list[str] | None = None, status: int = 200
 ) -> Response:
     web, who = state(request), owner(request)
-    uow = store_units(request)
-    tracker = service.get_tracker(uow, who)
-    ranks = files.rank_list(store_units(request), who)
+    tracker, ranks = files.tracker_and_rank_list(store_units(request), who)
     seasons = sorted({s.season for s in tracker.signals if s.season is not None})
     usage = [(y, u) for y in seasons for u in signal_usage(tracker.signals, web.facts, y)]
     context = {
