@@ -149,7 +149,8 @@ def main() -> int:
         "shares the 2 cores with the server.\n\n"
         + "\n".join(rows)
         + f"\n\nThe database holds {PROGRAMS:,} generated (fictional) programs; the programs "
-        "pages screen all of them for the example applicant on every request (targets: main "
+        "pages screen all of them for the example applicant (cached per profile version and "
+        "program revision; targets: main "
         "pages p95 < 100 ms, programs page < 200 ms): main pages "
         f"**{'met' if worst[False] < 100 else 'not met'}** (worst p95 {worst[False]:.0f} ms), "
         f"programs pages **{'met' if worst[True] < 200 else 'not met'}** (worst p95 "
@@ -158,7 +159,9 @@ def main() -> int:
         "only file downloads (XLSX, exports) go to the thread pool. On 2 cores the thread pool "
         "made every request hop between threads under the GIL: 1.8 ms of server CPU per "
         "cached `/plan`, against 0.8 ms on the event loop (one worker, wrk -c20, measured "
-        "2026-11-25), and p95 tails of 100-700 ms. See docs/decisions/0009-web-event-loop.md."
+        "2026-11-25), and p95 tails of 100-700 ms. See docs/decisions/0009-web-event-loop.md. "
+        "`/tracker` shows the example applicant's tracker, which is empty here; its forms keep "
+        "it out of the page cache, so it reads the tracker's tables on every request."
         f"\n\nMachine: load average {load_before:.1f} before the run (busiest processes: "
         f"{busy_before}), {load_after:.1f} after (wrk and the server)."
     )
