@@ -45,6 +45,13 @@ def write_section(name: str, body: str) -> None:
     tmp.replace(README)
 
 
+def publish(name: str, body: str, write: bool = True) -> None:
+    """Print a benchmark's section and, unless told not to, write it into README.md."""
+    print(body)
+    if write:
+        write_section(name, body)
+
+
 def others_running() -> str:
     """The busiest processes over one second (top's second sample), to say what shared the
     machine."""

@@ -16,7 +16,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from _report import write_section
+from _report import publish
 from matchready.data import load_facts
 from matchready.services.odds_validation import read_specialty_table, summary, validate_odds
 
@@ -83,10 +83,7 @@ def main() -> int:
             "edition in the columns of `src/matchready/data/specialties.csv`: "
             "`bench/bench_odds_validation.py --test FILE` or `matchready validate-odds FILE`.",
         ]
-    body = "\n".join(lines)
-    print(body)
-    if not args.no_write:
-        write_section("odds", body)
+    publish("odds", "\n".join(lines), write=not args.no_write)
     return 0
 
 

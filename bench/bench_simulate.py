@@ -21,7 +21,7 @@ from functools import partial
 
 import numpy as np
 
-from _report import others_running, write_section
+from _report import others_running, publish
 from matchready.data import load_facts
 from matchready.simulation.calibration import load_calibration
 from matchready.simulation.layout import TYPE_LABELS, build_layout
@@ -144,10 +144,7 @@ def main() -> int:
         f"{solving.max():.1f} s: each worker's first solve also loads the compiled engine "
         "from numba's cache.",
     ]
-    body = "\n".join(lines)
-    print(body)
-    if not args.no_write:
-        write_section("simulate", body)
+    publish("simulate", "\n".join(lines), write=not args.no_write)
     return 0
 
 

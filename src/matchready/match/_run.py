@@ -80,9 +80,7 @@ def _run_fast(
         order = couple_order(len(instance.couples), seed, attempt)
         found = run_attempt(market, np.array(order, dtype=np.int64), restart_limit, attempt + 1)
         audited = audit or found.cycled
-        rows, violations = (
-            audits.of(found) if audited else (np.zeros((0, 3), np.int64), 0)
-        )
+        rows, violations = audits.of(found) if audited else (np.zeros((0, 3), np.int64), 0)
         result = build_result(
             instance,
             market,

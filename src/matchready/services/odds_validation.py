@@ -126,7 +126,7 @@ def validate_odds(
         fitted, tested = cohorts_of(known, facts), cohorts_of(stats, facts)
         if isinstance(fitted, str) or isinstance(tested, str):
             why = fitted if isinstance(fitted, str) else tested
-            rows.append(ValidationRow(**base, reason=f"{why}"))
+            rows.append(ValidationRow(**base, reason=why))
             continue
         predicted, brier, baseline = _score(fitted, tested, seed + index)
         rows.append(

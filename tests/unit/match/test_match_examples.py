@@ -102,17 +102,21 @@ def test_displaced_partner_withdraws_the_other(engine: str, build: Any) -> None:
     assert result.stable
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-def test_market_without_a_stable_matching_is_reported_with_blocking_pairs(
-    engine: str, build: Any
-) -> None:
-    # Roth (1984)-style: with the couple in, s blocks with h2; with s in, the couple blocks.
-    instance = build(
+def without_a_stable_matching(build: Any) -> Any:
+    """Roth (1984)-style: with the couple in, s blocks with h2; with s in, the couple blocks."""
+    return build(
         {"h1": 1, "h2": 1},
         {"s": ["h1", "h2"], "m1": ["h1"], "m2": ["h2"]},
         {"h1": ["m1", "s"], "h2": ["s", "m2"]},
         couples=[("m1", "m2")],
     )
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_market_without_a_stable_matching_is_reported_with_blocking_pairs(
+    engine: str, build: Any
+) -> None:
+    instance = without_a_stable_matching(build)
     result = run_match(instance, engine=engine, max_attempts=3, restart_limit=5)
     assert not result.stable
     assert result.attempts == 3
@@ -217,15 +221,10 @@ def test_regression_applicant_holding_a_pgy1_place_cannot_displace_itself() -> N
 def test_an_attempt_ending_in_an_audited_matching_reuses_its_audit(
     build: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The market above has one couple: every couple order ends in the same matching.
+    # One couple: every couple order ends in the same matching.
     from matchready.match import _fast, solve, to_arrays
 
-    instance = build(
-        {"h1": 1, "h2": 1},
-        {"s": ["h1", "h2"], "m1": ["h1"], "m2": ["h2"]},
-        {"h1": ["m1", "s"], "h2": ["s", "m2"]},
-        couples=[("m1", "m2")],
-    )
+    instance = without_a_stable_matching(build)
     calls: list[int] = []
     original = _fast.audit_arrays
 
