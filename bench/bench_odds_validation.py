@@ -18,7 +18,12 @@ from pathlib import Path
 
 from _report import publish
 from matchready.data import load_facts
-from matchready.services.odds_validation import read_specialty_table, summary, validate_odds
+from matchready.services.odds_validation import (
+    in_sample,
+    read_specialty_table,
+    summary,
+    validate_odds,
+)
 
 
 def pct(value: float | None) -> str:
@@ -38,7 +43,6 @@ def main() -> int:
     rows = validate_odds(train, test, facts)
     totals = summary(rows)
     scored = [r for r in rows if r.reason is None]
-    in_sample = all(r.train_year == r.test_year for r in scored)
     years = f"fitted on {scored[0].train_year}, tested on {scored[0].test_year}" if scored else ""
     lines = [
         "## Odds model (issue 6): validation per specialty",
@@ -69,7 +73,7 @@ def main() -> int:
         + "; ".join(f"{r.specialty} ({r.reason})" for r in rows if r.reason is not None)
         + ".",
     ]
-    if in_sample:
+    if in_sample(rows):
         lines += [
             "",
             "**In sample, not a validation.** Our sources hold per-specialty matched / "

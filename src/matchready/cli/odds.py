@@ -12,9 +12,15 @@ from rich.text import Text
 
 from matchready.cli.common import OutputFormat, console, facts
 from matchready.domain.facts import ApplicantType
+from matchready.domain.odds import MAX_RANKS
 from matchready.io.profile import load_profile
 from matchready.services.odds import OddsEstimate, estimate_odds
-from matchready.services.odds_validation import read_specialty_table, summary, validate_odds
+from matchready.services.odds_validation import (
+    in_sample,
+    read_specialty_table,
+    summary,
+    validate_odds,
+)
 from matchready.services.specialties import SORTABLE, competitiveness
 
 TYPE_LABEL = {
@@ -127,7 +133,7 @@ def odds(
     ] = None,
     ranks: Annotated[
         int | None,
-        typer.Option("--ranks", min=0, max=300, help="Programs you expect to rank in it."),
+        typer.Option("--ranks", min=0, max=MAX_RANKS, help="Programs you expect to rank in it."),
     ] = None,
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
@@ -143,8 +149,8 @@ def odds(
         _show(result)
 
 
-def _points(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value * 100:.{digits}f}"
+def _points(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}"
 
 
 def validate_odds_command(
@@ -192,10 +198,10 @@ def validate_odds_command(
             f"{row.brier_baseline:.3f}" if row.brier_baseline is not None else "—",
         )
     out.print(grid)
-    scored = [r for r in rows if not r.reason]
-    if scored and all(r.train_year == r.test_year for r in scored):
+    if in_sample(rows):
+        year = next(r.test_year for r in rows if r.reason is None)
         out.print(
-            f"In sample: fitted and tested on the same year ({scored[0].test_year}); the model "
+            f"In sample: fitted and tested on the same year ({year}); the model "
             "returns each published rate by construction, so only the Brier scores say anything."
         )
     for row in rows:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from matchready.cli.common import console, facts, parse_date
+from matchready.domain.odds import MAX_RANKS
 from matchready.io.profile import load_profile
 
 
@@ -23,7 +24,8 @@ def report(
         Path | None, typer.Option("--pdf", help="Also print it to this PDF (needs Chromium).")
     ] = None,
     ranks: Annotated[
-        int | None, typer.Option("--ranks", min=0, max=300, help="Programs you expect to rank.")
+        int | None,
+        typer.Option("--ranks", min=0, max=MAX_RANKS, help="Programs you expect to rank."),
     ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", metavar="DATE", help="YYYY-MM-DD.")

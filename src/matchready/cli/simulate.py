@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from matchready.cli.common import OutputFormat, console, facts
+from matchready.domain.odds import MAX_RANKS
 from matchready.io.profile import load_profile
 from matchready.simulation.applicant import DEFAULT_PRELIM_RANKS, Strategy
 from matchready.simulation.layout import PRELIM
@@ -102,7 +103,7 @@ def simulate(
         typer.Option(
             "--ranks",
             min=1,
-            max=300,
+            max=MAX_RANKS,
             help="Programs you rank in the specialty; default: the median of matched non-US "
             "IMGs (Charting Outcomes).",
         ),

@@ -32,6 +32,8 @@ import numpy.typing as npt
 Array = npt.NDArray[np.float64]
 
 MIN_MATCHED = 10  # fewer matched applicants than this: too few to estimate
+MAX_RANKS = 300
+"""The most programs one rank order list may hold (NRMP; reference: domain-facts, fees)."""
 
 
 @dataclass(frozen=True)

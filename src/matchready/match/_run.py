@@ -7,6 +7,7 @@ attempt's matching is returned with ``stable=False`` and the blocking pairs it l
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Literal
 
@@ -47,14 +48,26 @@ def run_match(
         raise ValueError("max_attempts must be at least 1")
     attempts = max_attempts if instance.couples else 1
     if engine == "fast":
-        return _run_fast(instance, seed, attempts, restart_limit, audit)
+        return _first_stable(_fast_attempts(instance, seed, attempts, restart_limit, audit))
+
+    def reference_attempts() -> Iterator[Result]:
+        for attempt in range(attempts):
+            order = couple_order(len(instance.couples), seed, attempt)
+            outcome = ReferenceEngine(instance, restart_limit, log).attempt(order)
+            yield _result(
+                instance, outcome, engine, seed, attempt + 1, order, audit or outcome.cycle
+            )
+
+    return _first_stable(reference_attempts())
+
+
+def _first_stable(results: Iterator[Result]) -> Result:
+    """The first stable result (later attempts are not run); else the one with the fewest
+    blocking pairs, reporting every attempt made."""
     best: Result | None = None
-    for attempt in range(attempts):
-        order = couple_order(len(instance.couples), seed, attempt)
-        outcome = ReferenceEngine(instance, restart_limit, log).attempt(order)
-        result = _result(
-            instance, outcome, engine, seed, attempt + 1, order, audit or outcome.cycle
-        )
+    attempts = 0
+    for result in results:
+        attempts += 1
         if result.stable:
             return result
         if best is None or len(result.blocking) < len(best.blocking):
@@ -63,10 +76,10 @@ def run_match(
     return replace(best, attempts=attempts)
 
 
-def _run_fast(
+def _fast_attempts(
     instance: Instance, seed: int, attempts: int, restart_limit: int, audit: bool
-) -> Result:
-    """The same loop on the fast engine's arrays, with the numba stability audit (``_audit``,
+) -> Iterator[Result]:
+    """The attempts on the fast engine's arrays, with the numba stability audit (``_audit``,
     held to the Python audit by a property test) and the result's mappings built lazily."""
     import numpy as np
 
@@ -75,13 +88,12 @@ def _run_fast(
 
     market = compile_market(instance)
     audits = Audits(market)
-    best: Result | None = None
     for attempt in range(attempts):
         order = couple_order(len(instance.couples), seed, attempt)
         found = run_attempt(market, np.array(order, dtype=np.int64), restart_limit, attempt + 1)
         audited = audit or found.cycled
         rows, violations = audits.of(found) if audited else (np.zeros((0, 3), np.int64), 0)
-        result = build_result(
+        yield build_result(
             instance,
             market,
             found,
@@ -92,12 +104,6 @@ def _run_fast(
             attempts=attempt + 1,
             order=order,
         )
-        if result.stable:
-            return result
-        if best is None or len(result.blocking) < len(best.blocking):
-            best = result
-    assert best is not None
-    return replace(best, attempts=attempts)
 
 
 def _result(

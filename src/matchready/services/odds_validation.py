@@ -144,6 +144,12 @@ def validate_odds(
     return rows
 
 
+def in_sample(rows: Sequence[ValidationRow]) -> bool:
+    """Were the scored specialties fitted and tested on the same year (no validation, then)?"""
+    scored = [r for r in rows if r.reason is None]
+    return bool(scored) and all(r.train_year == r.test_year for r in scored)
+
+
 def summary(rows: Sequence[ValidationRow]) -> dict[str, float | int]:
     """Applicant-weighted mean absolute calibration error and Brier scores over the scored
     specialties (the pooled row, code ALL, is left out: it holds the others)."""

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Body, Query, Request
 
 from matchready.domain.applicant import Profile
 from matchready.domain.facts import ApplicantType
+from matchready.domain.odds import MAX_RANKS
 from matchready.domain.report import Plan
 from matchready.services.facts import search_facts
 from matchready.services.odds import OddsEstimate
 from matchready.services.plan import build_plan
 from matchready.services.profiles import save_profile_data
 from matchready.services.specialties import Competitiveness, competitiveness
-from matchready.web.routes.common import MAX_RANKS, as_of, odds_of, require_profile, require_saved
+from matchready.web.routes.common import as_of, odds_of, require_profile, require_saved
 from matchready.web.state import owner, state
 
 router = APIRouter(tags=["api"])

@@ -24,8 +24,6 @@ from matchready.web.auth import session_account
 from matchready.web.state import Programs, owner, state
 
 T = TypeVar("T")
-MAX_RANKS = 300
-"""The most programs one rank order list may hold (NRMP; reference: domain-facts, fees)."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from matchready.domain.facts import ApplicantType
+from matchready.domain.odds import MAX_RANKS
 from matchready.errors import ProfileError
 from matchready.io.profile import dump_profile, validate_profile_data
 from matchready.services.plan import build_plan
@@ -21,7 +22,6 @@ from matchready.services.specialties import competitiveness
 from matchready.web.csrf import require_token
 from matchready.web.forms import field_errors, form_to_data, profile_form
 from matchready.web.routes.common import (
-    MAX_RANKS,
     as_of,
     cached_page,
     odds_of,
