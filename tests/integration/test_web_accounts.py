@@ -10,9 +10,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from fakes import MemoryAccountStore, MemoryProfileStore, MemorySessionStore
 from matchready.io.profile import load_profile
-from matchready.services.accounts import MemoryAccountStore, MemorySessionStore
-from matchready.services.profiles import MemoryProfileStore
 from matchready.settings import Settings
 from matchready.web.app import create_app
 

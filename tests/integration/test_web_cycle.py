@@ -10,13 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 
+from fakes import MemoryProfileStore
 from matchready.data import load_facts
 from matchready.domain.calendar import CycleCalendar
 from matchready.io.ics import calendar_ics
 from matchready.io.profile import load_profile
 from matchready.services.calendar import cycle_calendar
 from matchready.services.costs import cost_estimate
-from matchready.services.profiles import MemoryProfileStore
 from matchready.settings import Settings
 from matchready.web.app import create_app
 

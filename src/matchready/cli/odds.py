@@ -10,10 +10,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from matchready.cli.common import OutputFormat, console, facts
+from matchready.cli.common import OutputFormat, ProfileArg, console, facts, profile_of
 from matchready.domain.facts import ApplicantType
 from matchready.domain.odds import MAX_RANKS
-from matchready.io.profile import load_profile
 from matchready.services.odds import OddsEstimate, estimate_odds
 from matchready.services.odds_validation import (
     in_sample,
@@ -124,9 +123,7 @@ def _show(result: OddsEstimate) -> None:
 
 
 def odds(
-    profile_path: Annotated[
-        Path, typer.Argument(metavar="PROFILE", help="The applicant's profile.")
-    ],
+    profile_path: ProfileArg = None,
     specialty: Annotated[
         list[str] | None,
         typer.Option("--specialty", help="Specialty code (repeatable); default: the profile's."),
@@ -138,7 +135,7 @@ def odds(
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Estimate your odds of matching, with a range, the data year and what-ifs."""
-    profile = load_profile(profile_path)
+    profile = profile_of(profile_path)
     known = facts()
     codes = specialty or profile.target.specialties
     results = [estimate_odds(profile, known, code, ranks) for code in codes]

@@ -13,9 +13,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from matchready.cli.common import store
 from matchready.domain.program import Program
 from matchready.domain.requirements import RequirementChange, RequirementKind, format_value
-from matchready.services.database import configured_unit_of_work
 from matchready.services.programs import (
     ImportFormat,
     ImportSummary,
@@ -68,7 +68,7 @@ def import_command(
     ] = False,
 ) -> None:
     """Import programs from a template, an NRMP code list or ACGME program records."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         summary = import_programs(uow, file, file_format, skip_bad_rows=skip_bad_rows)
     console = _console()
     console.print(_summary_table(summary))
@@ -88,7 +88,7 @@ def export(
         raise typer.BadParameter("expected csv, xlsx or json", param_hint="--format")
     if out.suffix.lower() != f".{file_format}":
         out = out.with_suffix(f".{file_format}")
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         count = export_programs(uow, out)
     _console().print(f"wrote {count} programs to {out}", highlight=False)
 
@@ -99,7 +99,7 @@ def list_command(
     state: Annotated[str | None, typer.Option(help="2-letter state code.")] = None,
 ) -> None:
     """List programs, optionally of one specialty and state."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         programs = list_programs(uow, specialty=specialty, state=state)
     table = Table(title=f"{len(programs)} programs")
     for column in ("key", "name", "specialty", "city", "state", "tracks"):
@@ -133,7 +133,7 @@ def _identity_lines(program: Program) -> list[tuple[str, str]]:
 @app.command()
 def show(key: Annotated[str, typer.Argument(help="ACGME number or NRMP code.")]) -> None:
     """Show one program: identity, every requirement with its source, and their history."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         program, history = get_program(uow, key)
     console = _console()
     console.print(f"[bold]{program.name}[/bold]", highlight=False)
@@ -194,7 +194,7 @@ def edit(
     """Change one requirement of a program by hand; its source is required and kept in the
     history with who made the change and when."""
     edit_ = RequirementEdit(key, kind, value, strictness, source, verified_on)
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         change = edit_requirement(uow, edit_, by, date.today())
     if change is None:
         typer.echo(f"{key}: {kind} already says that; nothing changed.")

@@ -1,7 +1,7 @@
 """The ports the program services use: a repository and a unit of work, as Protocols.
 
-`matchready.store.sql` implements them on SQLAlchemy; `matchready.store.memory` in memory
-(used by service tests and usable as a scratch store).
+`matchready.store.sql` implements them on SQLAlchemy; tests/fakes.py in memory (the fakes of
+the service tests). `matchready.bootstrap` chooses the adapters.
 """
 
 from __future__ import annotations
@@ -15,6 +15,10 @@ from typing import NamedTuple, Protocol, Self
 from matchready.domain.program import Program
 from matchready.domain.requirements import Requirement, RequirementChange
 from matchready.domain.tracker_book import Tracker
+
+LOCAL_OWNER = "local"
+"""Whose data it is in local (single-user) mode: the CLI's and the local web app's one owner
+of the profile, the tracker and everything else kept per owner."""
 
 
 @dataclass(frozen=True)
