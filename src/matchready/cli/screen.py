@@ -19,6 +19,7 @@ from matchready.cli.common import (
     today,
 )
 from matchready.domain.screening import Outcome, ProgramScreening, Verdict
+from matchready.domain.yog import months_text
 from matchready.services.profile_screening import screen_profile, screening_applicant
 from matchready.services.screening import load_program_table
 
@@ -103,7 +104,7 @@ def screen(
         f"{len(results)} programs screened for {profile.applicant.name}: "
         f"{counts[Verdict.ELIGIBLE]} eligible, {counts[Verdict.UNKNOWN]} unknown — verify, "
         f"{counts[Verdict.INELIGIBLE]} ineligible (visa screened: {applicant.visa.value}; "
-        f"{applicant.months_since_graduation} months since graduation at application)."
+        f"{months_text(applicant.months_since_graduation)} since graduation at application)."
     )
     table_out = Table(expand=True, show_lines=True)
     table_out.add_column("program", ratio=3)

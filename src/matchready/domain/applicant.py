@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from matchready.domain.yog import calendar_months
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
@@ -203,7 +205,9 @@ class USCE(_Model):
 
     @property
     def months(self) -> float:
-        return (self.end - self.start).days / 30.4375
+        """Calendar months of the rotation, both dates included (1 July to 30 September is 3
+        months; 1 July to 18 September is 2.6)."""
+        return calendar_months(self.start, self.end + dt.timedelta(days=1))
 
 
 class Research(_Model):

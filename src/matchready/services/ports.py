@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import NamedTuple, Protocol, Self
+from typing import TYPE_CHECKING, NamedTuple, Protocol, Self
 
-from matchready.domain.program import Program
-from matchready.domain.requirements import Requirement, RequirementChange
-from matchready.domain.tracker_book import Tracker
+if TYPE_CHECKING:  # annotations only: importing the ports stays cheap (the CLI's start)
+    from matchready.domain.program import Program
+    from matchready.domain.requirements import Requirement, RequirementChange
+    from matchready.domain.tracker_book import Tracker
 
 LOCAL_OWNER = "local"
 """Whose data it is in local (single-user) mode: the CLI's and the local web app's one owner
