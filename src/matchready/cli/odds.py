@@ -22,13 +22,6 @@ from matchready.services.odds_validation import (
 )
 from matchready.services.specialties import SORTABLE, competitiveness
 
-TYPE_LABEL = {
-    "us_md_senior": "US MD senior",
-    "do_senior": "DO senior",
-    "us_img": "US IMG",
-    "non_us_img": "non-US IMG",
-    "all": "all applicants",
-}
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text or json.")]
 
 
@@ -87,9 +80,7 @@ def specialties(
     out.print(f"Source: {first.source} ({first.as_of}).")
     if table.outcomes:
         year = table.outcomes[0].match_year
-        rates = ", ".join(
-            f"{TYPE_LABEL[o.applicant_type.value]} {o.rate:.1f}%" for o in table.outcomes
-        )
+        rates = ", ".join(f"{o.applicant_type.label} {o.rate:.1f}%" for o in table.outcomes)
         out.print(f"PGY-1 match rate by applicant type, {year} Match: {rates}.")
 
 
@@ -103,7 +94,7 @@ def _show(result: OddsEstimate) -> None:
     out.print(
         Text(f"P(match) ≈ {result.estimate}", style="bold"),
         f" — {result.estimate.level:.0%} interval; data: {result.data_year} Match, "
-        f"applicant type {TYPE_LABEL.get(result.applicant_type, result.applicant_type)}",
+        f"applicant type {result.applicant_type.label if result.applicant_type else 'unknown'}",
     )
     out.print("Inputs: " + "; ".join(f"{k}: {v}" for k, v in result.inputs.items()))
     table = Table(title="What if", title_justify="left", expand=True)

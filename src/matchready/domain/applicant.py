@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from matchready.domain.facts import ApplicantType
 from matchready.domain.yog import calendar_months
 
 
@@ -248,6 +249,15 @@ class Profile(_Model):
     research: Research = Field(default_factory=Research)
     gaps: list[Gap] = Field(default_factory=list)
     visa: Visa = Field(default_factory=Visa)
+
+    @property
+    def applicant_type(self) -> ApplicantType:
+        """The applicant's NRMP type: a US citizen who studied abroad is a US IMG; everyone
+        else here, permanent residents included, a non-US IMG (NRMP's definition, the one its
+        match-rate tables use; reference: domain-facts.md, applicant type)."""
+        if self.applicant.immigration_status is ImmigrationStatus.US_CITIZEN:
+            return ApplicantType.US_IMG
+        return ApplicantType.NON_US_IMG
 
     @property
     def needs_visa(self) -> bool:
