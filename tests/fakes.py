@@ -13,12 +13,12 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
-from matchready.domain.program import Program
+from matchready.domain.program import CrosswalkEntry, Program
 from matchready.domain.requirements import Requirement, RequirementChange
 from matchready.domain.tracker_book import Tracker
 from matchready.errors import StoreError
 from matchready.services.accounts import Account
-from matchready.services.ports import CrosswalkEntry, ImportRecord, ProgramsVersion
+from matchready.services.ports import ImportRecord, ProgramsVersion
 
 
 class _State:

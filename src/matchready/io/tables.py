@@ -1,7 +1,7 @@
 """Tables from files: CSV, XLSX and JSON read into a header and text rows, and written back.
 
 CSV lines whose first cell starts with `#` are comments (the template documents itself so).
-Files are written to a temporary file in the same directory and renamed into place.
+Files are written through `io.files.atomic_file` (a temporary file, fsynced, renamed).
 """
 
 from __future__ import annotations
@@ -9,13 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from matchready.errors import ImportFileError, Location, Problem
+from matchready.io.files import atomic_file
 from matchready.io.xlsx import read_xlsx, write_xlsx
 
 
@@ -75,17 +74,6 @@ def _json_table(name: str, text: str) -> Table:
     return Table(name, header, rows)
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(temp))
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def write_table(
     path: Path,
     header: Sequence[str],
@@ -95,19 +83,18 @@ def write_table(
 ) -> None:
     """Write a table as CSV, XLSX or JSON (by the suffix), atomically."""
     suffix = path.suffix.lower()
-
-    def write(temp: Path) -> None:
+    with atomic_file(path) as out:
         if suffix == ".xlsx":
-            write_xlsx(temp, header, rows, notes)
+            write_xlsx(out, header, rows, notes)
         elif suffix == ".json":
             records = [dict(zip(header, row, strict=True)) for row in rows]
-            temp.write_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", "utf-8")
+            out.write((json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         else:
-            with temp.open("w", encoding="utf-8", newline="") as out:
-                writer = csv.writer(out, lineterminator="\n")
-                for comment in comments:
-                    writer.writerow([f"# {comment}"])
-                writer.writerow(header)
-                writer.writerows(rows)
-
-    _atomic_write(path, write)
+            text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+            writer = csv.writer(text, lineterminator="\n")
+            for comment in comments:
+                writer.writerow([f"# {comment}"])
+            writer.writerow(header)
+            writer.writerows(rows)
+            text.flush()
+            text.detach()  # the helper closes the file

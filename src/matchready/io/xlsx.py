@@ -6,6 +6,7 @@ import datetime as dt
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
@@ -52,7 +53,7 @@ def read_xlsx(path: Path) -> tuple[list[str], list[list[str]]]:
 
 
 def write_xlsx(
-    path: Path,
+    out: Path | BinaryIO,
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
     notes: Sequence[tuple[str, str]] = (),
@@ -74,4 +75,4 @@ def write_xlsx(
         readme.append(["column", "meaning"])
         for name, meaning in notes:
             readme.append([name, meaning])
-    workbook.save(path)
+    workbook.save(out)

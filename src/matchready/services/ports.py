@@ -12,6 +12,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, NamedTuple, Protocol, Self
 
+from matchready.domain.program import CrosswalkEntry
+
 if TYPE_CHECKING:  # annotations only: importing the ports stays cheap (the CLI's start)
     from matchready.domain.program import Program
     from matchready.domain.requirements import Requirement, RequirementChange
@@ -20,16 +22,6 @@ if TYPE_CHECKING:  # annotations only: importing the ports stays cheap (the CLI'
 LOCAL_OWNER = "local"
 """Whose data it is in local (single-user) mode: the CLI's and the local web app's one owner
 of the profile, the tracker and everything else kept per owner."""
-
-
-@dataclass(frozen=True)
-class CrosswalkEntry:
-    """A name under which a source writes a program, with the identifiers it gives."""
-
-    name: str
-    source: str
-    acgme_number: str | None = None
-    nrmp_code: str | None = None
 
 
 @dataclass(frozen=True)
