@@ -84,7 +84,11 @@ def _revision(uow: UnitOfWork) -> ProgramsVersion:
         ({"strictness": "strict"}, "strictness", "hard, preference or unknown"),
         ({"value": "", "strictness": "hard"}, "strictness", "unknown value"),
         ({"source": "  "}, "source", "where the value comes from"),
-        ({"verified_on": "2026-13-01"}, "verified_on", ""),
+        (
+            {"verified_on": "2026-13-01"},
+            "verified_on",
+            "expected a date YYYY-MM-DD, got '2026-13-01'",
+        ),
         ({"verified_on": "2026-12-01"}, "verified_on", "later than today"),
         ({"kind": "height"}, "kind", "unknown requirement"),
     ],
