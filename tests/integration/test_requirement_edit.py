@@ -87,7 +87,7 @@ def _revision(uow: UnitOfWork) -> ProgramsVersion:
         (
             {"verified_on": "2026-13-01"},
             "verified_on",
-            "expected a date YYYY-MM-DD, got '2026-13-01'",
+            "expected a date such as 2026-01-05, 1/5/2026 or 5 Jan 2026, got '2026-13-01'",
         ),
         ({"verified_on": "2026-12-01"}, "verified_on", "later than today"),
         ({"kind": "height"}, "kind", "unknown requirement"),
