@@ -37,10 +37,11 @@ EXACT_APPLICANTS = 400
 
 def search_budget(region: int) -> tuple[int, float]:
     """The search budget for an unstable region of ``region`` applicants, couples and programs:
-    32 more couple orders per member of the region (at least 64, at most 2,000) or 0.25 s per
-    member (at least 1 s, at most 30 s), whichever runs out first. The exact model, when it
-    runs, gets the time budget again (at least 5 s)."""
-    return min(2_000, max(64, 32 * region)), min(30.0, max(1.0, 0.25 * region))
+    32 more couple orders per member of the region (at least 64, at most 2,000) or 2 s per
+    member (at least 10 s, at most 60 s), whichever runs out first. The orders are the budget;
+    the time is a cap for a slow or loaded machine. The exact model, when it runs, gets the time
+    budget again (at least 30 s)."""
+    return min(2_000, max(64, 32 * region)), min(60.0, max(10.0, 2.0 * region))
 
 
 def _region(blocking: tuple[BlockingPair, ...]) -> int:
@@ -151,7 +152,7 @@ def _search(
     if len(instance.applicants) > exact_applicants:
         reason = f"market above {exact_applicants} applicants"
         return replace(best, search=report("none", "not run", reason))
-    verdict = exact_stable(instance, time_limit=max(5.0, budget_seconds))
+    verdict = exact_stable(instance, time_limit=max(30.0, budget_seconds))
     if verdict.status != "stable" or verdict.assignments is None:
         return replace(best, search=report("none", verdict.status, verdict.reason))
     capacities = {p.id: p.capacity for p in instance.programs}
