@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --no-warn-script-location --upgrade pip
 	$(BIN)/python -m pip install --quiet --no-warn-script-location -e '.[web,postgres,report,dask,ray]' --group dev
+	$(BIN)/matchready match warmup  # compile the Match engine once (numba), not on the first run
 	touch $(STAMP)
 
 demo: env

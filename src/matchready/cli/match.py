@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -21,12 +21,17 @@ from matchready.match import (
     check_stability,
     explain,
     generate,
+    is_compiled,
     read_instance,
     read_result,
     run_match,
+    warm_up,
     write_instance,
     write_result,
 )
+
+COMPILING = "compiling the Match engine (once, about 30 s)"
+"""Said before a fast run that must compile first (bench/README: 25-30 s cold on 2 cores)."""
 
 app = typer.Typer(
     help="Run, generate and check NRMP Match markets.",
@@ -109,11 +114,23 @@ def run_command(
         raise InputError(
             Problem(f"unknown applicant {explain_applicant!r}", Location(field="--explain"))
         )
+    name: Literal["fast", "reference"] = "fast" if engine == Engine.fast else "reference"
     started = time.perf_counter()
-    result = run_match(instance, engine=engine.value, seed=seed)
+    if name == "fast" and not is_compiled():
+        errors = Console(stderr=True)
+        if errors.is_terminal:
+            with errors.status(COMPILING):
+                result = run_match(instance, engine=name, seed=seed)
+        else:
+            errors.print(COMPILING, highlight=False)
+            result = run_match(instance, engine=name, seed=seed)
+    else:
+        result = run_match(instance, engine=name, seed=seed)
     seconds = time.perf_counter() - started
     console = Console()
     console.print(_summary(result, seconds))
+    if result.search is not None:
+        console.print(f"search: {result.search}", highlight=False)
     for pair in result.blocking[:20]:
         console.print(f"[yellow]blocking:[/yellow] {pair}", highlight=False)
     if explain_applicant is not None:
@@ -177,3 +194,13 @@ def check_command(
         )
         raise typer.Exit(1)
     console.print("[green]stable:[/green] no violations and no blocking pairs", highlight=False)
+
+
+@app.command("warmup")
+def warmup_command() -> None:
+    """Compile the Match engine now, so the first Match does not wait (once per install;
+    `make env` runs it)."""
+    cached = is_compiled()
+    seconds = warm_up()
+    how = "loaded from numba's cache" if cached else "compiled"
+    Console().print(f"the Match engine is ready ({how} in {seconds:.1f} s)", highlight=False)

@@ -10,6 +10,7 @@ from the state after the singles phase (:func:`after_singles`, shared by every a
 
 from __future__ import annotations
 
+import hashlib
 import weakref
 from dataclasses import dataclass, field, replace
 
@@ -308,15 +309,25 @@ class Audits:
 
     def __init__(self, market: Market) -> None:
         self.market = market
-        self._done: list[tuple[ArrayOutcome, tuple[Array, int]]] = []
+        self._done: dict[bytes, tuple[Array, int]] = {}
 
     def of(self, outcome: ArrayOutcome) -> tuple[Array, int]:
-        """Blocking rows and broken rules of ``outcome`` (``audit_arrays``)."""
-        for earlier, found in self._done:
-            if same_matching(earlier, outcome):
-                return found
-        found = audit_arrays(self.market, outcome)
-        self._done.append((outcome, found))
+        """Blocking rows and broken rules of ``outcome`` (``audit_arrays``), keyed by a digest
+        of the matching, so a search of thousands of couple orders looks each up in O(n)."""
+        digest = hashlib.blake2b(digest_size=16)
+        for part in (
+            outcome.program,
+            outcome.rank,
+            outcome.supplemental_program,
+            outcome.supplemental_rank,
+            outcome.reverted,
+        ):
+            digest.update(np.ascontiguousarray(part).tobytes())
+            digest.update(b"|")
+        key = digest.digest()
+        found = self._done.get(key)
+        if found is None:
+            found = self._done[key] = audit_arrays(self.market, outcome)
         return found
 
     def outcome(self, outcome: ArrayOutcome) -> ArrayOutcome:

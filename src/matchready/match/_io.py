@@ -13,6 +13,7 @@ CSV folder layout, one row per rank (row numbers in problems count data rows fro
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -34,7 +35,7 @@ from matchready.match._model import (
     Subject,
     SupplementalList,
 )
-from matchready.match._result import Assignment, BlockingPair, Result
+from matchready.match._result import Assignment, BlockingPair, Result, Search
 
 NO_MATCH = "No Match"
 RANK_COLUMNS = ("list", "owner", "rank", "choice", "links")
@@ -476,6 +477,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "seed": result.seed,
         "attempts": result.attempts,
         "couple_order": list(result.couple_order),
+        "search": None if result.search is None else dataclasses.asdict(result.search),
     }
 
 
@@ -497,6 +499,7 @@ def result_from_dict(data: dict[str, Any]) -> Result:
         seed=int(data["seed"]),
         attempts=int(data["attempts"]),
         couple_order=tuple(int(i) for i in data["couple_order"]),
+        search=None if data.get("search") is None else Search(**data["search"]),
     )
 
 

@@ -37,6 +37,43 @@ class BlockingPair:
 
 
 @dataclass(frozen=True)
+class Search:
+    """How far :func:`run_match` searched for a stable matching after its first couple orders
+    (``max_attempts``) all ended unstable.
+
+    ``region`` is the size of the unstable region the budget was scaled to (applicants, couples
+    and programs in the blocking pairs of the best first attempt); ``budget_attempts`` and
+    ``budget_seconds`` the budget it set (more couple orders until either is spent); ``attempts``
+    and ``seconds`` what it used. ``exact`` is the exact model's verdict: ``"stable"`` (it
+    returned the matching), ``"none"`` (a proof that no stable matching exists under the adopted
+    definition), ``"unknown"`` (not decided: ``reason``) or ``"not run"`` (``reason``: market too
+    large, or a stable matching was found before)."""
+
+    region: int
+    budget_attempts: int
+    budget_seconds: float
+    attempts: int
+    seconds: float
+    found_by: Literal["couple order", "exact model", "none"]
+    exact: Literal["stable", "none", "unknown", "not run"]
+    reason: str = ""
+
+    def __str__(self) -> str:
+        searched = (
+            f"searched {self.attempts} couple orders in {self.seconds:.2f} s (budget "
+            f"{self.budget_attempts} orders or {self.budget_seconds:.1f} s for an unstable "
+            f"region of {self.region})"
+        )
+        verdicts = {
+            "stable": "the exact model found a stable matching",
+            "none": "the exact model proved that no stable matching exists",
+            "unknown": f"the exact model did not decide ({self.reason})",
+            "not run": f"exact model not run ({self.reason})",
+        }
+        return f"{searched}; {verdicts[self.exact]}"
+
+
+@dataclass(frozen=True)
 class Result:
     """A Match result.
 
@@ -58,6 +95,8 @@ class Result:
     attempts: int
     couple_order: tuple[int, ...]
     log: tuple[str, ...] = field(default=(), compare=False)
+    search: Search | None = field(default=None, compare=False)
+    """Set when the first ``max_attempts`` couple orders all ended unstable (:class:`Search`)."""
 
     def matched(self) -> dict[str, str | None]:
         """Applicant id to matched (primary) program or None."""

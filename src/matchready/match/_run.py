@@ -1,13 +1,20 @@
-"""Running the Match: attempts with re-shuffled couple orders, then the stability audit.
+"""Running the Match: attempts with re-shuffled couple orders, the stability audit, and the
+search that goes on until a stable matching is found or proven not to exist.
 
-Roth-Peranson (reference §1.2, §5): with couples the procedure can cycle. An attempt that cycles
-is retried with the couples entering in a seeded random order; after ``max_attempts`` the last
-attempt's matching is returned with ``stable=False`` and the blocking pairs it leaves.
+Roth-Peranson (reference §1.2, §5): with couples the procedure can cycle or end unstable, and
+another couple order may succeed. The first ``max_attempts`` orders are tried as before (the
+input order, then seeded re-shuffles). If all end unstable, the search goes on within a budget
+that scales with the unstable region (:func:`search_budget`): more couple orders, then, for a
+market of at most ``exact_applicants`` applicants, the exact model (``_exact``), which returns a
+stable matching or proves that none exists. The result's ``search`` says what was searched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+import math
+import time
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Literal
 
@@ -19,10 +26,28 @@ from matchready.match._outcome import (
     couple_order,
 )
 from matchready.match._reference import ReferenceEngine
-from matchready.match._result import Assignment, Result
+from matchready.match._result import Assignment, BlockingPair, Result, Search
 from matchready.match._stability import Audit, audit
 
 EngineName = Literal["fast", "reference"]
+
+EXACT_APPLICANTS = 400
+"""Markets up to this size get the exact model when the couple orders found nothing stable."""
+
+
+def search_budget(region: int) -> tuple[int, float]:
+    """The search budget for an unstable region of ``region`` applicants, couples and programs:
+    32 more couple orders per member of the region (at least 64, at most 2,000) or 2 s per
+    member (at least 10 s, at most 60 s), whichever runs out first. The orders are the budget;
+    the time is a cap for a slow or loaded machine. The exact model, when it runs, gets the time
+    budget again (at least 30 s)."""
+    return min(2_000, max(64, 32 * region)), min(60.0, max(10.0, 2.0 * region))
+
+
+def _region(blocking: tuple[BlockingPair, ...]) -> int:
+    applicants = {a for pair in blocking for a in pair.applicants}
+    programs = {p for pair in blocking for p in pair.programs if p is not None}
+    return len(applicants) + len(programs)
 
 
 def run_match(
@@ -34,6 +59,8 @@ def run_match(
     restart_limit: int = DEFAULT_RESTART_LIMIT,
     log: bool = False,
     audit: bool = True,
+    search: bool = True,
+    exact_applicants: int = EXACT_APPLICANTS,
 ) -> Result:
     """Run the NRMP Match on ``instance`` and audit the result.
 
@@ -41,24 +68,133 @@ def run_match(
     result. ``log`` records the reference engine's steps (the fast engine keeps no log).
     ``audit=False`` skips the independent stability audit when the engine finished without a
     cycle (its result is then stable by construction); after a cycle the audit always runs and
-    decides: a stable matching is returned at once, else the next couple order is tried, and
-    after ``max_attempts`` the attempt with the fewest blocking pairs is returned.
+    decides: a stable matching is returned at once, else the next couple order is tried.
+
+    If the first ``max_attempts`` orders all end unstable and ``search`` is on, the search goes
+    on (module docstring; budget from :func:`search_budget`) and ``Result.search`` reports it.
+    ``stable=False`` then means that no stable matching was found within that budget, or, when
+    ``Result.search.exact == "none"``, that none exists. Without ``search`` (or when the budget
+    runs out) the attempt with the fewest blocking pairs is returned.
     """
     if max_attempts < 1:
         raise ValueError("max_attempts must be at least 1")
-    attempts = max_attempts if instance.couples else 1
+    attempts = _attempts(instance, engine, seed, restart_limit, log, audit)
+    if not instance.couples:
+        return next(attempts)
+    first = _first_stable(itertools.islice(attempts, max_attempts))
+    if first.stable or not search:
+        return first
+    return _search(instance, first, attempts, exact_applicants)
+
+
+def _attempts(
+    instance: Instance,
+    engine: EngineName,
+    seed: int,
+    restart_limit: int,
+    log: bool,
+    audit: bool,
+) -> Iterator[Result]:
+    """Attempt after attempt (couple orders 0, 1, 2, ...), each audited as ``run_match`` says."""
     if engine == "fast":
-        return _first_stable(_fast_attempts(instance, seed, attempts, restart_limit, audit))
+        yield from _fast_attempts(instance, seed, restart_limit, audit)
+        return
+    for attempt in itertools.count():
+        order = couple_order(len(instance.couples), seed, attempt)
+        outcome = ReferenceEngine(instance, restart_limit, log).attempt(order)
+        yield _result(instance, outcome, engine, seed, attempt + 1, order, audit or outcome.cycle)
 
-    def reference_attempts() -> Iterator[Result]:
-        for attempt in range(attempts):
-            order = couple_order(len(instance.couples), seed, attempt)
-            outcome = ReferenceEngine(instance, restart_limit, log).attempt(order)
-            yield _result(
-                instance, outcome, engine, seed, attempt + 1, order, audit or outcome.cycle
-            )
 
-    return _first_stable(reference_attempts())
+def _search(
+    instance: Instance, first: Result, attempts: Iterator[Result], exact_applicants: int
+) -> Result:
+    """Go on after ``first`` (the best of the first attempts, all unstable): more couple orders
+    within the budget, then the exact model on a small market."""
+    from matchready.match._exact import exact_stable
+
+    started = time.perf_counter()
+    region = _region(first.blocking)
+    budget_attempts, budget_seconds = search_budget(region)
+    best, used = first, 0
+    found: Result | None = None
+    orders = math.factorial(len(instance.couples)) if len(instance.couples) <= 12 else 0
+    seen: set[tuple[int, ...]] = set()
+    for result in attempts:
+        used += 1
+        seen.add(result.couple_order)
+        if result.stable:
+            found = result
+            break
+        if len(result.blocking) < len(best.blocking):
+            best = result
+        if used >= budget_attempts or time.perf_counter() - started >= budget_seconds:
+            break
+        if len(seen) == orders:  # every couple order has been tried
+            break
+    total = first.attempts + used
+
+    def report(found_by: str, exact: str, reason: str) -> Search:
+        return Search(
+            region=region,
+            budget_attempts=budget_attempts,
+            budget_seconds=budget_seconds,
+            attempts=used,
+            seconds=time.perf_counter() - started,
+            found_by=found_by,  # type: ignore[arg-type]
+            exact=exact,  # type: ignore[arg-type]
+            reason=reason,
+        )
+
+    if found is not None:
+        search = report("couple order", "not run", "a couple order found a stable matching")
+        return replace(found, attempts=total, search=search)
+    best = replace(best, attempts=total)
+    if len(instance.applicants) > exact_applicants:
+        reason = f"market above {exact_applicants} applicants"
+        return replace(best, search=report("none", "not run", reason))
+    verdict = exact_stable(instance, time_limit=max(30.0, budget_seconds))
+    if verdict.status != "stable" or verdict.assignments is None:
+        return replace(best, search=report("none", verdict.status, verdict.reason))
+    capacities = {p.id: p.capacity for p in instance.programs}
+    exact = _from_assignments(instance, verdict.assignments, capacities, best)
+    if not exact.stable:  # the model and the audit disagree: report, never hide it
+        reason = "its matching failed the audit: " + "; ".join(str(b) for b in exact.blocking)
+        return replace(best, search=report("none", "unknown", reason))
+    return replace(exact, search=report("exact model", "stable", ""))
+
+
+def _from_assignments(
+    instance: Instance,
+    assignments: Mapping[str, Assignment],
+    capacities: dict[str, int],
+    like: Result,
+) -> Result:
+    """A result for a matching given per applicant (no reversions applied), audited."""
+    holders: dict[str, list[str]] = {p.id: [] for p in instance.programs}
+    for applicant_id, seat in assignments.items():
+        for place in (seat.program, seat.supplemental):
+            if place is not None:
+                holders[place].append(applicant_id)
+    programs = {}
+    for program in instance.programs:
+        order_of = {a: r for r, a in enumerate(program.ranks)}
+        programs[program.id] = tuple(sorted(holders[program.id], key=order_of.__getitem__))
+    unfilled = {
+        p: capacities[p] - len(programs[p]) for p in capacities if capacities[p] > len(programs[p])
+    }
+    found = audit(instance, dict(assignments), capacities)
+    return replace(
+        like,
+        assignments=dict(assignments),
+        programs=programs,
+        capacities=capacities,
+        unfilled=unfilled,
+        proposals=0,
+        reversions_applied=(),
+        stable=found.ok,
+        blocking=found.blocking,
+        couple_order=(),
+    )
 
 
 def _first_stable(results: Iterator[Result]) -> Result:
@@ -77,7 +213,7 @@ def _first_stable(results: Iterator[Result]) -> Result:
 
 
 def _fast_attempts(
-    instance: Instance, seed: int, attempts: int, restart_limit: int, audit: bool
+    instance: Instance, seed: int, restart_limit: int, audit: bool
 ) -> Iterator[Result]:
     """The attempts on the fast engine's arrays, with the numba stability audit (``_audit``,
     held to the Python audit by a property test) and the result's mappings built lazily."""
@@ -88,7 +224,7 @@ def _fast_attempts(
 
     market = compile_market(instance)
     audits = Audits(market)
-    for attempt in range(attempts):
+    for attempt in itertools.count():
         order = couple_order(len(instance.couples), seed, attempt)
         found = run_attempt(market, np.array(order, dtype=np.int64), restart_limit, attempt + 1)
         audited = audit or found.cycled

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from matchready.cli.app import app
@@ -102,3 +103,29 @@ def test_unknown_applicant_to_explain_is_an_input_error(
     code, output = invoke("match", "run", str(path), "--explain", "Nobody")
     assert code == 1
     assert "unknown applicant 'Nobody'" in output
+
+
+def test_warmup_compiles_or_loads_the_engine() -> None:
+    code, output = invoke("match", "warmup")
+    assert code == 0, output
+    assert "the Match engine is ready" in output
+
+
+def test_first_run_says_it_compiles_when_the_numba_cache_is_empty(
+    tmp_path: Path, nrmp_8x4: Instance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "nrmp.json"
+    write_instance(nrmp_8x4, path)
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "empty-cache"))
+    code, output = invoke("match", "run", str(path))
+    assert code == 0, output
+    assert "compiling the Match engine (once, about 30 s)" in output
+
+
+def test_a_warm_run_does_not_say_it_compiles(tmp_path: Path, nrmp_8x4: Instance) -> None:
+    invoke("match", "warmup")
+    path = tmp_path / "nrmp.json"
+    write_instance(nrmp_8x4, path)
+    code, output = invoke("match", "run", str(path))
+    assert code == 0, output
+    assert "compiling" not in output

@@ -117,11 +117,18 @@ def test_market_without_a_stable_matching_is_reported_with_blocking_pairs(
     engine: str, build: Any
 ) -> None:
     instance = without_a_stable_matching(build)
-    result = run_match(instance, engine=engine, max_attempts=3, restart_limit=5)
+    result = run_match(instance, engine=engine, max_attempts=3, restart_limit=5, search=False)
     assert not result.stable
     assert result.attempts == 3
     assert result.blocking
     assert check_stability(instance, dict(result.assignments), dict(result.capacities)).blocking
+    # the search goes on: one couple has one order, then the exact model proves none exists
+    searched = run_match(instance, engine=engine, max_attempts=3, restart_limit=5)
+    assert not searched.stable and searched.blocking
+    assert searched.search is not None
+    assert (searched.search.attempts, searched.search.exact) == (1, "none")
+    assert searched.attempts == 4
+    assert str(searched.search).endswith("the exact model proved that no stable matching exists")
 
 
 @pytest.mark.parametrize("engine", ENGINES)
