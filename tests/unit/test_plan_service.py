@@ -19,7 +19,8 @@ def test_next_actions_are_in_date_order_with_undated_ones_last() -> None:
             "usce": [],
         }
     )
-    plan = build_plan(profile, FACTS, date(2025, 10, 1))
+    plan = build_plan(profile, FACTS, date(2025, 7, 1), zone="America/New_York")
+    assert plan.now.phase == "season_open"  # no phase actions of its own: checklist first
     dated = [a.due.on for a in plan.next_actions if a.due is not None and a.due.on is not None]
     assert dated == sorted(dated) and len(dated) >= 2
     first_undated = next(i for i, a in enumerate(plan.next_actions) if a.due is None)

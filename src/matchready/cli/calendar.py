@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from matchready.cli.common import OutputFormat, console, facts, parse_date
-from matchready.cli.plan import AsOfOption, FormatOption, ProfileArg
+from matchready.cli.common import OutputFormat, console, facts
+from matchready.cli.plan import AsOfOption, FormatOption, ProfileArg, as_of_for
 from matchready.domain.calendar import CycleCalendar
 from matchready.io.ics import write_ics
 from matchready.io.profile import load_profile
@@ -21,25 +21,36 @@ def render_calendar(result: CycleCalendar) -> None:
     out = console()
     out.rule(f"matchready calendar — {result.match_year} Match")
     table = Table(expand=True)
-    table.add_column("date", no_wrap=True)
+    table.add_column("date", ratio=2)
     table.add_column("what", overflow="fold", ratio=3)
     table.add_column("source", overflow="fold", ratio=3)
     for entry in result.entries:
-        when = entry.label
-        if entry.on is not None and not entry.verified:
+        when = escape(entry.short_label)
+        if entry.estimated:
+            when += "\n[cyan](estimated)[/]"
+        elif entry.on is not None and not entry.verified and entry.kind != "mine":
             when += "\n[yellow](unverified)[/]"
-        what = entry.title
-        source = "; ".join(str(c) for c in entry.citations)
+        if entry.overdue:
+            when += "\n[bold red]OVERDUE[/]"
+        elif entry.past:
+            when += "\n[dim]past[/]"
+        what = escape(entry.display_title)
+        source = "; ".join(escape(str(c)) for c in entry.citations)
         if entry.kind == "task":
-            what = f"[bold]{entry.title}[/]"
-            source = f"your task, by: {entry.basis}" if entry.basis else "your task"
+            what = f"[bold]{what}[/]"
+            source = f"your task, by: {escape(entry.basis)}" if entry.basis else "your task"
+        elif entry.kind == "mine":
+            source = escape(entry.detail)
         elif entry.on is None:
-            source = entry.detail
+            source = escape(entry.detail)
+        elif entry.estimated:
+            source = f"{escape(entry.detail)} {source}"
         table.add_row(when, what, source)
     out.print(table)
     out.print(
-        f"As of {result.as_of}. Your tasks are in bold (details with --format json); "
-        "unverified dates are marked."
+        f"As of {result.as_of} in {result.time_zone}. Your tasks are in bold (details with "
+        "--format json); estimated dates name their pattern; unverified and past dates are "
+        "marked."
     )
 
 
@@ -52,9 +63,10 @@ def calendar(
     as_of: AsOfOption = None,
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
-    """Show the target Match's official dates and your own tasks, each with its source."""
-    on = parse_date(as_of) or date.today()
-    result = cycle_calendar(load_profile(profile_path), facts(), on)
+    """Show the target Match's dates (official, or estimated from a named pattern), your own
+    dated items and tasks, each with its source."""
+    profile = load_profile(profile_path)
+    result = cycle_calendar(profile, facts(), as_of_for(profile, as_of))
     if output is OutputFormat.JSON:
         typer.echo(result.model_dump_json(indent=2))
     else:

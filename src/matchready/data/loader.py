@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from matchready.domain.facts import (
     CalendarEvent,
+    CyclePattern,
     Facts,
     FeeFact,
     MatchOutcome,
@@ -30,6 +31,7 @@ FILES: dict[str, type[BaseModel]] = {
     "outcomes.csv": MatchOutcome,
     "fees.csv": FeeFact,
     "signals.csv": SignalFact,
+    "cycle_patterns.csv": CyclePattern,
 }
 
 
@@ -109,4 +111,5 @@ def load_facts(directory: Path | None = None) -> Facts:
         outcomes=tuple(r for r in tables["outcomes.csv"] if isinstance(r, MatchOutcome)),
         fees=tuple(r for r in tables["fees.csv"] if isinstance(r, FeeFact)),
         signals=tuple(r for r in tables["signals.csv"] if isinstance(r, SignalFact)),
+        patterns=tuple(r for r in tables["cycle_patterns.csv"] if isinstance(r, CyclePattern)),
     )

@@ -230,6 +230,7 @@ class Facts:
     outcomes: tuple[MatchOutcome, ...] = ()
     fees: tuple[FeeFact, ...] = ()
     signals: tuple[SignalFact, ...] = ()
+    patterns: tuple[CyclePattern, ...] = ()
     _by_key: dict[str, list[RuleFact]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -250,6 +251,10 @@ class Facts:
             if item.match_year == match_year and item.event == event:
                 return item
         return None
+
+    def pattern(self, event: str) -> CyclePattern | None:
+        """The documented pattern that estimates `event` in years without an official date."""
+        return next((p for p in self.patterns if p.event == event), None)
 
     def events_of(self, event: str) -> tuple[CalendarEvent, ...]:
         """Every year's instance of one kind of event, oldest first."""
@@ -290,3 +295,59 @@ class Facts:
             if item.season == season and item.specialty == wanted:
                 return item
         return None
+
+
+_RULE = re.compile(
+    r"^(nth_weekday [1-5] (mon|tue|wed|thu|fri|sat|sun) (0[1-9]|1[0-2])"
+    r"|offset [a-z0-9_]+ -?\d{1,3}"
+    r"|fixed (0[1-9]|1[0-2])-\d{2}"
+    r"|weekday_on_or_after (0[1-9]|1[0-2])-\d{2})$"
+)
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class CyclePattern(_Sourced):
+    """A documented pattern that dates one cycle event in any Match year (an estimate).
+
+    `rule` is one of: `nth_weekday N DAY MM` (the Nth weekday of month MM), `offset EVENT DAYS`
+    (days after another event of the same Match year), `fixed MM-DD`, or `weekday_on_or_after
+    MM-DD` (that day, or the next Monday to Friday). `year_offset` is the calendar year relative
+    to the Match year (-1: the year before). `observed` lists the Match years whose official
+    dates the pattern reproduces (a test checks each one); `time` and `zone` are the clock time
+    the source gives (HH:MM, an IANA zone).
+    """
+
+    event: str = Field(pattern=r"^[a-z0-9_]+$")
+    rule: str
+    year_offset: int = Field(default=0, ge=-2, le=1)
+    time: str | None = None
+    zone: str | None = None
+    observed: str = Field(pattern=r"^\d{4}( \d{4})*$")
+    summary: str = Field(min_length=1)
+
+    @field_validator("rule")
+    @classmethod
+    def _check_rule(cls, value: str) -> str:
+        if not _RULE.match(value):
+            raise ValueError(
+                "rule must be 'nth_weekday N DAY MM', 'offset EVENT DAYS', 'fixed MM-DD' or "
+                "'weekday_on_or_after MM-DD'"
+            )
+        return value
+
+    @field_validator("time")
+    @classmethod
+    def _check_time(cls, value: str | None) -> str | None:
+        if value is not None and not _CLOCK.match(value):
+            raise ValueError("time must be HH:MM (24-hour)")
+        return value
+
+    @model_validator(mode="after")
+    def _time_has_zone(self) -> CyclePattern:
+        if (self.time is None) != (self.zone is None):
+            raise ValueError("give both time and zone, or neither")
+        return self
+
+    @property
+    def observed_years(self) -> tuple[int, ...]:
+        return tuple(sorted(int(y) for y in self.observed.split()))

@@ -12,6 +12,10 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from matchready.domain.applicant import Profile
+from matchready.domain.cycle import due
+from matchready.domain.facts import Facts
+
 
 def add_months(start: date, months: int) -> date:
     """`start` moved by `months` calendar months, clamped to the last day of the month."""
@@ -82,3 +86,23 @@ def yog_point(graduation: date, label: str, on: date | None) -> YogPoint:
     if on >= graduation:
         return YogPoint(label, on, elapsed_between(graduation, on), None)
     return YogPoint(label, on, None, elapsed_between(on, graduation))
+
+
+def yog_at_application(graduation: date, application: date | None, as_of: date) -> YogPoint:
+    """Time since graduation at application: the one computation the plan's YOG box, the red
+    flags and screening share. `application` is the target Match's application date (official
+    or estimated); when no date is known, today stands in and the label says so."""
+    if application is None:
+        return yog_point(graduation, "at application (date unknown: counted to today)", as_of)
+    return yog_point(graduation, "at application", application)
+
+
+def application_yog(profile: Profile, facts: Facts, as_of: date) -> YogPoint:
+    """`yog_at_application` for `profile`'s target Match."""
+    application = due(facts, profile.target.match_year, "applications_open").on
+    return yog_at_application(profile.school.graduation, application, as_of)
+
+
+def months_at_application(point: YogPoint) -> int:
+    """Whole months since graduation at application; 0 for someone not yet graduated."""
+    return point.since_graduation.months if point.since_graduation is not None else 0
