@@ -96,7 +96,7 @@ def test_plan_json_follows_the_schema(run) -> None:  # type: ignore[no-untyped-d
     data = json.loads(result.output)
     plan = Plan.model_validate(data)
     assert plan.as_of.isoformat() == "2026-11-25"
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert [item["key"] for item in data["checklist"]][:2] == ["school", "usmle_id"]
 
 

@@ -39,9 +39,7 @@ def render_calendar(result: CycleCalendar) -> None:
         if entry.kind == "task":
             what = f"[bold]{what}[/]"
             source = f"your task, by: {escape(entry.basis)}" if entry.basis else "your task"
-        elif entry.kind == "mine":
-            source = escape(entry.detail)
-        elif entry.on is None:
+        elif entry.kind == "mine" or entry.on is None:
             source = escape(entry.detail)
         elif entry.estimated:
             source = f"{escape(entry.detail)} {source}"

@@ -52,11 +52,11 @@ def _checklist(plan: Plan) -> Table:
         if item.action:
             step.append(f"\n→ {item.action}", style="italic")
         finished = item.state is ItemState.DONE
-        when = "" if finished else _due(item.due)
+        when = "" if finished else _short(item.due)
         if item.due is not None and not finished:
             when = f"{when}\n{item.due.basis}"
         if item.recommended_by is not None and item.recommended_by.on is not None:
-            when += f"\nbest by {_due(item.recommended_by)}"
+            when += f"\nbest by {_short(item.recommended_by)}"
         table.add_row(step, Text(label, style=style), when)
     return table
 
@@ -115,7 +115,7 @@ def _actions(plan: Plan) -> Table:
     for number, action in enumerate(plan.next_actions, start=1):
         text = Text(action.title)
         text.append(f"\n{action.why}", style="dim")
-        when = _due(action.due) or "—"
+        when = _short(action.due) or "—"
         if action.overdue:
             when = f"OVERDUE: {when}"
         table.add_row(str(number), text, when)

@@ -14,9 +14,11 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from matchready.domain.applicant import Profile
+from matchready.domain.cycle import check_as_of
 from matchready.domain.screening_table import ScreeningReport
 from matchready.errors import InputError, Location, NotFoundError, Problem, StoreError
 from matchready.services.odds import OddsEstimate, estimate_odds
+from matchready.services.plan import applicant_today
 from matchready.services.ports import UnitOfWork
 from matchready.services.profile_screening import screen_profile
 from matchready.services.profiles import parsed_profile
@@ -88,15 +90,19 @@ def whole_number(text: str | None, name: str, high: int) -> int | None:
     return int(text)
 
 
-def as_of(value: str | None) -> date:
+def as_of(value: str | None, profile: Profile | None = None) -> date:
+    """The as_of query value, or today (in the applicant's zone when `profile` is given);
+    a malformed or out-of-range date is a 422 naming the field."""
+    today = applicant_today(profile) if profile is not None else date.today()
     if not value:
-        return date.today()
+        return today
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise InputError(
             Problem("expected a date such as 2026-11-25", Location(field="as_of"))
         ) from None
+    return check_as_of(day, today)
 
 
 def cached_page(
