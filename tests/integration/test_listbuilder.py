@@ -65,10 +65,11 @@ def test_the_list_is_ordered_by_tier_then_fit_and_leaves_out_the_ineligible(
 
 def test_the_price_follows_the_sourced_tiers(table: ProgramTable) -> None:
     result = build_program_list(load_profile(PROFILE), FACTS, table, ON, "IM")
-    assert result.price.amount_usd is None  # no 2027 ERAS fees in our sources
-    assert result.latest_price is not None
-    assert result.latest_price.amount_usd == 11 * len(result.entries)  # 2026: $11 each to 30
-    assert any("2027 ERAS fees are not in our sources" in n for n in result.notes)
+    # no 2027 ERAS fees in our sources: the 2026 schedule, labelled (the costs' rule)
+    assert result.price.amount_usd == 11 * len(result.entries)  # 2026: $11 each to 30
+    assert result.price.schedule_season == 2026
+    assert "at the 2026 schedule; the 2027 fee is not published" in result.price.basis
+    assert any("at the 2026 schedule; the 2027 fee is not published" in n for n in result.notes)
 
 
 def test_a_budget_keeps_the_best_programs_it_pays_for(table: ProgramTable) -> None:

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from matchready.cli.common import OutputFormat, console, facts
+from matchready.cli.common import OutputFormat, console, facts, tracked_interviews
 from matchready.cli.plan import AsOfOption, FormatOption, ProfileArg, as_of_for
 from matchready.domain.calendar import CycleCalendar
 from matchready.io.ics import write_ics
@@ -58,13 +58,17 @@ def calendar(
         Path | None,
         typer.Option("--ics", metavar="FILE", help="Also write the dated entries to an ICS file."),
     ] = None,
+    from_tracker: Annotated[
+        bool, typer.Option("--from-tracker", help="Add the interviews in your tracker.")
+    ] = False,
     as_of: AsOfOption = None,
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Show the target Match's dates (official, or estimated from a named pattern), your own
     dated items and tasks, each with its source."""
     profile = load_profile(profile_path)
-    result = cycle_calendar(profile, facts(), as_of_for(profile, as_of))
+    interviews = tracked_interviews() if from_tracker else ()
+    result = cycle_calendar(profile, facts(), as_of_for(profile, as_of), interviews=interviews)
     if output is OutputFormat.JSON:
         typer.echo(result.model_dump_json(indent=2))
     else:

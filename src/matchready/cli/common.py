@@ -10,6 +10,7 @@ from rich.console import Console
 
 from matchready.data import load_facts
 from matchready.domain.facts import Facts
+from matchready.domain.tracker import Application
 
 
 class OutputFormat(StrEnum):
@@ -35,3 +36,22 @@ def parse_date(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"'{value}' is not a date of the form YYYY-MM-DD") from None
+
+
+def tracked_applications() -> tuple[Application, ...]:
+    """The applications in this computer's tracker (the local owner)."""
+    from matchready.services.database import configured_unit_of_work
+    from matchready.services.tracker import LOCAL_OWNER, get_tracker
+
+    with configured_unit_of_work() as uow:
+        return get_tracker(uow, LOCAL_OWNER).applications
+
+
+def tracked_interviews() -> tuple[tuple[str, date], ...]:
+    """(program, day) of each dated interview in this computer's tracker."""
+    from matchready.services.database import configured_unit_of_work
+    from matchready.services.tracker import LOCAL_OWNER, get_tracker
+
+    with configured_unit_of_work() as uow:
+        tracker = get_tracker(uow, LOCAL_OWNER)
+    return tuple((i.program, i.on) for i in tracker.interviews if i.on is not None)
