@@ -16,8 +16,8 @@ from matchready.domain.costs import (
     submitted_counts,
     tiered_amount,
 )
-from matchready.domain.tracker import Application, AppState
 from matchready.domain.facts import Facts
+from matchready.domain.tracker import Application, AppState
 from matchready.errors import InputError
 from matchready.services.costs import cost_estimate, program_counts
 
