@@ -138,3 +138,23 @@ def test_plan_bad_input_is_one_line_and_exit_1(tmp_path: Path) -> None:
     far.write_text(RECENT.read_text().replace("match_year = 2027", "match_year = 2035"))
     result = run("plan", str(far), "--as-of", "2026-12-01")
     assert result.exit_code == 1 and "2035 Match has no dates" in result.output
+
+
+def test_profile_check_warns_about_a_target_match_that_is_over(tmp_path: Path) -> None:
+    over = tmp_path / "over.toml"
+    over.write_text(RECENT.read_text().replace("match_year = 2027", "match_year = 2026"))
+    result = run("profile", "check", str(over))
+    assert result.exit_code == 0, result.output
+    assert "warning: the 2026 Match ended on 2026-03-20" in result.output
+    ok = run("profile", "check", str(RECENT))
+    assert ok.exit_code == 0 and "warning" not in ok.output
+
+
+def test_target_warnings() -> None:
+    from matchready.domain.cycle import target_warnings
+
+    [over] = target_warnings(FACTS, 2026, date(2026, 12, 1))
+    assert over.startswith("the 2026 Match ended on 2026-03-20 (Match Day); the next cycle")
+    assert "2027-03-03" in over
+    assert target_warnings(FACTS, 2027, date(2026, 12, 1)) == []
+    assert "no dates in our sources" in target_warnings(FACTS, 2035, date(2026, 12, 1))[0]

@@ -6,10 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from matchready.cli.common import console
+from matchready.cli.common import console, facts
+from matchready.domain.cycle import target_warnings
 from matchready.io.files import write_atomic
 from matchready.io.profile import load_profile, template_text
+from matchready.services.plan import applicant_today, applicant_zone
 
 app = typer.Typer(help="Work with applicant profiles (TOML).", rich_markup_mode=None)
 
@@ -27,7 +30,17 @@ def init(
 def check(path: Annotated[Path, typer.Argument(help="The profile to validate.")]) -> None:
     """Validate a profile; exit 1 naming each bad field (with line) and what is expected."""
     profile = load_profile(path)
-    console().print(
+    out = console()
+    out.print(
         f"ok: {path} is a valid profile for {profile.applicant.name} "
         f"(target: {profile.target.match_year} Match, {', '.join(profile.target.specialties)})."
     )
+    today = applicant_today(profile)
+    for warning in target_warnings(facts(), profile.target.match_year, today):
+        out.print(f"[yellow]warning:[/yellow] {escape(warning)}", soft_wrap=True)
+    if profile.applicant.time_zone is None:
+        out.print(
+            f"note: no [applicant] time_zone: 'today' is taken in this computer's zone "
+            f"({applicant_zone(profile)}).",
+            soft_wrap=True,
+        )

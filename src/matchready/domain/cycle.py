@@ -453,3 +453,24 @@ def phase_on(facts: Facts, day: date, match_year: int, zone: str | None = None) 
         if span.contains(day):
             return span
     raise AssertionError("phases cover every day")  # pragma: no cover
+
+
+def target_warnings(facts: Facts, match_year: int, today: date) -> list[str]:
+    """What an applicant should hear about their target Match on `today`: that it is over
+    (with the next cycle's deadline), or that no source or pattern dates it."""
+    if not has_dates(facts, match_year):
+        return [
+            f"the {match_year} Match has no dates in our sources and no documented pattern to "
+            "estimate them from"
+        ]
+    match_day = resolve(facts, match_year, "match_day")
+    if match_day.on is None or match_day.on >= today:
+        return []
+    following = resolve(facts, match_year + 1, "rol_deadline")
+    offer = (
+        f"; the next cycle is the {match_year + 1} Match (rank order list deadline "
+        f"{following.label})"
+        if following.on is not None
+        else f"; the next cycle is the {match_year + 1} Match"
+    )
+    return [f"the {match_year} Match ended on {match_day.on} (Match Day){offer}"]
