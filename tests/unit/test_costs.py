@@ -74,7 +74,7 @@ def test_a_passed_profile_pays_only_season_fees_2026() -> None:
     assert by_key["travel"].status is CostStatus.USER
     assert result.known_total_usd == 330 + 80 + 165 + 70 + 150 + 1000
     assert result.unknown_items == 0 and result.spent_total_usd == 0
-    assert result.total_text == "$1,795 (2 at an earlier season's schedule; 4 unverified)"
+    assert result.total_text == "$1,795 (2 at an earlier published schedule; 4 unverified)"
 
 
 def test_fees_due_before_today_are_spent_not_ahead() -> None:

@@ -123,7 +123,7 @@ class CostEstimate(BaseModel):
             text = f"at least {text} + {self.unknown_items} unknown {plural}"
         marks = []
         if self.earlier_schedule_items:
-            marks.append(f"{self.earlier_schedule_items} at an earlier season's schedule")
+            marks.append(f"{self.earlier_schedule_items} at an earlier published schedule")
         if self.unverified_items:
             marks.append(f"{self.unverified_items} unverified")
         if marks:
