@@ -26,14 +26,15 @@ FACTS = load_facts()
 def test_the_profile_is_mapped_onto_screening() -> None:
     applicant = screening_applicant(load_profile(OLDER), FACTS, date(2026, 11, 25))
     assert applicant.visa is VisaNeed.H1B
-    assert applicant.months_since_graduation == 89  # 2019-03-15 to September 2026
+    assert applicant.months_since_graduation == 89  # 2019-03-15 to 2026-09-02 (estimated)
     assert applicant.failed_attempts == 1
     assert applicant.step2ck_score == 236
     assert applicant.hands_on_usce_months == 0 and applicant.any_usce_months == 2
     citizen = screening_applicant(
         load_profile(ROOT / "examples/profiles/us-citizen-img.toml"), FACTS, date(2026, 11, 25)
     )
-    assert citizen.visa is VisaNeed.NONE and citizen.months_since_graduation == 0
+    # graduates 2027-05-15; the 2028 Match's applications open 2027-09-01 (estimated)
+    assert citizen.visa is VisaNeed.NONE and citizen.months_since_graduation == 3
 
 
 def test_results_list_eligible_then_unknown_then_ineligible() -> None:
