@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 
 from matchready.cli.common import console
 from matchready.data import load_facts
+from matchready.data.loader import release
 from matchready.services.facts import check_fact_files, search_facts
 
 
@@ -31,9 +32,15 @@ app = typer.Typer(
 )
 
 
+def _release_line() -> str:
+    info = release()
+    return f"Facts release {info.version} (matchready-facts, published {info.released})."
+
+
 def _show(text: str | None) -> None:
     rows = search_facts(load_facts(), text)
     out = console()
+    out.print(_release_line())
     if not rows:
         out.print(f"No fact matches '{text}'.")
         raise typer.Exit(1)
@@ -41,12 +48,15 @@ def _show(text: str | None) -> None:
     table.add_column("key", overflow="fold", ratio=3)
     table.add_column("value", overflow="fold", ratio=2)
     table.add_column("source", overflow="fold", ratio=4)
-    table.add_column("as of", no_wrap=True)
+    table.add_column("as of / for", no_wrap=True)
     for row in rows:
-        value = row.value if row.status == "verified" else f"{row.value} [yellow](unverified)[/]"
-        table.add_row(row.key, value, row.source, row.as_of)
+        value = row.value if not row.standing else f"{row.value} [yellow]({row.standing})[/]"
+        table.add_row(row.key, value, row.source, f"{row.as_of}\n{row.applies_to}")
     out.print(table)
-    out.print(f"{len(rows)} facts. Unverified figures are shown as such; check them before use.")
+    out.print(
+        f"{len(rows)} facts. Figures from a secondary source or unverified are shown as such; "
+        "check them before use."
+    )
 
 
 @app.callback()
@@ -75,3 +85,4 @@ def check() -> None:
         f"{len(facts.specialties)} specialties, {len(facts.fees)} fees, "
         f"{len(facts.signals)} signal limits; {unverified} unverified."
     )
+    console().print(_release_line())

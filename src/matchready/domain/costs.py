@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from matchready.domain.applicant import Pathway, PathwayStatus, ProgressStatus, VisaPreference
 from matchready.domain.applicant import Profile as ApplicantProfile
-from matchready.domain.facts import Facts, FeeFact
+from matchready.domain.facts import ApplicationService, Facts, FeeFact
 from matchready.domain.report import Citation
 
 NRMP_INCLUDED_RANKS = 20
@@ -80,7 +80,8 @@ def tiered_amount(tiers: tuple[FeeFact, ...], count: int) -> int:
         low = tier.tier_from or 1
         high = count if tier.tier_to is None else min(tier.tier_to, count)
         if high >= low:
-            total += (high - low + 1) * tier.amount_usd
+            # A block fee is one amount for any number of programs in its tier.
+            total += tier.amount_usd if tier.per == "block" else (high - low + 1) * tier.amount_usd
     return total
 
 
@@ -92,24 +93,44 @@ def _unknown(key: str, title: str, why: str) -> CostLine:
     return CostLine(key=key, title=title, amount_usd=None, status=CostStatus.UNKNOWN, basis=why)
 
 
+def _other_service_line(
+    facts: Facts, match_year: int, specialty: str, count: int, service: ApplicationService
+) -> CostLine:
+    """Applications through a service other than ERAS (ResidencyCAS for EM and OB/GYN), priced
+    by that service's own schedule for the specialty when our sources have it."""
+    cited = [Citation.of(service.fact)] if service.fact is not None else []
+    title = f"{service.name} applications, {specialty} ({count})"
+    why = service.fact.summary if service.fact is not None else f"{specialty} uses {service.name}"
+    tiers, carried = facts.fee_tiers_at(service.fee_key, match_year)
+    if not tiers:
+        return CostLine(
+            key=f"applications.{specialty}",
+            title=title,
+            amount_usd=None,
+            status=CostStatus.UNKNOWN,
+            basis=f"{why}; its fees are not in our sources.",
+            citations=cited,
+        )
+    basis = f"{why}; {tiers[0].summary.split(':')[0]}" + (f" ({carried})" if carried else "")
+    return CostLine(
+        key=f"applications.{specialty}",
+        title=title,
+        amount_usd=tiered_amount(tiers, count),
+        status=_status(tiers),
+        basis=basis,
+        citations=[*cited, Citation.of(tiers[0])],
+    )
+
+
 def eras_program_lines(facts: Facts, match_year: int, counts: Mapping[str, int]) -> list[CostLine]:
     """One line per specialty: ERAS fees for that many programs by the season's tiers."""
     tiers = facts.fee_tiers("eras.program", match_year)
     lines: list[CostLine] = []
     for specialty, count in counts.items():
         key, title = f"eras.programs.{specialty}", f"ERAS applications, {specialty} ({count})"
-        service = facts.rule(f"application_service.{specialty.lower()}")
-        if service is not None and service.value != "ERAS":
-            lines.append(
-                CostLine(
-                    key=f"applications.{specialty}",
-                    title=f"{service.value} applications, {specialty} ({count})",
-                    amount_usd=None,
-                    status=CostStatus.UNKNOWN,
-                    basis=f"{service.summary}; its fees are not in our sources.",
-                    citations=[Citation.of(service)],
-                )
-            )
+        service = facts.application_service(specialty, match_year)
+        if not service.eras:
+            lines.append(_other_service_line(facts, match_year, specialty, count, service))
             continue
         if not tiers:
             why = f"The ERAS per-program fee of the {match_year} season is not in our sources."

@@ -30,15 +30,23 @@ class Citation(_Out):
     source: str
     as_of: str
     verified: bool
+    standing: str = Field(
+        default="",
+        description="Shown beside the figure: '' (verified, official), 'unverified', "
+        "'secondary source' or 'your fact (source ...)'",
+    )
 
     @classmethod
     def of(
         cls, fact: RuleFact | CalendarEvent | SpecialtyStats | FeeFact | SignalFact
     ) -> Citation:
-        return cls(source=fact.source, as_of=fact.as_of, verified=fact.verified)
+        return cls(
+            source=fact.source, as_of=fact.as_of, verified=fact.verified, standing=fact.standing()
+        )
 
     def __str__(self) -> str:
-        return f"{self.source} ({self.as_of}{'' if self.verified else ', unverified'})"
+        label = self.standing or ("" if self.verified else "unverified")
+        return f"{self.source} ({self.as_of}{', ' + label if label else ''})"
 
 
 class Due(_Out):

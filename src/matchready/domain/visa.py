@@ -31,7 +31,7 @@ def _value(facts: Facts, key: str) -> str:
     fact = facts.rule(key)
     if fact is None:
         return "unknown"
-    return fact.value if fact.verified else f"{fact.value} (unverified)"
+    return fact.value
 
 
 def _certified(profile: Profile) -> bool | None:

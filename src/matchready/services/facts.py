@@ -8,7 +8,18 @@ from pathlib import Path
 from matchready.data.loader import load_facts
 from matchready.domain.facts import Facts, FactStatus, FeeFact, SpecialtyStats
 
-_SPECIALTY_SKIP = {"code", "name", "source", "as_of", "status", "note", "acgme_code_status"}
+_SPECIALTY_SKIP = {
+    "code",
+    "name",
+    "source",
+    "as_of",
+    "status",
+    "note",
+    "acgme_code_status",
+    "source_kind",
+    "applies_to",
+    "content_sha256",
+}
 
 
 @dataclass(frozen=True)
@@ -21,6 +32,8 @@ class FactRow:
     as_of: str
     status: FactStatus
     note: str = ""
+    applies_to: str = ""
+    standing: str = ""
 
     def matches(self, text: str) -> bool:
         needle = text.casefold()
@@ -38,7 +51,15 @@ def _specialty_rows(stats: SpecialtyStats) -> list[FactRow]:
         if name == "acgme_code" and stats.acgme_code_status is not None:
             status = stats.acgme_code_status
         rows.append(
-            FactRow(f"specialty.{stats.code}.{name}", shown, stats.source, stats.as_of, status)
+            FactRow(
+                f"specialty.{stats.code}.{name}",
+                shown,
+                stats.source,
+                stats.as_of,
+                status,
+                applies_to=stats.applies_to,
+                standing=stats.standing() or ("" if status == "verified" else "unverified"),
+            )
         )
     return rows
 
@@ -53,6 +74,8 @@ def fact_rows(facts: Facts) -> list[FactRow]:
             as_of=f.as_of,
             status=f.status,
             note=f.summary + (f" ({f.note})" if f.note else ""),
+            applies_to=f.applies_to,
+            standing=f.standing(),
         )
         for f in facts.rules
     ]
@@ -64,6 +87,8 @@ def fact_rows(facts: Facts) -> list[FactRow]:
             as_of=e.as_of,
             status=e.status,
             note=e.summary + (f" ({e.note})" if e.note else ""),
+            applies_to=e.applies_to,
+            standing=e.standing(),
         )
         for e in facts.calendar
     ]
@@ -78,6 +103,8 @@ def fact_rows(facts: Facts) -> list[FactRow]:
             as_of=o.as_of,
             status=o.status,
             note=o.note,
+            applies_to=o.applies_to,
+            standing=o.standing(),
         )
         for o in facts.outcomes
     ]
@@ -91,6 +118,8 @@ def fact_rows(facts: Facts) -> list[FactRow]:
             as_of=s.as_of,
             status=s.status,
             note=f"Program signals, {s.name}" + (f" ({s.note})" if s.note else ""),
+            applies_to=s.applies_to,
+            standing=s.standing(),
         )
         for s in facts.signals
     ]
@@ -101,7 +130,7 @@ def _fee_row(fee: FeeFact) -> FactRow:
     tier = ""
     if fee.tier_from is not None:
         tier = f".{fee.tier_from}-{fee.tier_to or ''}"
-    per = "" if fee.per == "once" else f" per {fee.per}"
+    per = {"once": "", "block": " for the tier"}.get(fee.per, f" per {fee.per}")
     return FactRow(
         key=f"fee.{fee.match_year}.{fee.key}{tier}",
         value=f"{fee.amount_usd} usd{per}",
@@ -109,6 +138,8 @@ def _fee_row(fee: FeeFact) -> FactRow:
         as_of=fee.as_of,
         status=fee.status,
         note=fee.summary + (f" ({fee.note})" if fee.note else ""),
+        applies_to=fee.applies_to,
+        standing=fee.standing(),
     )
 
 
