@@ -4,9 +4,9 @@ the application service per specialty and year, and the travel restrictions."""
 import shutil
 from pathlib import Path
 
-import matchready_facts
 import pytest
 
+import matchready_facts
 from matchready.data import load_facts
 from matchready.data.loader import FILES, PROVENANCE, bundled_dir, release
 from matchready.domain.costs import tiered_amount
