@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 import matchready_facts
 from matchready.domain.facts import (
+    AcgmeSpecialtyCode,
     CalendarEvent,
     Facts,
     FeeFact,
@@ -42,6 +43,7 @@ FILES: dict[str, type[BaseModel]] = {
     "fees.csv": FeeFact,
     "signals.csv": SignalFact,
     "travel_restrictions.csv": TravelRestriction,
+    "acgme_specialty_codes.csv": AcgmeSpecialtyCode,
 }
 #: Columns every fact file must have and fill on every row (the models default them for rows
 #: built in code, so the file check is here).
@@ -190,4 +192,7 @@ def load_facts(directory: Path | None = None) -> Facts:
         ),
         release=info.version if info else "",
         released=info.released if info else "",
+        acgme_codes=tuple(
+            r for r in tables["acgme_specialty_codes.csv"] if isinstance(r, AcgmeSpecialtyCode)
+        ),
     )
