@@ -8,10 +8,11 @@ import pytest
 
 import matchready_facts
 from matchready.data import load_facts
-from matchready.data.loader import FILES, PROVENANCE, bundled_dir, release
+from matchready.data.loader import FILES, PROVENANCE, bundled_dir, official_domains, release
 from matchready.domain.costs import tiered_amount
 from matchready.domain.facts import Carry, FeeFact, RuleFact, SourceKind, parse_scope
 from matchready.errors import DataFileError
+from matchready.services.facts_audit import is_official, source_url
 
 FACTS = load_facts()
 
@@ -209,3 +210,34 @@ def test_countries_without_a_restriction_find_none() -> None:
     dec = [r for r in FACTS.travel_restrictions if r.signed.isoformat() == "2025-12-16"]
     assert len({r.country for r in dec if r.level == "full"}) == 19
     assert len({r.country for r in dec if r.level != "full"}) == 20
+
+
+def test_every_verified_row_cites_a_page_on_an_official_domain() -> None:
+    domains = official_domains()
+    assert "nrmp.org" in domains and "ecfmg.org" in domains and "uscis.gov" in domains
+    rows = [
+        *FACTS.rules,
+        *FACTS.calendar,
+        *FACTS.specialties,
+        *FACTS.outcomes,
+        *FACTS.fees,
+        *FACTS.signals,
+        *FACTS.travel_restrictions,
+    ]
+    verified = [r for r in rows if r.verified]
+    assert len(verified) > 60
+    for row in verified:
+        url = source_url(row.source)
+        assert url is not None and is_official(url, domains), row.source
+    for row in rows:
+        if row.secondary:
+            assert row.note, f"a secondary row says why: {row.source}"
+
+
+def test_the_official_domain_check_is_by_host_not_by_text() -> None:
+    domains = ("nrmp.org", "ecfmg.org")
+    assert is_official("https://www.nrmp.org/topic/x", domains)
+    assert is_official("https://gp.ecfmg.org/focus/issue88.html", domains)
+    assert not is_official("https://nrmp.org.example.com/x", domains)
+    assert not is_official("https://usciss.us/working-in-the-united-states/", ("uscis.gov",))
+    assert not is_official("https://example.com/?ref=nrmp.org", domains)

@@ -18,7 +18,8 @@ fees and signal limits carry the latest published schedule forward, labelled as 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any, ClassVar, Literal
@@ -407,6 +408,9 @@ class TravelRestriction(_Sourced):
         return {_country_key(n) for n in (self.country, *others)}
 
 
+Overridable = RuleFact | CalendarEvent | FeeFact | SignalFact
+
+
 @dataclass(frozen=True)
 class Facts:
     """All facts, queried by key. Built by `matchready.data.load_facts()` or by hand in tests."""
@@ -435,11 +439,56 @@ class Facts:
         return next((c for c in self.acgme_codes if c.code == code), None) if code else None
 
     def rule(self, key: str, on: date | None = None) -> RuleFact | None:
-        """The version of fact `key` in force on `on` (the latest one if `on` is None)."""
+        """The version of fact `key` in force on `on` (the latest one if `on` is None).
+
+        A fact of your own wins from the season of the first Match year it applies to (a date
+        in the year before that Match counts as its season).
+        """
         versions = self._by_key.get(key, [])
+        mine = [f for f in versions if f.mine and (on is None or f.scope[0] <= on.year + 1)]
+        if mine:
+            return max(mine, key=lambda f: f.scope[0])
+        versions = [f for f in versions if not f.mine]
         if on is not None:
             versions = [f for f in versions if f.effective_from is None or f.effective_from <= on]
         return versions[-1] if versions else None
+
+    def with_overrides(self, rows: Sequence[Overridable]) -> Facts:
+        """These facts with the user's own rows in place of the bundled ones they override.
+
+        A fee, date or signal limit of the user's replaces the bundled row of the same key,
+        Match year (and tier); a rule of the user's is added and wins where it applies.
+        """
+        fees, calendar, signals = list(self.fees), list(self.calendar), list(self.signals)
+        rules = list(self.rules)
+        for row in rows:
+            if isinstance(row, FeeFact):
+                fees = [f for f in fees if _fee_id(f) != _fee_id(row)] + [row]
+            elif isinstance(row, CalendarEvent):
+                calendar = [
+                    e for e in calendar if (e.match_year, e.event) != (row.match_year, row.event)
+                ]
+                calendar.append(row)
+            elif isinstance(row, SignalFact):
+                signals = [
+                    s for s in signals if (s.season, s.specialty) != (row.season, row.specialty)
+                ]
+                signals.append(row)
+            else:
+                rules.append(row)
+        return replace(
+            self,
+            rules=tuple(rules),
+            fees=tuple(fees),
+            calendar=tuple(calendar),
+            signals=tuple(signals),
+        )
+
+    @property
+    def mine(self) -> tuple[RuleFact | CalendarEvent | FeeFact | SignalFact, ...]:
+        """The user's own facts among these."""
+        rows: tuple[Overridable, ...] = (*self.rules, *self.calendar, *self.fees, *self.signals)
+        return tuple(r for r in rows if r.mine)
 
     def event(self, match_year: int, event: str) -> CalendarEvent | None:
         for item in self.calendar:
@@ -584,6 +633,10 @@ class ApplicationService:
     def transcript_key(self) -> str:
         """Its USMLE transcript fee key (`eras.usmle_transcript`, `residencycas.em....`)."""
         return self._key("usmle_transcript")
+
+
+def _fee_id(fee: FeeFact) -> tuple[str, int, int | None]:
+    return (fee.key, fee.match_year, fee.tier_from)
 
 
 def _carried_note(what: str, used: int, wanted: int) -> str:

@@ -15,6 +15,7 @@ from matchready.domain.facts import (
     RuleFact,
     SignalFact,
     SpecialtyStats,
+    TravelRestriction,
 )
 
 PLAN_SCHEMA_VERSION = 1
@@ -38,7 +39,8 @@ class Citation(_Out):
 
     @classmethod
     def of(
-        cls, fact: RuleFact | CalendarEvent | SpecialtyStats | FeeFact | SignalFact
+        cls,
+        fact: RuleFact | CalendarEvent | SpecialtyStats | FeeFact | SignalFact | TravelRestriction,
     ) -> Citation:
         return cls(
             source=fact.source, as_of=fact.as_of, verified=fact.verified, standing=fact.standing()
@@ -116,11 +118,23 @@ class VisaOption(_Out):
     citations: list[Citation] = Field(default_factory=list)
 
 
+class VisaRisk(_Out):
+    """A dated change that bears on this applicant's visa: the H-1B payment, a travel ban."""
+
+    kind: str = Field(description="'h1b_payment' or 'travel_restriction'")
+    title: str
+    text: str
+    applies: bool = Field(description="Whether it restricts or costs this applicant")
+    since: date | None = Field(default=None, description="When it took effect")
+    citations: list[Citation] = Field(default_factory=list)
+
+
 class VisaAdvice(_Out):
     needs_visa: bool
     recommendation: str
     reasons: list[str]
     options: list[VisaOption] = Field(default_factory=list)
+    risks: list[VisaRisk] = Field(default_factory=list)
 
 
 class YogPointOut(_Out):

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from matchready.data.loader import load_facts
-from matchready.domain.facts import Facts, FactStatus, FeeFact, SpecialtyStats
+from matchready.data.user_facts import FILE_NAME, read_user_facts, user_rows, write_user_facts
+from matchready.domain.facts import Facts, FactStatus, FeeFact, SourceKind, SpecialtyStats
+from matchready.domain.user_facts import UserFact, UserFactError, UserRow, to_row
+from matchready.errors import InputError, Location, NotFoundError, Problem
+from matchready.settings import Settings, get_settings
 
 _SPECIALTY_SKIP = {
     "code",
@@ -152,3 +159,97 @@ def search_facts(facts: Facts, text: str | None = None) -> list[FactRow]:
 def check_fact_files(directory: Path | None = None) -> Facts:
     """Validate every fact file (raises DataFileError naming file, line and field)."""
     return load_facts(directory)
+
+
+# --- Your own facts -------------------------------------------------------------------------
+
+
+def user_facts_file(settings: Settings) -> Path:
+    """Where your own facts are kept: `facts.csv` in the data directory."""
+    return settings.data_dir / FILE_NAME
+
+
+def load_all_facts(settings: Settings | None = None) -> Facts:
+    """The installed facts release with your own facts in place (DataFileError names the file,
+    line and field of a bad line in your file; nothing is dropped silently)."""
+    bundled = load_facts()
+    path = user_facts_file(settings or get_settings())
+    rows = user_rows(path, bundled)
+    return bundled.with_overrides(rows) if rows else bundled
+
+
+def set_user_fact(
+    path: Path,
+    key: str,
+    value: str,
+    applies_to: str,
+    source: str | None,
+    today: date,
+    note: str = "",
+) -> UserRow:
+    """Add (or replace) one of your facts for the `applies_to` Match year(s), validated against
+    the bundled fact of the same key; the file is rewritten atomically. Returns the row."""
+    if not source or not source.strip():
+        raise InputError(Problem("give the URL of the page (--source URL)", _arg("source")))
+    candidate = {
+        "key": key.strip(),
+        "value": value,
+        "applies_to": applies_to,
+        "source": source,
+        "as_of": today.isoformat(),
+        "source_kind": SourceKind.USER.value,
+        "note": note,
+    }
+    try:
+        fact = UserFact.model_validate(candidate)
+    except ValidationError as error:
+        problems = [
+            Problem(
+                item["msg"].removeprefix("Value error, "),
+                _arg(".".join(str(p) for p in item["loc"])),
+            )
+            for item in error.errors()
+        ]
+        raise InputError(problems) from None
+    bundled = load_facts()
+    try:
+        row = to_row(fact, bundled)
+    except UserFactError as error:
+        raise InputError(Problem(error.message, _arg(error.field))) from None
+    kept = [f for _, f in read_user_facts(path) if f.identity != fact.identity]
+    write_user_facts(path, [*kept, fact])
+    return row
+
+
+def unset_user_fact(path: Path, key: str, applies_to: str | None = None) -> int:
+    """Remove your fact `key` (for one `applies_to`, or every one); how many were removed."""
+    facts = [f for _, f in read_user_facts(path)]
+    kept = [f for f in facts if not (f.key == key and applies_to in (None, f.applies_to))]
+    if len(kept) == len(facts):
+        scope = f" for {applies_to}" if applies_to else ""
+        raise NotFoundError(f"no fact of yours named {key}{scope} in {path}")
+    write_user_facts(path, kept)
+    return len(facts) - len(kept)
+
+
+def my_fact_rows(path: Path) -> list[FactRow]:
+    """Your own facts as you set them (key, value, Match years, source), each checked against
+    the bundled facts (DataFileError names the line of a bad one)."""
+    rows = user_rows(path, load_facts())
+    return [
+        FactRow(
+            key=fact.key,
+            value=fact.value,
+            source=fact.source,
+            as_of=fact.as_of,
+            status=FactStatus.UNVERIFIED,
+            note=fact.note,
+            applies_to=fact.applies_to,
+            standing=row.standing(),
+        )
+        for (_, fact), row in zip(read_user_facts(path), rows, strict=True)
+    ]
+
+
+def _arg(name: str) -> Location:
+    return Location(field=name)
