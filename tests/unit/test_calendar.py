@@ -33,7 +33,8 @@ def test_official_dates_of_the_target_match_with_sources() -> None:
     assert by_key["cycle.match_day"].on == date(2026, 3, 20)
     assert by_key["cycle.match_day"].verified
     assert by_key["cycle.match_day"].citations
-    assert by_key["cycle.rol_deadline"].verified  # AMA names the March 4 deadline
+    rol = by_key["cycle.rol_deadline"]  # AMA names the March 4 deadline: a secondary source
+    assert not rol.verified and rol.citations[0].standing == "secondary source"
     assert by_key["cycle.rol_deadline"].at == "21:00"
     assert by_key["cycle.interviews_begin"].month_only
     assert by_key["cycle.pathways_deadline"].on is None

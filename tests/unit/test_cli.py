@@ -122,7 +122,8 @@ def test_facts_lists_filters_and_checks(run) -> None:  # type: ignore[no-untyped
     oet = run("facts", "oet")
     assert oet.exit_code == 0
     assert "oet.min_writing" in oet.output and "usmle.attempt_limit" not in oet.output
-    assert "(unverified)" in oet.output
+    step3 = run("facts", "usmle.step3")
+    assert "(secondary" in step3.output
     assert run("facts", "search", "conrad").exit_code == 0
     none = run("facts", "no-such-thing")
     assert none.exit_code == 1

@@ -64,7 +64,7 @@ def test_costs_from_the_tracker(tmp_path: Path) -> None:
         app, ["costs", str(RECENT), "--from-tracker", "--as-of", "2026-12-01"], env=env
     )
     assert result.exit_code == 0, result.output
-    assert "ERAS per-program fees not counted" in result.output  # an empty tracker
+    assert "Per-program application fees not counted" in result.output  # an empty tracker
 
 
 def test_both_program_options_is_exit_1() -> None:

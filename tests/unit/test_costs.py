@@ -26,12 +26,19 @@ ON = date(2025, 8, 1)
 
 
 @pytest.mark.parametrize(
-    ("counts", "expected"),
-    [({"EM": 30}, 330), ({"IM": 43, "DR": 7}, 797), ({"IM": 32, "EM": 32}, 780)],
+    ("counts", "expected", "seasons"),
+    [
+        # Emergency Medicine left ERAS for ResidencyCAS from the 2026 Match (CORD-EM).
+        ({"EM": 30}, 330, (2025,)),
+        ({"IM": 43, "DR": 7}, 797, (2025, 2026)),
+        ({"IM": 32, "EM": 32}, 780, (2025,)),
+    ],
     ids=["30-EM", "43-IM-7-DR", "32-IM-32-EM"],
 )
-def test_eras_fees_match_the_aamc_examples(counts: dict[str, int], expected: int) -> None:
-    for season in (2025, 2026):
+def test_eras_fees_match_the_aamc_examples(
+    counts: dict[str, int], expected: int, seasons: tuple[int, ...]
+) -> None:
+    for season in seasons:
         lines = eras_program_lines(FACTS, season, counts)
         assert sum(line.amount_usd or 0 for line in lines) == expected
         assert all(line.status is CostStatus.VERIFIED for line in lines)
@@ -163,3 +170,22 @@ def test_a_specialty_outside_eras_is_not_charged_eras_fees() -> None:
 def test_eras_tiers_follow_the_published_formula(n: int) -> None:
     tiers = FACTS.fee_tiers("eras.program", 2026)
     assert tiered_amount(tiers, n) == 11 * min(n, 30) + 30 * max(n - 30, 0)
+
+
+def test_em_is_priced_through_residencycas_never_eras() -> None:
+    profile = make_profile(**{"target.match_year": 2028, "target.specialties": ["FM", "EM"]})
+    result = estimate_costs(profile, FACTS, date(2026, 12, 1), {"FM": 40, "EM": 20})
+    by_key = {line.key: line for line in result.lines}
+    assert "eras.programs.EM" not in by_key
+    em = by_key["applications.EM"]
+    assert em.title == "ResidencyCAS applications, EM (20)"
+    assert em.amount_usd == 99 + 2 * 18  # $99 for 1-18, then $18 each (2026 schedule)
+    assert em.schedule_season == 2026 and "the 2028 fee is not published" in em.basis
+    assert by_key["eras.programs.FM"].amount_usd == 30 * 11 + 10 * 30
+    assert by_key["residencycas.em.usmle_transcript"].amount_usd == 80
+    assert by_key["eras.usmle_transcript"].amount_usd == 80
+    em_only = make_profile(**{"target.match_year": 2028, "target.specialties": ["EM"]})
+    keys = {
+        line.key for line in estimate_costs(em_only, FACTS, date(2026, 12, 1), {"EM": 20}).lines
+    }
+    assert "eras.token" not in keys and "eras.usmle_transcript" not in keys

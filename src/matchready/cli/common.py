@@ -8,9 +8,9 @@ from enum import StrEnum
 import typer
 from rich.console import Console
 
-from matchready.data import load_facts
 from matchready.domain.facts import Facts
 from matchready.domain.tracker import Application
+from matchready.services.facts import load_all_facts
 
 
 class OutputFormat(StrEnum):
@@ -24,8 +24,8 @@ def console() -> Console:
 
 
 def facts() -> Facts:
-    """The bundled facts, validated."""
-    return load_facts()
+    """The facts in use: the installed facts release, validated, with your own facts in place."""
+    return load_all_facts()
 
 
 def parse_date(value: str | None) -> date | None:

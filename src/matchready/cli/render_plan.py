@@ -104,6 +104,11 @@ def _visa(plan: Plan) -> Panel:
             text.append(f"\n  {mark} {condition.text}")
         for consequence in option.consequences:
             text.append(f"\n  • {consequence}", style="dim")
+    for risk in advice.risks:
+        text.append(f"\n\n! {risk.title}", style="bold yellow" if risk.applies else "bold")
+        text.append(f"\n  {risk.text}")
+        for citation in risk.citations:
+            text.append(f"\n  Source: {citation}", style="dim")
     return Panel(text, title="Visa", title_align="left")
 
 

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from matchready.domain.applicant import Pathway, PathwayStatus, ProgressStatus, VisaPreference
 from matchready.domain.applicant import Profile as ApplicantProfile
 from matchready.domain.cycle import due
-from matchready.domain.facts import Facts, FeeFact
+from matchready.domain.facts import ApplicationService, Facts, FeeFact
 from matchready.domain.report import Citation
 from matchready.domain.tracker import Application, AppState
 
@@ -70,31 +70,20 @@ class Schedule:
     target: int
     season: int | None
     tiers: tuple[FeeFact, ...]
+    note: str = ""  # 'at the 2026 schedule; the 2027 fee is not published' for a fallback
 
     @property
     def fallback(self) -> bool:
         return self.season is not None and self.season != self.target
 
-    @property
-    def note(self) -> str:
-        """'at the 2026 schedule; the 2027 fee is not published' for a fallback, else ''."""
-        if not self.fallback:
-            return ""
-        return f"at the {self.season} schedule; the {self.target} fee is not published"
-
 
 def fee_schedule(facts: Facts, key: str, match_year: int) -> Schedule:
     """The rows of fee `key` for the `match_year` season; when that season is not published,
-    the latest earlier season's (labelled as such); none when no season is published."""
-    tiers = facts.fee_tiers(key, match_year)
-    if tiers:
-        return Schedule(key, match_year, match_year, tiers)
-    earlier = sorted(
-        {f.match_year for f in facts.fees if f.key == key and f.match_year < match_year}
-    )
-    if not earlier:
-        return Schedule(key, match_year, None, ())
-    return Schedule(key, match_year, earlier[-1], facts.fee_tiers(key, earlier[-1]))
+    the latest earlier season's (labelled as such); none when no season is published. The
+    rule is the facts' own (`Facts.fee_tiers_at`, fees carry the latest published schedule)."""
+    tiers, note = facts.fee_tiers_at(key, match_year)
+    season = tiers[0].match_year if tiers else None
+    return Schedule(key, match_year, season, tiers, note or "")
 
 
 class CostEstimate(BaseModel):
@@ -140,7 +129,8 @@ def tiered_amount(tiers: tuple[FeeFact, ...], count: int) -> int:
         low = tier.tier_from or 1
         high = count if tier.tier_to is None else min(tier.tier_to, count)
         if high >= low:
-            total += (high - low + 1) * tier.amount_usd
+            # A block fee is one amount for any number of programs in its tier.
+            total += tier.amount_usd if tier.per == "block" else (high - low + 1) * tier.amount_usd
     return total
 
 
@@ -152,6 +142,38 @@ def _unknown(key: str, title: str, why: str) -> CostLine:
     return CostLine(key=key, title=title, amount_usd=None, status=CostStatus.UNKNOWN, basis=why)
 
 
+def _other_service_line(
+    facts: Facts, match_year: int, specialty: str, count: int, service: ApplicationService
+) -> CostLine:
+    """Applications through a service other than ERAS (ResidencyCAS for EM and OB/GYN), priced
+    by that service's own schedule for the specialty when our sources have it."""
+    cited = [Citation.of(service.fact)] if service.fact is not None else []
+    title = f"{service.name} applications, {specialty} ({count})"
+    why = service.fact.summary if service.fact is not None else f"{specialty} uses {service.name}"
+    schedule = fee_schedule(facts, service.fee_key, match_year)
+    tiers = schedule.tiers
+    if not tiers:
+        return CostLine(
+            key=f"applications.{specialty}",
+            title=title,
+            amount_usd=None,
+            status=CostStatus.UNKNOWN,
+            basis=f"{why}; its fees are not in our sources.",
+            citations=cited,
+        )
+    season = schedule.note or f"{match_year} season"
+    basis = f"{why}; {tiers[0].summary.split(':')[0]}; {season}"
+    return CostLine(
+        key=f"applications.{specialty}",
+        title=title,
+        amount_usd=tiered_amount(tiers, count),
+        status=_status(tiers),
+        basis=basis,
+        schedule_season=schedule.season if schedule.fallback else None,
+        citations=[*cited, Citation.of(tiers[0])],
+    )
+
+
 def eras_program_lines(facts: Facts, match_year: int, counts: Mapping[str, int]) -> list[CostLine]:
     """One line per specialty: ERAS fees for that many programs by the season's tiers (the
     latest earlier published schedule, labelled, when the season's is not published)."""
@@ -160,18 +182,9 @@ def eras_program_lines(facts: Facts, match_year: int, counts: Mapping[str, int])
     lines: list[CostLine] = []
     for specialty, count in counts.items():
         key, title = f"eras.programs.{specialty}", f"ERAS applications, {specialty} ({count})"
-        service = facts.rule(f"application_service.{specialty.lower()}")
-        if service is not None and service.value != "ERAS":
-            lines.append(
-                CostLine(
-                    key=f"applications.{specialty}",
-                    title=f"{service.value} applications, {specialty} ({count})",
-                    amount_usd=None,
-                    status=CostStatus.UNKNOWN,
-                    basis=f"{service.summary}; its fees are not in our sources.",
-                    citations=[Citation.of(service)],
-                )
-            )
+        service = facts.application_service(specialty, match_year)
+        if not service.eras:
+            lines.append(_other_service_line(facts, match_year, specialty, count, service))
             continue
         if not tiers:
             why = f"No ERAS per-program fee schedule is published in our sources ({match_year})."
@@ -282,7 +295,13 @@ def _passed(facts: Facts, year: int, event: str, as_of: date) -> date | None:
     return found.on if found.on is not None and found.on < as_of else None
 
 
-SEASON_FEES = ("eras.token", "eras.programs.", "applications.", "eras.usmle_transcript")
+SEASON_FEES = (
+    "eras.token",
+    "eras.programs.",
+    "applications.",
+    "eras.usmle_transcript",
+    "residencycas.",
+)
 
 
 def _in_phase(
@@ -332,8 +351,14 @@ def estimate_costs(
     year = profile.target.match_year
     notes: list[str] = []
     lines = _exam_lines(profile)
-    lines.append(_flat(facts, "eras.token", year, "ERAS token (from ECFMG)", "ERAS token price"))
     counts = dict(submitted) if submitted else dict(programs)
+    specialties = list(counts) or [code.upper() for code in profile.target.specialties]
+    services = {code: facts.application_service(code, year) for code in specialties}
+    eras = any(service.eras for service in services.values())
+    if eras:
+        lines.append(
+            _flat(facts, "eras.token", year, "ERAS token (from ECFMG)", "ERAS token price")
+        )
     if submitted:
         notes.append(
             "Applications counted from your tracker: "
@@ -343,10 +368,21 @@ def estimate_costs(
     if counts:
         lines += eras_program_lines(facts, year, counts)
     else:
-        notes.append("ERAS per-program fees not counted: give the number of programs.")
-    lines.append(
-        _flat(facts, "eras.usmle_transcript", year, "USMLE transcript fee", "transcript fee")
-    )
+        notes.append("Per-program application fees not counted: give the number of programs.")
+    if eras:
+        lines.append(
+            _flat(facts, "eras.usmle_transcript", year, "USMLE transcript fee", "transcript fee")
+        )
+    for service in {s.transcript_key: s for s in services.values() if not s.eras}.values():
+        lines.append(
+            _flat(
+                facts,
+                service.transcript_key,
+                year,
+                f"USMLE transcript fee ({service.name}, {service.specialty.upper()})",
+                f"{service.name} transcript fee",
+            )
+        )
     lines += _nrmp_lines(facts, year, ranks)
     if ranks is None:
         notes.append(

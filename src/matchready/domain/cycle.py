@@ -4,8 +4,8 @@ Every event date of a Match year is one of three kinds (`DateKind`):
 - **official**: a sourced calendar fact for that year (`calendar.csv`); it always wins;
 - **estimated**: computed from a documented pattern (`cycle_patterns.csv`: e.g. Match Day is
   the third Friday of March), each pattern a fact with its source and the years it was observed
-  in. A pattern estimates only Match years from its first observed year to
-  `ESTIMATE_YEARS_AHEAD` years after its last; an estimate is always shown with its pattern;
+  in. A pattern estimates only the Match years its row covers (`applies_to`: from its first
+  observed year to four years after its last); an estimate is always shown with its pattern;
 - **unknown**: no fact and no pattern.
 
 Dates carry their clock time and zone where the source gives one (9 pm Eastern). "Today" is the
@@ -32,7 +32,6 @@ from matchready.domain.facts import CalendarEvent, CyclePattern, Facts
 from matchready.domain.report import Citation, DateKind, Due, KeyDate
 from matchready.errors import InputError, Location, Problem
 
-ESTIMATE_YEARS_AHEAD = 4
 EARLIEST_DAY = date(2000, 1, 1)
 LATEST_YEARS_AHEAD = 10
 
@@ -175,11 +174,6 @@ def pattern_day(pattern: CyclePattern, match_year: int, anchor: date | None = No
     return found
 
 
-def _covers(pattern: CyclePattern, match_year: int) -> bool:
-    years = pattern.observed_years
-    return years[0] <= match_year <= years[-1] + ESTIMATE_YEARS_AHEAD
-
-
 def _official(found: CalendarEvent, pattern: CyclePattern | None, title: str) -> CycleDate:
     # The pattern's clock time belongs to an official date only for a year it was observed in.
     timed = pattern is not None and found.match_year in pattern.observed_years
@@ -201,7 +195,7 @@ def _official(found: CalendarEvent, pattern: CyclePattern | None, title: str) ->
 def _estimate(
     facts: Facts, match_year: int, pattern: CyclePattern, title: str, depth: int
 ) -> CycleDate | None:
-    if not _covers(pattern, match_year) or depth > 3:
+    if not pattern.covers(match_year) or depth > 3:
         return None
     anchor = None
     if pattern.rule.startswith("offset "):
@@ -311,7 +305,7 @@ def key_dates(facts: Facts, match_year: int) -> list[KeyDate]:
 def has_dates(facts: Facts, match_year: int) -> bool:
     """True when the Match year has an official date or a pattern that estimates it."""
     return any(e.match_year == match_year for e in facts.calendar) or any(
-        _covers(p, match_year) for p in facts.patterns
+        p.covers(match_year) for p in facts.patterns
     )
 
 
@@ -320,11 +314,7 @@ def require_dates(facts: Facts, match_year: int) -> None:
     if has_dates(facts, match_year):
         return
     covered = sorted(
-        {
-            y
-            for p in facts.patterns
-            for y in range(p.observed_years[0], p.observed_years[-1] + ESTIMATE_YEARS_AHEAD + 1)
-        }
+        {y for p in facts.patterns for y in p.scope if y is not None}
         | {e.match_year for e in facts.calendar}
     )
     span = f" (dates exist for the {covered[0]} to {covered[-1]} Matches)" if covered else ""

@@ -16,6 +16,7 @@ from matchready.domain.facts import (
     RuleFact,
     SignalFact,
     SpecialtyStats,
+    TravelRestriction,
 )
 
 PLAN_SCHEMA_VERSION = 2
@@ -31,16 +32,30 @@ class Citation(_Out):
     source: str
     as_of: str
     verified: bool
+    standing: str = Field(
+        default="",
+        description="Shown beside the figure: '' (verified, official), 'unverified', "
+        "'secondary source' or 'your fact (source ...)'",
+    )
 
     @classmethod
     def of(
         cls,
-        fact: RuleFact | CalendarEvent | SpecialtyStats | FeeFact | SignalFact | CyclePattern,
+        fact: RuleFact
+        | CalendarEvent
+        | SpecialtyStats
+        | FeeFact
+        | SignalFact
+        | TravelRestriction
+        | CyclePattern,
     ) -> Citation:
-        return cls(source=fact.source, as_of=fact.as_of, verified=fact.verified)
+        return cls(
+            source=fact.source, as_of=fact.as_of, verified=fact.verified, standing=fact.standing()
+        )
 
     def __str__(self) -> str:
-        return f"{self.source} ({self.as_of}{'' if self.verified else ', unverified'})"
+        label = self.standing or ("" if self.verified else "unverified")
+        return f"{self.source} ({self.as_of}{', ' + label if label else ''})"
 
 
 class DateKind(StrEnum):
@@ -129,11 +144,23 @@ class VisaOption(_Out):
     citations: list[Citation] = Field(default_factory=list)
 
 
+class VisaRisk(_Out):
+    """A dated change that bears on this applicant's visa: the H-1B payment, a travel ban."""
+
+    kind: str = Field(description="'h1b_payment' or 'travel_restriction'")
+    title: str
+    text: str
+    applies: bool = Field(description="Whether it restricts or costs this applicant")
+    since: date | None = Field(default=None, description="When it took effect")
+    citations: list[Citation] = Field(default_factory=list)
+
+
 class VisaAdvice(_Out):
     needs_visa: bool
     recommendation: str
     reasons: list[str]
     options: list[VisaOption] = Field(default_factory=list)
+    risks: list[VisaRisk] = Field(default_factory=list)
 
 
 class YogPointOut(_Out):

@@ -16,12 +16,12 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import Engine
 
 from matchready import __version__
-from matchready.data import load_facts
 from matchready.domain.facts import Facts
 from matchready.domain.requirements import format_value
 from matchready.errors import StoreError
 from matchready.io.secret import load_or_create_secret
 from matchready.services.accounts import AccountStore, SessionStore
+from matchready.services.facts import load_all_facts
 from matchready.services.ports import UnitOfWork
 from matchready.services.profiles import ProfileStore
 from matchready.settings import Settings, get_settings
@@ -97,7 +97,7 @@ def create_app(
         telemetry=NO_TELEMETRY,
     )
     app.state.web = WebState(
-        facts=facts or load_facts(),
+        facts=facts or load_all_facts(settings),
         profiles=profiles,
         settings=settings,
         accounts=accounts,
@@ -115,6 +115,7 @@ def create_app(
 
     from matchready.web.routes import accounts as account_routes
     from matchready.web.routes import api, cycle, pages, programs_api
+    from matchready.web.routes import facts as facts_routes
     from matchready.web.routes import programs as program_routes
     from matchready.web.routes import tracker as tracker_routes
 
@@ -125,6 +126,7 @@ def create_app(
     app.include_router(program_routes.router, dependencies=signed_in)
     app.include_router(cycle.pages, dependencies=signed_in)
     app.include_router(tracker_routes.router, dependencies=signed_in)
+    app.include_router(facts_routes.router, dependencies=signed_in)
     app.include_router(api.router, prefix="/api", dependencies=signed_in)
     app.include_router(cycle.api, prefix="/api", dependencies=signed_in)
     app.include_router(programs_api.router, prefix="/api", dependencies=signed_in)
