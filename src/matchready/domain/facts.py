@@ -647,6 +647,7 @@ def _fee_id(fee: FeeFact) -> tuple[str, int, int | None]:
 def _carried_note(what: str, used: int, wanted: int) -> str:
     return f"at the {used} schedule; the {wanted} {what} is not published"
 
+
 _RULE = re.compile(
     r"^(nth_weekday [1-5] (mon|tue|wed|thu|fri|sat|sun) (0[1-9]|1[0-2])"
     r"|offset [a-z0-9_]+ -?\d{1,3}"
