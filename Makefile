@@ -8,10 +8,15 @@ STAMP  := $(VENV)/.installed
 
 env: $(STAMP)
 
-$(STAMP): pyproject.toml
+FACTS  := packages/matchready-facts
+
+# The facts ship as their own distribution (packages/matchready-facts), installed from the
+# repository together with matchready, which depends on it with a lower bound.
+$(STAMP): pyproject.toml $(FACTS)/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --no-warn-script-location --upgrade pip
-	$(BIN)/python -m pip install --quiet --no-warn-script-location -e '.[web,postgres,report,dask,ray]' --group dev
+	$(BIN)/python -m pip install --quiet --no-warn-script-location -e ./$(FACTS) \
+		-e '.[web,postgres,report,dask,ray]' --group dev
 	$(BIN)/matchready match warmup  # compile the Match engine once (numba), not on the first run
 	touch $(STAMP)
 
@@ -19,8 +24,8 @@ demo: env
 	$(BIN)/python examples/demo.py
 
 lint: env
-	$(BIN)/ruff check src tests $(wildcard bench) examples
-	$(BIN)/ruff format --check src tests $(wildcard bench) examples
+	$(BIN)/ruff check src tests $(wildcard bench) examples $(FACTS)/src
+	$(BIN)/ruff format --check src tests $(wildcard bench) examples $(FACTS)/src
 	$(BIN)/lint-imports
 
 typecheck: env

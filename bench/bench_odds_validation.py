@@ -84,7 +84,8 @@ def main() -> int:
             "construction (the errors above are sampling noise of the rebuilt cohorts), so "
             "the table checks the machinery and shows how much Step 2 CK and ranks separate "
             "the cohorts (Brier), not how the model carries over to another year. With a second "
-            "edition in the columns of `src/matchready/data/specialties.csv`: "
+            "edition in the columns of "
+            "`packages/matchready-facts/src/matchready_facts/specialties.csv`: "
             "`bench/bench_odds_validation.py --test FILE` or `matchready validate-odds FILE`.",
         ]
     publish("odds", "\n".join(lines), write=not args.no_write)

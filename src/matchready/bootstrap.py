@@ -111,11 +111,12 @@ class Runtime:
 
     @property
     def facts(self) -> Facts:
-        """The bundled facts, validated (read on first use)."""
+        """The facts in use: the installed facts release, validated, with the user's own facts
+        in place (read on first use)."""
         if self._facts is None:
-            from matchready.data import load_facts
+            from matchready.services.facts import load_all_facts
 
-            self._facts = load_facts()
+            self._facts = load_all_facts(self.settings)
         return self._facts
 
     def today(self) -> date:

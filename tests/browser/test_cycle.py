@@ -38,5 +38,5 @@ def test_calendar_and_costs(server: str, page: Any, tmp_path: Path) -> None:
     page.get_by_role("button", name="Update").click()
     page.wait_for_url("**/costs?*programs=30*")
     main = page.inner_text("main")
-    assert "Total:" in main and "$2,000" in main
+    assert "Total still ahead:" in main and "$2,000" in main
     shoot(page, "costs")

@@ -11,7 +11,7 @@ def test_the_main_flow_from_an_empty_profile_to_a_plan(server: str, page: Any) -
     page.goto(server + "/")
     assert page.url.endswith("/profile")
     page.locator("#f-applicant-name").fill("Browser Test (fictional)")
-    page.get_by_label("Citizenship").fill("Testland")  # the label names the field
+    page.locator("#f-applicant-citizenship").fill("Testland")
     page.locator("#f-school-name").fill("Test School (fictional)")
     page.locator("#f-school-ecfmg_note").select_option("yes")
     page.locator("#f-school-graduation").fill("2024-06-30")

@@ -65,13 +65,13 @@ def test_the_list_is_ordered_by_tier_then_fit_and_leaves_out_the_ineligible(
 
 def test_the_price_follows_the_sourced_tiers(table: ProgramTable) -> None:
     result = build_program_list(load_profile(PROFILE), FACTS, table, ON, "IM")
-    assert result.price.amount_usd is None  # no 2027 ERAS fees in our sources
-    assert result.latest_price is not None
-    season = max(f.match_year for f in FACTS.fees if f.key == "eras.program")
-    first_tier = FACTS.fee_tiers("eras.program", season)[0]
+    # no 2027 ERAS fees in our sources: the 2026 schedule, labelled (the costs' rule)
+    first_tier = FACTS.fee_tiers("eras.program", 2026)[0]
     assert first_tier.tier_to is not None and len(result.entries) <= first_tier.tier_to
-    assert result.latest_price.amount_usd == first_tier.amount_usd * len(result.entries)
-    assert any("2027 ERAS fees are not in our sources" in n for n in result.notes)
+    assert result.price.amount_usd == first_tier.amount_usd * len(result.entries)
+    assert result.price.schedule_season == 2026
+    assert "at the 2026 schedule; the 2027 fee is not published" in result.price.basis
+    assert any("at the 2026 schedule; the 2027 fee is not published" in n for n in result.notes)
 
 
 def test_a_budget_keeps_the_best_programs_it_pays_for(table: ProgramTable) -> None:

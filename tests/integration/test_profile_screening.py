@@ -39,7 +39,8 @@ def test_the_profile_is_mapped_onto_screening() -> None:
     citizen = screening_applicant(
         load_profile(ROOT / "examples/profiles/us-citizen-img.toml"), FACTS, date(2026, 11, 25)
     )
-    assert citizen.visa is VisaNeed.NONE and citizen.months_since_graduation == 0
+    # graduates 2027-05-15; the 2028 Match's applications open 2027-09-01 (estimated)
+    assert citizen.visa is VisaNeed.NONE and citizen.months_since_graduation == 3
 
 
 def test_results_list_eligible_then_unknown_then_ineligible() -> None:

@@ -154,7 +154,14 @@ def test_pages_after_saving(client: TestClient) -> None:
     save_example(client)
     plan = client.get("/plan?as_of=2026-11-25")
     assert plan.status_code == 200
-    for part in ("ECFMG checklist", "Year of graduation", "Red flags", "Visa", "Next actions"):
+    for part in (
+        "Now — ",
+        "ECFMG checklist",
+        "Year of graduation",
+        "Red flags",
+        "Visa",
+        "Next actions",
+    ):
         assert part in plan.text
     odds = client.get("/odds?ranks=5&specialty=IM")
     assert odds.status_code == 200 and "P(match)" in odds.text

@@ -114,3 +114,30 @@ def test_a_bad_date_is_a_4xx(saved: TestClient) -> None:
         response = saved.get(f"{path}?as_of=25/11/2026")
         assert response.status_code == 422, path
         assert "as_of" in response.text
+
+
+def test_an_out_of_range_date_or_a_year_without_dates_is_a_422(saved: TestClient) -> None:
+    for path in ("/plan", "/api/plan", "/calendar", "/api/calendar", "/costs", "/api/costs"):
+        for day in ("1999-12-31", "2099-01-01"):
+            response = saved.get(f"{path}?as_of={day}")
+            assert response.status_code == 422, (path, day)
+            assert "as_of" in response.text and "out of range" in response.text
+            assert "Traceback" not in response.text
+    data = load_profile(PROFILE).model_dump(mode="json")
+    data["target"]["match_year"] = 2035
+    assert saved.put("/api/profile", json=data).status_code == 200
+    response = saved.get(f"/api/plan?as_of={AS_OF}")
+    assert response.status_code == 422 and "2035 Match has no dates" in response.text
+
+
+def test_the_plan_page_opens_with_now(saved: TestClient) -> None:
+    page = saved.get("/plan?as_of=2026-12-01")
+    assert page.status_code == 200
+    text = page.text
+    assert text.index("Now — 2027 Match") < text.index("ECFMG checklist")
+    assert "Interview season" in text and "in 93 days" in text
+    assert "2027-03-03, 9:00 pm ET (estimated: " in text
+    calendar = saved.get("/calendar?as_of=2026-12-01").text
+    assert "estimated" in calendar and "past" in calendar and "Africa/Lagos" in calendar
+    costs = saved.get("/costs?as_of=2026-12-01&programs=40").text
+    assert "spent" in costs and "at the 2026 schedule" in costs

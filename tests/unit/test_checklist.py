@@ -86,7 +86,7 @@ def test_an_exam_not_passed_by_the_rank_list_deadline_is_blocked() -> None:
 
 
 def test_an_unknown_deadline_is_shown_as_unknown() -> None:
-    item = states(**{"target.match_year": 2030, "exams.step1": {"status": "not_taken"}})["step1"]
+    item = states(**{"target.match_year": 2035, "exams.step1": {"status": "not_taken"}})["step1"]
     assert item.due is not None and item.due.on is None and item.due.label == "unknown"
 
 

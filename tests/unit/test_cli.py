@@ -96,7 +96,7 @@ def test_plan_json_follows_the_schema(run) -> None:  # type: ignore[no-untyped-d
     data = json.loads(result.output)
     plan = Plan.model_validate(data)
     assert plan.as_of.isoformat() == "2026-11-25"
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == 2
     assert [item["key"] for item in data["checklist"]][:2] == ["school", "usmle_id"]
 
 
@@ -128,7 +128,8 @@ def test_facts_lists_filters_and_checks(run) -> None:  # type: ignore[no-untyped
     oet = run("facts", "oet")
     assert oet.exit_code == 0
     assert "oet.min_writing" in oet.output and "usmle.attempt_limit" not in oet.output
-    assert "(unverified)" in oet.output
+    step3 = run("facts", "usmle.step3")
+    assert "(secondary" in step3.output
     assert run("facts", "search", "conrad").exit_code == 0
     none = run("facts", "no-such-thing")
     assert none.exit_code == 1

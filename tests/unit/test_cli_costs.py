@@ -26,7 +26,7 @@ def test_costs_text_shows_lines_and_total(tmp_path: Path) -> None:
     result = run("costs", str(profile_2026(tmp_path)), "--specialty-programs", "IM=43,DR=7")
     assert result.exit_code == 0, result.output
     assert "ERAS applications, IM" in result.output and "$720" in result.output
-    assert "unknown" in result.output and "Total: at least $" in result.output
+    assert "unknown" in result.output and "Total still ahead: at least $" in result.output
     assert max(len(line) for line in result.output.splitlines()) <= 80
 
 
@@ -40,15 +40,31 @@ def test_costs_json(tmp_path: Path) -> None:
     by_key = {line["key"]: line for line in data["lines"]}
     assert by_key["eras.programs.IM"]["amount_usd"] == 330
     assert by_key["eras.programs.PEDS"]["amount_usd"] == 330
-    assert by_key["nrmp.registration"]["amount_usd"] is None
+    assert by_key["nrmp.registration"]["amount_usd"] == 70
+    assert by_key["nrmp.registration"]["schedule_season"] == 2024
     assert data["total_text"].startswith("at least $")
     assert data["as_of"] == "2025-08-01"
 
 
-def test_a_later_match_year_has_unknown_season_fees() -> None:
-    result = run("costs", str(RECENT), "--programs", "10", "--format", "json")
+def test_a_later_match_year_is_priced_at_the_latest_published_schedule() -> None:
+    later = EXAMPLES / "us-citizen-img.toml"  # the 2028 Match
+    result = run(
+        "costs", str(later), "--programs", "10", "--as-of", "2026-12-01", "--format", "json"
+    )
     data = json.loads(result.output)
-    assert {line["status"] for line in data["lines"]} == {"unknown"}
+    season_fees = [line for line in data["lines"] if line["key"].startswith(("eras.", "nrmp."))]
+    assert season_fees and all(line["amount_usd"] is not None for line in season_fees)
+    assert all(line["schedule_season"] in (2024, 2026) for line in season_fees)
+    assert all("the 2028 fee is not published" in line["basis"] for line in season_fees)
+
+
+def test_costs_from_the_tracker(tmp_path: Path) -> None:
+    env = {"COLUMNS": "80", "NO_COLOR": "1", "MATCHREADY_DATA_DIR": str(tmp_path / "data")}
+    result = CliRunner().invoke(
+        app, ["costs", str(RECENT), "--from-tracker", "--as-of", "2026-12-01"], env=env
+    )
+    assert result.exit_code == 0, result.output
+    assert "Per-program application fees not counted" in result.output  # an empty tracker
 
 
 def test_both_program_options_is_exit_1() -> None:

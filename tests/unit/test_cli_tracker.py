@@ -123,8 +123,25 @@ def test_the_draft_what_if_reads_the_draft_as_a_strategy(runner: CliRunner) -> N
         run(runner, "rank", "add", code)
     run(runner, "rank", "add", "1000140P0", "--under", "1002040A0")
     args = ("rol", "what-if", str(profile), "--more", "2", "--runs", "3", "--scale", "0.02")
+    none = run(runner, *args, code=1)
+    assert "no program on the draft rank list has an interview recorded" in none
+    for code in ("1000140C0", "1000140P0", "1002040A0"):
+        run(runner, "interview", code, "--format", "virtual", "--date", "2026-12-01")
     out = run(runner, *args)
     # 1000140C0 is Internal Medicine (verified code); P = preliminary; the advanced program's
     # specialty is not known, so it counts as the profile's first target specialty
     assert "your draft as a strategy:" in out and "1 preliminary programs" in out
     assert "rank 2 more" in out and "change on the same 3 markets:" in out
+
+
+def test_rank_show_checks_the_ranked_programs_against_the_profile(runner: CliRunner) -> None:
+    profile = Path(__file__).parents[2] / "examples" / "profiles" / "older-graduate-h1b.toml"
+    run(runner, "add", "1000140C0")
+    run(runner, "rank", "add", "1000140C0")
+    out = run(runner, "rank", "show", "--profile", str(profile))
+    assert "warning:" in out and "rank 1, 1000140C0" in out
+    assert "H-1B" in out and "source:" in out
+    quiet = run(runner, "rank", "show")
+    assert "rank 1, 1000140C0" not in quiet
+    added = run(runner, "rank", "add", "1000140C0", "--profile", str(profile))
+    assert "rank 1, 1000140C0" in added

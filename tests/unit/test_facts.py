@@ -89,7 +89,7 @@ def test_a_missing_source_is_refused(copy_dir: Path) -> None:
 
 def test_a_bad_status_and_a_bad_date_are_both_reported(copy_dir: Path) -> None:
     _replace_line(copy_dir / "calendar.csv", "2024-02-28,", "2024-02-30,")
-    _replace_line(copy_dir / "specialties.csv", ",2026,verified,", ",2026,maybe,")
+    _replace_line(copy_dir / "specialties.csv", ",2026,unverified,", ",2026,maybe,")
     with pytest.raises(DataFileError) as caught:
         load_facts(copy_dir)
     fields = {p.location.field for p in caught.value.problems}

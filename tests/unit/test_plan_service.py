@@ -2,9 +2,12 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from factories import make_profile
 from matchready.data import load_facts
 from matchready.domain.report import Plan
+from matchready.errors import InputError
 from matchready.services.plan import build_plan
 
 FACTS = load_facts()
@@ -19,7 +22,8 @@ def test_next_actions_are_in_date_order_with_undated_ones_last() -> None:
             "usce": [],
         }
     )
-    plan = build_plan(profile, FACTS, date(2025, 10, 1))
+    plan = build_plan(profile, FACTS, date(2025, 7, 1), zone="America/New_York")
+    assert plan.now.phase == "season_open"  # no phase actions of its own: checklist first
     dated = [a.due.on for a in plan.next_actions if a.due is not None and a.due.on is not None]
     assert dated == sorted(dated) and len(dated) >= 2
     first_undated = next(i for i, a in enumerate(plan.next_actions) if a.due is None)
@@ -36,9 +40,15 @@ def test_the_plan_shows_yog_at_application_and_at_start() -> None:
 
 
 def test_unknowns_are_listed_not_guessed() -> None:
-    plan = build_plan(make_profile(**{"target.match_year": 2031}), FACTS, date(2025, 10, 1))
-    assert any("rank order list deadline, 2031 Match" in note for note in plan.unknowns)
-    assert plan.cycle == []
+    profile = make_profile(**{"target.match_year": 2028, "communication": {"pathway": "none"}})
+    plan = build_plan(profile, FACTS, date(2025, 10, 1))
+    assert any("requirement for the 2028 Match is not in our sources" in n for n in plan.unknowns)
+    assert plan.cycle and all(d.kind.value == "estimated" for d in plan.cycle)
+
+
+def test_a_match_year_with_no_facts_and_no_pattern_is_refused() -> None:
+    with pytest.raises(InputError, match="2035 Match has no dates in our sources"):
+        build_plan(make_profile(**{"target.match_year": 2035}), FACTS, date(2025, 10, 1))
 
 
 def test_the_documented_json_schema_is_up_to_date() -> None:

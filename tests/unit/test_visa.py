@@ -37,15 +37,22 @@ def test_without_step3_j1_is_recommended() -> None:
     assert advice.recommendation.startswith("J-1 through ECFMG is the route open")
 
 
-def test_with_step3_either_route_is_open() -> None:
-    advice = visa_advice(make_profile(**{"exams.step3": STEP3}), FACTS)
+def test_with_step3_either_route_is_open_inside_the_us() -> None:
+    profile = make_profile(**{"exams.step3": STEP3, "applicant.immigration_status": "f1"})
+    advice = visa_advice(profile, FACTS)
     assert advice.recommendation.startswith("Either route")
     assert next(c for c in advice.options[1].conditions if "Step 3" in c.text).met is True
 
 
+def test_with_step3_abroad_j1_is_the_likely_route_because_of_the_h1b_payment() -> None:
+    advice = visa_advice(make_profile(**{"exams.step3": STEP3}), FACTS)
+    assert advice.recommendation.startswith("J-1 through ECFMG is the likely route")
+    assert "$100,000 payment" in advice.recommendation
+
+
 def test_h1b_preference_without_step3_says_take_step3() -> None:
     advice = visa_advice(make_profile(**{"visa.preference": "h1b"}), FACTS)
-    assert "pass Step 3 first" in advice.recommendation
+    assert advice.recommendation.startswith("H-1B, as you prefer. Pass Step 3 first")
 
 
 def test_j1_preference_and_statement_of_need_country() -> None:

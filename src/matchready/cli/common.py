@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from matchready.bootstrap import Runtime
     from matchready.domain.applicant import Profile
     from matchready.domain.facts import Facts
+    from matchready.domain.tracker import Application
     from matchready.services.ports import UnitOfWork
 
 ProfileArg = Annotated[
@@ -49,10 +50,10 @@ def runtime() -> Runtime:
 
 
 def facts() -> Facts:
-    """The bundled facts, validated."""
-    from matchready.data import load_facts
+    """The facts in use: the installed facts release, validated, with your own facts in place."""
+    from matchready.services.facts import load_all_facts
 
-    return load_facts()
+    return load_all_facts()
 
 
 @contextmanager
@@ -96,3 +97,20 @@ def parse_date(value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise typer.BadParameter(f"'{value}' is not a date of the form YYYY-MM-DD") from None
+
+
+def tracked_applications() -> tuple[Application, ...]:
+    """The applications in this computer's tracker (the runtime's owner)."""
+    from matchready.services.tracker import get_tracker
+
+    with runtime() as built:
+        return get_tracker(built.units(), built.owner).applications
+
+
+def tracked_interviews() -> tuple[tuple[str, date], ...]:
+    """(program, day) of each dated interview in this computer's tracker."""
+    from matchready.services.tracker import get_tracker
+
+    with runtime() as built:
+        tracker = get_tracker(built.units(), built.owner)
+    return tuple((i.program, i.on) for i in tracker.interviews if i.on is not None)

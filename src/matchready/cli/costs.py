@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from matchready.cli.common import (
@@ -14,9 +15,9 @@ from matchready.cli.common import (
     console,
     facts,
     profile_of,
-    today,
+    tracked_applications,
 )
-from matchready.cli.plan import AsOfOption, FormatOption
+from matchready.cli.plan import AsOfOption, FormatOption, as_of_for
 from matchready.domain.costs import CostEstimate, CostStatus
 from matchready.services.costs import cost_estimate
 
@@ -42,16 +43,19 @@ def render_costs(result: CostEstimate) -> None:
     out.rule(f"matchready costs — {result.match_year} Match")
     table = Table(expand=True)
     table.add_column("item", overflow="fold", ratio=3)
-    table.add_column("amount", no_wrap=True)
+    table.add_column("amount", ratio=2)
     table.add_column("basis and source", overflow="fold", ratio=4)
     for line in result.lines:
-        amount = line.label
+        amount = escape(line.label)
         if line.status is CostStatus.UNKNOWN:
             amount = "[yellow]unknown[/]"
+        if line.spent:
+            amount += "\n[dim]spent[/]"
         source = "; ".join(str(c) for c in line.citations)
-        table.add_row(line.title, amount, line.basis + (f" — {source}" if source else ""))
+        basis = line.basis + (f" — {source}" if source else "")
+        table.add_row(escape(line.title), amount, escape(basis))
     out.print(table)
-    out.print(f"Total: {result.total_text}")
+    out.print(f"Total still ahead: {escape(result.total_text)}")
     for note in result.notes:
         out.print(f"Note: {note}")
     out.print(
@@ -79,20 +83,28 @@ def costs(
     travel: Annotated[
         int | None, typer.Option("--travel", min=0, metavar="USD", help="Interview travel, USD.")
     ] = None,
+    from_tracker: Annotated[
+        bool,
+        typer.Option(
+            "--from-tracker", help="Count the applications your tracker shows submitted."
+        ),
+    ] = False,
     as_of: AsOfOption = None,
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
-    """Itemise the fees still ahead: exams, ERAS, NRMP and travel, each with its source."""
-    on = today(as_of)
+    """Itemise the fees of your target Match in phase: what was due before today is spent,
+    the rest ahead; exams, ERAS, NRMP and travel, each with its source and season."""
+    profile = profile_of(profile_path)
     per_specialty = parse_specialty_programs(specialty_programs)
     result = cost_estimate(
-        profile_of(profile_path),
+        profile,
         facts(),
-        on,
+        as_of_for(profile, as_of),
         programs=programs,
         per_specialty=per_specialty,
         ranks=ranks,
         travel_usd=travel,
+        applications=tracked_applications() if from_tracker else (),
     )
     if output is OutputFormat.JSON:
         data = result.model_dump(mode="json")

@@ -33,9 +33,6 @@ class ListFormat(StrEnum):
 def _json(result: ProgramList) -> str:
     data = asdict(result)
     data["price"] = result.price.model_dump(mode="json")
-    data["latest_price"] = (
-        result.latest_price.model_dump(mode="json") if result.latest_price else None
-    )
     for entry in data["entries"]:
         entry["tier_name"] = (
             type(result.entries[0].tier)(entry["tier"]).label if result.entries else ""
@@ -81,11 +78,6 @@ def build(
     screen.print(
         f"{len(result.entries)} programs; {result.left_out} ineligible left out. "
         f"ERAS fees: {result.price.label}"
-        + (
-            f" (at the latest published schedule: {result.latest_price.label})"
-            if result.latest_price
-            else ""
-        )
     )
     if result.budget_usd is not None:
         screen.print(f"Budget ${result.budget_usd:,} pays for {result.affordable} programs.")

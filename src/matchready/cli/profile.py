@@ -10,8 +10,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
-from matchready.cli.common import ProfileArg, console, profile_of, runtime
+from matchready.cli.common import ProfileArg, console, facts, profile_of, runtime
+from matchready.domain.cycle import target_warnings
+from matchready.services.plan import applicant_today, applicant_zone
 
 app = typer.Typer(
     help="The applicant's profile: use a TOML file as your saved profile, check, show.",
@@ -75,10 +78,20 @@ def check(path: ProfileArg = None) -> None:
     """Validate a profile; exit 1 naming each bad field (with line) and what is expected."""
     profile = profile_of(path)
     name = path if path is not None else "your saved profile"
-    console().print(
+    out = console()
+    out.print(
         f"ok: {name} is a valid profile for {profile.applicant.name} "
         f"(target: {profile.target.match_year} Match, {', '.join(profile.target.specialties)})."
     )
+    today = applicant_today(profile)
+    for warning in target_warnings(facts(), profile.target.match_year, today):
+        out.print(f"[yellow]warning:[/yellow] {escape(warning)}", soft_wrap=True)
+    if profile.applicant.time_zone is None:
+        out.print(
+            f"note: no [applicant] time_zone: 'today' is taken in this computer's zone "
+            f"({applicant_zone(profile)}).",
+            soft_wrap=True,
+        )
 
 
 @app.command("show")

@@ -13,6 +13,7 @@ STATE_STYLE = {
     ItemState.DONE: ("done", "green"),
     ItemState.IN_PROGRESS: ("in progress", "cyan"),
     ItemState.TO_DO: ("to do", "yellow"),
+    ItemState.OVERDUE: ("OVERDUE", "bold red"),
     ItemState.BLOCKED: ("BLOCKED", "bold red"),
     ItemState.UNKNOWN: ("unknown", "magenta"),
 }
@@ -27,8 +28,16 @@ SEVERITY_STYLE = {
 def _due(deadline: Due | None) -> str:
     if deadline is None:
         return ""
-    mark = "" if deadline.verified or deadline.on is None else " (unverified)"
-    return f"{deadline.label}{mark}"
+    return f"{deadline.label}{deadline.marks}"
+
+
+def _short(deadline: Due | None) -> str:
+    """The day only, marked '(estimated)' or '(unverified)': for lists; the full label with
+    its pattern is shown once, at the next deadline."""
+    if deadline is None or deadline.on is None:
+        return "unknown" if deadline is not None else ""
+    estimated = " (estimated)" if deadline.kind.value == "estimated" else ""
+    return f"{deadline.on}{estimated}{deadline.marks}"
 
 
 def _checklist(plan: Plan) -> Table:
@@ -43,11 +52,11 @@ def _checklist(plan: Plan) -> Table:
         if item.action:
             step.append(f"\n→ {item.action}", style="italic")
         finished = item.state is ItemState.DONE
-        when = "" if finished else _due(item.due)
+        when = "" if finished else _short(item.due)
         if item.due is not None and not finished:
             when = f"{when}\n{item.due.basis}"
         if item.recommended_by is not None and item.recommended_by.on is not None:
-            when += f"\nbest by {_due(item.recommended_by)}"
+            when += f"\nbest by {_short(item.recommended_by)}"
         table.add_row(step, Text(label, style=style), when)
     return table
 
@@ -95,6 +104,11 @@ def _visa(plan: Plan) -> Panel:
             text.append(f"\n  {mark} {condition.text}")
         for consequence in option.consequences:
             text.append(f"\n  • {consequence}", style="dim")
+    for risk in advice.risks:
+        text.append(f"\n\n! {risk.title}", style="bold yellow" if risk.applies else "bold")
+        text.append(f"\n  {risk.text}")
+        for citation in risk.citations:
+            text.append(f"\n  Source: {citation}", style="dim")
     return Panel(text, title="Visa", title_align="left")
 
 
@@ -106,18 +120,64 @@ def _actions(plan: Plan) -> Table:
     for number, action in enumerate(plan.next_actions, start=1):
         text = Text(action.title)
         text.append(f"\n{action.why}", style="dim")
-        table.add_row(str(number), text, _due(action.due) or "—")
+        when = _short(action.due) or "—"
+        if action.overdue:
+            when = f"OVERDUE: {when}"
+        table.add_row(str(number), text, when)
     return table
 
 
-def render_plan(plan: Plan, console: Console) -> None:
-    """Print the whole plan."""
+def _now(plan: Plan) -> Panel:
+    now = plan.now
+    text = Text(now.headline, style="bold")
+    start = f"from {now.phase_start} " if now.phase_start else ""
+    end = f"until {now.phase_end}" if now.phase_end else "open-ended"
+    estimated = " (estimated dates)" if now.phase_estimated else ""
+    text.append(f"\nThis phase runs {start}{end}{estimated}.", style="default")
+    if now.next_deadline is not None:
+        deadline = now.next_deadline
+        days = now.days_to_next_deadline
+        text.append("\nNext deadline: ", style="bold")
+        text.append(f"{deadline.basis}: {_due(deadline)}")
+        if days is not None:
+            text.append(f" — in {days} day{'' if days == 1 else 's'}", style="bold")
+    if now.match_over and now.next_cycle:
+        text.append(f"\nThe {now.match_year + 1} Match:", style="bold")
+        for event in now.next_cycle:
+            text.append(f"\n  {event.date}: {event.summary}")
+    text.append("\n\nNext actions for this phase:", style="bold")
+    for number, action in enumerate(now.actions, start=1):
+        by = f" (by {_short(action.due)})" if action.due is not None and action.due.on else ""
+        text.append(f"\n  {number}. {action.title}{by}")
+    if not now.actions:
+        text.append("\n  Nothing open.")
+    if now.overdue:
+        text.append("\nOverdue:", style="bold red")
+        for action in now.overdue:
+            text.append(f"\n  • {action.title} (was due {_short(action.due)})", style="red")
+    text.append(f"\nToday is {now.today} in {now.time_zone}.", style="dim")
+    return Panel(text, title=f"Now — {now.match_year} Match", title_align="left")
+
+
+def _header(plan: Plan, console: Console) -> None:
     who = plan.applicant
     console.rule(f"matchready plan — {who.name}")
     console.print(
         f"{who.applicant_type}; target: {who.target_match_year} Match, "
         f"{', '.join(who.specialties)}; as of {plan.as_of}"
     )
+
+
+def render_now(plan: Plan, console: Console) -> None:
+    """Print only the first screen: where the applicant stands today."""
+    _header(plan, console)
+    console.print(_now(plan))
+
+
+def render_plan(plan: Plan, console: Console) -> None:
+    """Print the whole plan: Now first, then the long sections."""
+    who = plan.applicant
+    render_now(plan, console)
     console.print(_checklist(plan))
     console.print(_yog(plan))
     console.print(_flags(plan))
@@ -133,6 +193,7 @@ def render_plan(plan: Plan, console: Console) -> None:
         dates.add_column("date", no_wrap=True)
         dates.add_column("event")
         for event in plan.cycle:
-            mark = "" if event.verified else " (unverified)"
+            official = event.kind.value == "official"
+            mark = "" if event.verified or not official else " (unverified)"
             dates.add_row(event.date, f"{event.summary}{mark}")
         console.print(dates)

@@ -29,6 +29,7 @@ from matchready.domain.tracker_book import Tracker
 from matchready.services import tracker as service
 from matchready.services import tracker_files as files
 from matchready.services.ports import LOCAL_OWNER
+from matchready.services.rank_checks import rank_list_checks
 from matchready.services.tracker_whatif import draft_what_if
 from matchready.simulation.study import DEFAULT_SCALE
 
@@ -439,6 +440,14 @@ UnderOption = Annotated[
 ]
 
 
+CheckProfileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--profile", metavar="PROFILE", help="Check the ranked programs against this profile."
+    ),
+]
+
+
 @rank_app.command("add")
 def rank_add(
     program: ProgramArg,
@@ -446,14 +455,16 @@ def rank_add(
         int | None, typer.Option("--position", min=1, help="1 = first choice; the end if not set.")
     ] = None,
     under: UnderOption = None,
+    profile_path: CheckProfileOption = None,
 ) -> None:
-    """Put a program on the draft (or move it), or on an advanced program's supplemental list."""
+    """Put a program on the draft (or move it), or on an advanced program's supplemental list;
+    with --profile, check every ranked program against your profile."""
     with store() as uow:
         warnings = service.rank_program(
             uow, OWNER, facts(), program, position=position, under=under
         )
     _say(f"ranked {program}")
-    _warn(warnings)
+    _warn(warnings + _rank_checks(profile_path))
 
 
 @rank_app.command("remove")
@@ -466,11 +477,21 @@ def rank_remove(program: ProgramArg, under: UnderOption = None) -> None:
 
 
 @rank_app.command("show")
-def rank_show() -> None:
-    """Show the draft with names and NRMP codes, and its warnings."""
+def rank_show(profile_path: CheckProfileOption = None) -> None:
+    """Show the draft with names and NRMP codes, and its warnings; with --profile, check every
+    ranked program against your profile (visa, graduation cutoff, attempts, certification)."""
     with store() as uow:
         result = files.rank_list(uow, OWNER)
     console().print(files.rank_list_text(result, date.today()), highlight=False, end="")
+    _warn(_rank_checks(profile_path))
+
+
+def _rank_checks(profile_path: Path | None) -> list[str]:
+    if profile_path is None:
+        return []
+    profile = profile_of(profile_path)
+    with store() as uow:
+        return [str(w) for w in rank_list_checks(uow, OWNER, profile, facts())]
 
 
 @rol_app.command("export")
@@ -499,7 +520,7 @@ def rol_what_if(
     """How much ranking more programs would help: the draft, then the draft with --more programs
     of its main specialty, on the same simulated markets (matchready simulate)."""
     with store() as uow, console().status("simulating markets ..."):
-        strategy, result = draft_what_if(
+        strategy, result, left_out = draft_what_if(
             uow,
             OWNER,
             profile_of(profile_path),
@@ -509,7 +530,9 @@ def rol_what_if(
             scale=scale,
             seed=seed,
         )
-    _say(f"your draft as a strategy: {strategy.label()}")
+    _say(f"your draft as a strategy: {strategy.label()} (interviewed programs only)")
+    if left_out:
+        _say(f"not counted, no interview recorded: {', '.join(left_out)}")
     _say(f"{result.label}: P(match) {result.probability} ({result.strategy})")
     _say(f"change on the same {runs} markets: {result.change.points()}")
     _say("Simulated markets calibrated to the latest NRMP Main Match; see: matchready simulate.")

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from matchready.domain.facts import ApplicantType
 from matchready.domain.yog import calendar_months
@@ -98,10 +99,33 @@ class USCEKind(StrEnum):
 class Identity(_Model):
     name: str = Field(min_length=1)
     citizenship: str = Field(min_length=1, description="Country of citizenship")
+    other_citizenships: list[str] = Field(
+        default_factory=list,
+        description="Any other country whose passport you hold (travel restrictions go by "
+        "the passport you travel on)",
+    )
     residence_country: str | None = Field(
         default=None, description="Country of most recent legal permanent residence"
     )
     immigration_status: ImmigrationStatus = ImmigrationStatus.OUTSIDE_US
+    time_zone: str | None = Field(
+        default=None,
+        description="Your IANA time zone, e.g. Africa/Lagos: 'today' and deadlines are "
+        "compared in it (default: this computer's zone)",
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"'{value}' is not a time zone (use an IANA name such as America/New_York)"
+            ) from None
+        return value
 
 
 class School(_Model):

@@ -13,6 +13,10 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+from matchready.domain.applicant import Profile
+from matchready.domain.cycle import due
+from matchready.domain.facts import Facts
+
 
 def add_months(start: date, months: int) -> date:
     """`start` moved by `months` calendar months, clamped to the last day of the month."""
@@ -106,3 +110,26 @@ def yog_point(graduation: date, label: str, on: date | None) -> YogPoint:
     if on >= graduation:
         return YogPoint(label, on, elapsed_between(graduation, on), None)
     return YogPoint(label, on, None, elapsed_between(on, graduation))
+
+
+def yog_at_application(graduation: date, application: date | None, as_of: date) -> YogPoint:
+    """Time since graduation at application: the one computation the plan's YOG box, the red
+    flags and screening share. `application` is the target Match's application date (official
+    or estimated); when no date is known, today stands in and the label says so."""
+    if application is None:
+        return yog_point(graduation, "at application (date unknown: counted to today)", as_of)
+    return yog_point(graduation, "at application", application)
+
+
+def application_yog(profile: Profile, facts: Facts, as_of: date) -> YogPoint:
+    """`yog_at_application` for `profile`'s target Match."""
+    application = due(facts, profile.target.match_year, "applications_open").on
+    return yog_at_application(profile.school.graduation, application, as_of)
+
+
+def months_at_application(graduation: date, point: YogPoint) -> float:
+    """Calendar months since graduation at application (`calendar_months`, by dates, never
+    floored: 3 years and 4 weeks is over a 3-year cutoff); 0 for someone not yet graduated."""
+    if point.on is None or point.since_graduation is None:
+        return 0.0
+    return calendar_months(graduation, point.on)

@@ -1,9 +1,13 @@
 """Export a cycle calendar as an iCalendar file (RFC 5545) through `write_atomic`.
 
-Each entry with a known day becomes an all-day VEVENT with a stable UID (from the entry key and
-the Match year, so a re-export replaces the same events), a DTSTAMP (the calendar's as-of date,
-so the same input gives the same file), the source in the DESCRIPTION, "(unverified)" in the
-SUMMARY where it applies, and a VALARM reminder. Month-only and unknown dates are not exported.
+Each entry with a known day becomes a VEVENT with a stable UID (from the entry key and the Match
+year, so re-importing the file updates the same events instead of duplicating them), a DTSTAMP
+(the calendar's as-of date, so the same input gives the same file), and a VALARM reminder. An
+entry with a sourced clock time starts at that time in its zone (TZID, e.g. 9 pm
+America/New_York, with a VTIMEZONE); others are all-day. The DESCRIPTION and the
+X-MATCHREADY-SOURCE property name the source; X-MATCHREADY-DATE-KIND says official, estimated
+or yours; "(estimated)" or "(unverified)" is in the SUMMARY where it applies, and a past date
+says so. Month-only and unknown dates are not exported.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event
 
@@ -27,15 +32,24 @@ def event_uid(key: str, match_year: int) -> str:
     return f"{uuid.uuid5(_NAMESPACE, f'{match_year}:{key}')}@matchready"
 
 
+TIMED_LENGTH = timedelta(minutes=30)
+
+
 def _description(entry: CalendarEntry) -> str:
     parts = [entry.detail] if entry.detail else []
+    if entry.overdue:
+        parts.append("Overdue: this date has passed and the task is still open.")
+    elif entry.past:
+        parts.append("This date has passed.")
     if entry.basis:
         parts.append(f"Due by: {entry.basis}")
     for citation in entry.citations:
         parts.append(f"Source: {citation}")
     if not entry.citations:
         parts.append("Source: your matchready plan")
-    if not entry.verified:
+    if entry.estimated:
+        parts.append("Estimated from the pattern above; not announced in our sources.")
+    elif not entry.verified:
         parts.append("Unverified: check this date with the official source.")
     return "\n".join(parts)
 
@@ -45,11 +59,20 @@ def _event(entry: CalendarEntry, match_year: int, stamp: datetime) -> Event:
     event = Event()
     event.add("uid", event_uid(entry.key, match_year))
     event.add("dtstamp", stamp)
-    event.add("dtstart", entry.on)
-    event.add("dtend", entry.on + timedelta(days=1))
+    if entry.at is not None and entry.zone is not None:
+        start = datetime.combine(entry.on, time.fromisoformat(entry.at), ZoneInfo(entry.zone))
+        event.add("dtstart", start)
+        event.add("dtend", start + TIMED_LENGTH)
+    else:
+        event.add("dtstart", entry.on)
+        event.add("dtend", entry.on + timedelta(days=1))
     event.add("summary", entry.display_title)
     event.add("description", _description(entry))
     event.add("categories", [entry.kind.value])
+    kind = "yours" if entry.kind.value == "mine" else entry.date_kind.value
+    event.add("x-matchready-date-kind", kind)
+    sources = "; ".join(c.source for c in entry.citations) or "your matchready plan"
+    event.add("x-matchready-source", sources)
     event.add("transp", "TRANSPARENT")
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
@@ -70,6 +93,8 @@ def calendar_ics(calendar: CycleCalendar) -> bytes:
     for entry in calendar.entries:
         if entry.exportable:
             ics.add_component(_event(entry, calendar.match_year, stamp))
+    if any(e.exportable and e.at is not None for e in calendar.entries):
+        ics.add_missing_timezones()
     data: bytes = ics.to_ical()
     return data
 

@@ -1,16 +1,34 @@
-"""Use case: the applicant's cycle calendar (official dates and own tasks), optionally as ICS."""
+"""Use case: the applicant's cycle calendar (cycle events, own dated items, tasks), as ICS too."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from matchready.domain.applicant import Profile
 from matchready.domain.calendar import CycleCalendar, build_calendar
 from matchready.domain.facts import Facts
-from matchready.services.plan import build_plan
+from matchready.services.plan import applicant_zone, build_plan
 
 
-def cycle_calendar(profile: Profile, facts: Facts, as_of: date) -> CycleCalendar:
-    """The calendar of `profile`'s target Match; the tasks come from the plan's checklist."""
-    plan = build_plan(profile, facts, as_of)
-    return build_calendar(plan.checklist, facts, profile.target.match_year, as_of)
+def cycle_calendar(
+    profile: Profile,
+    facts: Facts,
+    as_of: date,
+    *,
+    interviews: Sequence[tuple[str, date]] = (),
+    zone: str | None = None,
+) -> CycleCalendar:
+    """The calendar of `profile`'s target Match; the tasks come from the plan's checklist and
+    `interviews` (program, day) from the tracker."""
+    zone_name = zone or applicant_zone(profile)
+    plan = build_plan(profile, facts, as_of, zone_name)
+    return build_calendar(
+        plan.checklist,
+        facts,
+        profile.target.match_year,
+        as_of,
+        profile=profile,
+        interviews=interviews,
+        zone=zone_name,
+    )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from matchready.domain.applicant import Profile
-from matchready.domain.costs import CostEstimate, estimate_costs
+from matchready.domain.costs import CostEstimate, estimate_costs, submitted_counts
 from matchready.domain.facts import Facts
+from matchready.domain.tracker import Application
 from matchready.errors import InputError
 
 
@@ -33,7 +34,17 @@ def cost_estimate(
     per_specialty: Mapping[str, int] | None = None,
     ranks: int | None = None,
     travel_usd: int | None = None,
+    applications: Sequence[Application] = (),
 ) -> CostEstimate:
-    """The cost estimate for `profile`'s target Match, each line with its source and season."""
+    """The cost estimate for `profile`'s target Match, each line with its source and season,
+    in phase; the tracker's `applications` that were submitted price the applications."""
     counts = program_counts(profile, programs, per_specialty)
-    return estimate_costs(profile, facts, as_of, counts, ranks=ranks, travel_usd=travel_usd)
+    return estimate_costs(
+        profile,
+        facts,
+        as_of,
+        counts,
+        ranks=ranks,
+        travel_usd=travel_usd,
+        submitted=submitted_counts(applications) or None,
+    )

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from matchready.domain.applicant import Profile
-from matchready.domain.costs import CostLine, eras_program_lines, tiered_amount
-from matchready.domain.facts import Facts
+from matchready.domain.costs import CostLine, eras_program_lines, fee_schedule, tiered_amount
+from matchready.domain.facts import Facts, FeeFact
 from matchready.domain.listbuilder import ListEntry, build_list
 from matchready.domain.screening_table import ProgramTable
 from matchready.errors import InputError
@@ -31,20 +31,13 @@ class ProgramList:
     match_year: int
     entries: list[ListEntry]
     left_out: int
-    price: CostLine
-    latest_price: CostLine | None  # at the latest published schedule, when the target's is unknown
+    price: CostLine  # at the latest published schedule (labelled) when the target's is not
     budget_usd: int | None
     affordable: int | None  # programs the budget pays for (None: no budget, or price unknown)
     notes: list[str]
 
 
-def _latest_season(facts: Facts) -> int | None:
-    years = sorted({f.match_year for f in facts.fees if f.key == "eras.program"})
-    return years[-1] if years else None
-
-
-def _affordable(facts: Facts, season: int, budget: int, most: int) -> int:
-    tiers = facts.fee_tiers("eras.program", season)
+def _affordable(tiers: tuple[FeeFact, ...], budget: int, most: int) -> int:
     count = 0
     while count < most and tiered_amount(tiers, count + 1) <= budget:
         count += 1
@@ -71,18 +64,13 @@ def build_program_list(
     entries, left_out = build_list(screenings, programs)
     year = profile.target.match_year
     count = len(entries)
-    season = _latest_season(facts)
+    schedule = fee_schedule(facts, "eras.program", year)  # the costs' rule: one place
     affordable: int | None = None
-    if budget_usd is not None:
-        priced = year if facts.fee_tiers("eras.program", year) else season
-        if priced is not None:
-            affordable = _affordable(facts, priced, budget_usd, count)
-            entries = entries[:affordable]
-            count = affordable
+    if budget_usd is not None and schedule.tiers:
+        affordable = _affordable(schedule.tiers, budget_usd, count)
+        entries = entries[:affordable]
+        count = affordable
     price = eras_program_lines(facts, year, {stats.code: count})[0]
-    latest = None
-    if price.amount_usd is None and season is not None and season != year:
-        latest = eras_program_lines(facts, season, {stats.code: count})[0]
     notes = [APPLY_SMART_NOTE]
     context = facts.rule(f"applications.per_img.{stats.code.lower()}")
     if context is not None:
@@ -94,18 +82,14 @@ def build_program_list(
             f"Your Step 2 CK ({score}) is {side} the median of non-US IMGs who matched in "
             f"{stats.name} ({stats.step2_matched_median:g}, {stats.as_of} Match)."
         )
-    if latest is not None:
-        notes.append(
-            f"The {year} ERAS fees are not in our sources; the price at the {season} schedule "
-            "is shown for comparison, not as the fee you will pay."
-        )
+    if schedule.fallback:
+        notes.append(f"ERAS fees {schedule.note}: the price may change.")
     return ProgramList(
         specialty=stats.code,
         match_year=year,
         entries=entries,
         left_out=left_out,
         price=price,
-        latest_price=latest,
         budget_usd=budget_usd,
         affordable=affordable,
         notes=notes,

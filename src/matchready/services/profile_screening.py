@@ -21,7 +21,7 @@ from matchready.domain.screening import (
     VisaNeed,
 )
 from matchready.domain.screening_table import VERDICT_ORDER, ProgramTable, ScreeningReport
-from matchready.domain.yog import calendar_months
+from matchready.domain.yog import application_yog, months_at_application
 from matchready.services.screening import ProgramIndex, screen_programs
 
 
@@ -36,9 +36,9 @@ def visa_need(profile: Profile) -> VisaNeed:
 def screening_applicant(profile: Profile, facts: Facts, as_of: date) -> ScreeningApplicant:
     """The applicant as screening sees them, on the application date of the target cycle
     (today when that date is not known)."""
-    application = due(facts, profile.target.match_year, "applications_open").on or as_of
-    graduation = profile.school.graduation
-    months = calendar_months(graduation, application) if application >= graduation else 0.0
+    months = months_at_application(
+        profile.school.graduation, application_yog(profile, facts, as_of)
+    )
     exams = profile.exams
     step1: bool | None = {
         StepStatus.PASSED: True,

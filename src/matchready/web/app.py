@@ -98,6 +98,7 @@ def create_app(
 
     from matchready.web.routes import accounts as account_routes
     from matchready.web.routes import api, cycle, pages, programs_api
+    from matchready.web.routes import facts as facts_routes
     from matchready.web.routes import programs as program_routes
     from matchready.web.routes import tracker as tracker_routes
 
@@ -108,6 +109,7 @@ def create_app(
     app.include_router(program_routes.router, dependencies=signed_in)
     app.include_router(cycle.pages, dependencies=signed_in)
     app.include_router(tracker_routes.router, dependencies=signed_in)
+    app.include_router(facts_routes.router, dependencies=signed_in)
     app.include_router(api.router, prefix="/api", dependencies=signed_in)
     app.include_router(cycle.api, prefix="/api", dependencies=signed_in)
     app.include_router(programs_api.router, prefix="/api", dependencies=signed_in)

@@ -13,4 +13,5 @@ NAV: list[tuple[str, str]] = [
     ("Calendar", "/calendar"),
     ("Costs", "/costs"),
     ("Specialties", "/specialties"),
+    ("Facts", "/facts"),
 ]

@@ -65,6 +65,11 @@ class Memo:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def clear(self) -> None:
+        """Drop every entry (when what they were computed from changed, such as the facts)."""
+        with self._lock:
+            self._entries.clear()
+
 
 @dataclass
 class WebState:

@@ -14,9 +14,11 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from matchready.domain.applicant import Profile
+from matchready.domain.cycle import check_as_of
 from matchready.domain.screening_table import ScreeningReport
 from matchready.errors import InputError, Location, NotFoundError, Problem, StoreError
 from matchready.services.odds import OddsEstimate, estimate_odds
+from matchready.services.plan import applicant_today
 from matchready.services.ports import UnitOfWork
 from matchready.services.profile_screening import screen_profile
 from matchready.services.profiles import parsed_profile
@@ -88,16 +90,22 @@ def whole_number(text: str | None, name: str, high: int) -> int | None:
     return int(text)
 
 
-def as_of(request: Request, value: str | None) -> date:
-    """The as-of date a user asked for, or today by the app's clock."""
+def as_of(request: Request, value: str | None, profile: Profile | None = None) -> date:
+    """The as_of query value, or today: in the applicant's zone when `profile` is given and the
+    app runs on the wall clock, else by the app's clock; a malformed or out-of-range date is a
+    422 naming the field."""
+    web = state(request)
+    wall_clock = web.clock is date.today
+    today = applicant_today(profile) if profile is not None and wall_clock else web.today()
     if not value:
-        return state(request).today()
+        return today
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise InputError(
             Problem("expected a date such as 2026-11-25", Location(field="as_of"))
         ) from None
+    return check_as_of(day, today)
 
 
 def cached_page(

@@ -32,8 +32,9 @@ from matchready.errors import InputError, Location, NotFoundError, Problem
 from matchready.services import tracker as service
 from matchready.services import tracker_files as files
 from matchready.services.ports import UnitOfWork
+from matchready.services.rank_checks import rank_list_checks
 from matchready.web.csrf import require_token
-from matchready.web.routes.common import page, store_units
+from matchready.web.routes.common import page, profile_or_none, store_units
 from matchready.web.state import owner, state
 
 router = APIRouter(include_in_schema=False)
@@ -51,7 +52,10 @@ def _tracker_page(
     tracker, ranks = files.tracker_and_rank_list(store_units(request), who)
     seasons = sorted({s.season for s in tracker.signals if s.season is not None})
     usage = [(y, u) for y in seasons for u in signal_usage(tracker.signals, web.facts, y)]
+    profile = profile_or_none(request)
+    checks = rank_list_checks(store_units(request), who, profile, web.facts) if profile else []
     context = {
+        "rank_checks": [str(w) for w in checks],
         "tracker": tracker,
         "ranks": ranks,
         "usage": usage,

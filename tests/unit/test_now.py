@@ -1,0 +1,160 @@
+"""The plan's first screen: phase, next deadline, phase-fitting actions, overdue, Match over."""
+
+from datetime import date
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from factories import make_profile
+from matchready.cli.app import app
+from matchready.data import load_facts
+from matchready.domain.report import ItemState
+from matchready.domain.yog import Elapsed
+from matchready.io.profile import load_profile
+from matchready.services.plan import build_plan
+from matchready.services.profile_screening import screening_applicant
+
+FACTS = load_facts()
+EXAMPLES = Path(__file__).parents[2] / "examples" / "profiles"
+RECENT = EXAMPLES / "recent-graduate-j1.toml"
+OLDER = EXAMPLES / "older-graduate-h1b.toml"
+LATER = EXAMPLES / "us-citizen-img.toml"
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "80", "NO_COLOR": "1"})
+
+
+def test_a_2027_applicant_in_december_is_in_interview_season() -> None:
+    plan = build_plan(load_profile(RECENT), FACTS, date(2026, 12, 1))
+    now = plan.now
+    assert (now.match_year, now.phase, now.phase_estimated) == (2027, "interviews", True)
+    assert now.time_zone == "Africa/Lagos" and not now.match_over
+    assert now.next_deadline is not None
+    assert now.next_deadline.on == date(2027, 3, 3)
+    assert now.next_deadline.label.startswith("2027-03-03, 9:00 pm ET (estimated: ")
+    assert now.days_to_next_deadline == 93  # 3 am on 4 March in Lagos
+    assert len(now.actions) == 3
+    titles = " ".join(a.title for a in plan.next_actions)
+    assert "personal statement" not in titles and "Screen programs" not in titles
+    assert "rank order list" in now.actions[0].title or "interviews" in now.actions[0].title
+
+
+def test_application_advice_comes_before_the_interview_season_and_drops_out_after() -> None:
+    profile = make_profile(
+        **{"school.graduation": date(2018, 6, 30), "target.match_year": 2027, "usce": []}
+    )
+    before = build_plan(profile, FACTS, date(2026, 7, 1), zone="America/New_York")
+    after = build_plan(profile, FACTS, date(2026, 12, 1), zone="America/New_York")
+    assert before.now.phase == "season_open" and after.now.phase == "interviews"
+    before_titles = " ".join(a.title for a in before.next_actions)
+    after_titles = " ".join(a.title for a in after.next_actions)
+    assert "personal statement" in before_titles and "externship" in before_titles
+    assert "personal statement" not in after_titles and "externship" not in after_titles
+    assert before.now.next_deadline is not None
+    assert before.now.next_deadline.basis == "Programs start reviewing applications, 2027 Match"
+
+
+def test_ranking_phase_puts_the_rank_list_and_exam_results_first() -> None:
+    profile = make_profile(**{"target.match_year": 2027, "exams.step2ck": {"status": "scheduled"}})
+    plan = build_plan(profile, FACTS, date(2027, 2, 10), zone="America/New_York")
+    assert plan.now.phase == "ranking"
+    first, second = plan.now.actions[:2]
+    assert "certify your rank order list" in first.title
+    assert "Step 2 CK" in second.title and second.due is not None
+    assert plan.now.days_to_next_deadline == 21
+
+
+def test_past_items_are_overdue_never_open() -> None:
+    profile = make_profile(
+        **{
+            "target.match_year": 2027,
+            "ecfmg.credentials": "not_started",
+            "school.graduation": date(2020, 6, 30),
+        }
+    )
+    plan = build_plan(profile, FACTS, date(2027, 7, 10), zone="America/New_York")
+    open_states = (ItemState.TO_DO, ItemState.IN_PROGRESS, ItemState.UNKNOWN)
+    for item in plan.checklist:
+        if item.due is not None and item.due.on is not None and item.due.on < plan.as_of:
+            assert item.state not in open_states, item.key
+    credentials = {i.key: i for i in plan.checklist}["credentials"]
+    assert credentials.state is ItemState.OVERDUE
+    for action in plan.next_actions:
+        if action.due is not None and action.due.on is not None and action.due.on < plan.as_of:
+            assert action.overdue
+    assert all(a.overdue for a in plan.now.overdue) and plan.now.overdue
+    assert not any(a.overdue for a in plan.now.actions)
+
+
+def test_a_target_match_that_is_over_is_said_plainly_with_the_next_cycle() -> None:
+    plan = build_plan(make_profile(), FACTS, date(2026, 12, 1), zone="America/New_York")
+    assert plan.now.match_over and plan.now.phase == "after_match"
+    assert plan.now.headline.startswith("The 2026 Match ended on 2026-03-20")
+    assert "2027 Match is the next cycle" in plan.now.headline
+    assert any(d.event == "rol_deadline" for d in plan.now.next_cycle)
+
+
+def test_yog_at_application_is_one_number_in_plan_flags_and_screening() -> None:
+    profile = load_profile(OLDER)
+    day = date(2026, 12, 1)
+    plan = build_plan(profile, FACTS, day)
+    point = next(p for p in plan.yog.points if p.label.startswith("at application"))
+    months = point.months_since_graduation
+    assert months == 89  # 2019-03-15 to the estimated 2026-09-02
+    flag = next(f for f in plan.red_flags if f.key == "old_graduate")
+    assert str(Elapsed(months)) in flag.cause
+    assert screening_applicant(profile, FACTS, day).months_since_graduation == months
+
+
+def test_plan_summary_prints_only_the_first_screen() -> None:
+    result = run("plan", str(RECENT), "--as-of", "2026-12-01", "--summary")
+    assert result.exit_code == 0, result.output
+    assert "Now — 2027 Match" in result.output and "Interview season" in result.output
+    assert "2027-03-03, 9:00 pm ET" in result.output and "in 93 days" in result.output
+    assert "ECFMG checklist" not in result.output
+    full = run("plan", str(RECENT), "--as-of", "2026-12-01")
+    assert full.output.index("Now — 2027 Match") < full.output.index("ECFMG checklist")
+
+
+def test_plan_for_2028_shows_estimated_dates() -> None:
+    result = run("plan", str(LATER), "--as-of", "2026-12-01", "--summary")
+    assert result.exit_code == 0, result.output
+    assert "Now — 2028 Match" in result.output and "(estimated" in result.output
+    assert "unknown" not in result.output
+
+
+def test_plan_bad_input_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    for day in ("1999-06-01", "2099-06-01"):
+        result = run("plan", str(RECENT), "--as-of", day)
+        assert result.exit_code == 1 and "out of range" in result.output
+        assert "Traceback" not in result.output
+    bad_zone = tmp_path / "zone.toml"
+    bad_zone.write_text(RECENT.read_text().replace("Africa/Lagos", "Africa/Atlantis"))
+    result = run("plan", str(bad_zone))
+    assert result.exit_code == 1 and "Africa/Atlantis" in result.output
+    assert "is not a time zone" in result.output
+    far = tmp_path / "far.toml"
+    far.write_text(RECENT.read_text().replace("match_year = 2027", "match_year = 2035"))
+    result = run("plan", str(far), "--as-of", "2026-12-01")
+    assert result.exit_code == 1 and "2035 Match has no dates" in result.output
+
+
+def test_profile_check_warns_about_a_target_match_that_is_over(tmp_path: Path) -> None:
+    over = tmp_path / "over.toml"
+    over.write_text(RECENT.read_text().replace("match_year = 2027", "match_year = 2026"))
+    result = run("profile", "check", str(over))
+    assert result.exit_code == 0, result.output
+    assert "warning: the 2026 Match ended on 2026-03-20" in result.output
+    ok = run("profile", "check", str(RECENT))
+    assert ok.exit_code == 0 and "warning" not in ok.output
+
+
+def test_target_warnings() -> None:
+    from matchready.domain.cycle import target_warnings
+
+    [over] = target_warnings(FACTS, 2026, date(2026, 12, 1))
+    assert over.startswith("the 2026 Match ended on 2026-03-20 (Match Day); the next cycle")
+    assert "2027-03-03" in over
+    assert target_warnings(FACTS, 2027, date(2026, 12, 1)) == []
+    assert "no dates in our sources" in target_warnings(FACTS, 2035, date(2026, 12, 1))[0]
