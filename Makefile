@@ -25,6 +25,7 @@ demo: env
 lint: env
 	$(BIN)/ruff check src tests $(wildcard bench) examples $(FACTS)/src
 	$(BIN)/ruff format --check src tests $(wildcard bench) examples $(FACTS)/src
+	$(BIN)/lint-imports
 
 typecheck: env
 	$(BIN)/mypy

@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from matchready.domain.program import Institution, Program
+from matchready.domain.program import CrosswalkEntry, Institution, Program
 from matchready.domain.requirements import (
     Requirement,
     RequirementChange,
@@ -21,7 +21,7 @@ from matchready.domain.requirements import (
 )
 from matchready.domain.requirements import Strictness as _Strictness
 from matchready.errors import StoreError
-from matchready.services.ports import CrosswalkEntry, ImportRecord, ProgramsVersion
+from matchready.services.ports import ImportRecord, ProgramsVersion
 from matchready.store.mapping import (
     institution_row,
     program_columns,
