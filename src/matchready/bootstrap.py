@@ -111,8 +111,8 @@ class Runtime:
 
     @property
     def facts(self) -> Facts:
-        """The facts in use: the installed facts release, validated, with the user's own facts
-        in place (read on first use)."""
+        """The facts in use, validated (read on first use): the installed facts release with
+        your own facts (`facts.csv` in the data directory) in place."""
         if self._facts is None:
             from matchready.services.facts import load_all_facts
 

@@ -79,7 +79,7 @@ def test_the_june_2025_list_governs_the_2025_match_and_a_second_passport_helps()
     profile = make_profile(
         **{
             "applicant.citizenship": "Iran",
-            "applicant.other_citizenships": ["Canada"],
+            "applicant.other_passports": ["Canada"],
             "target.match_year": 2025,
         }
     )

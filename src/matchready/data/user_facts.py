@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -18,6 +16,7 @@ from pydantic import ValidationError
 from matchready.domain.facts import Facts
 from matchready.domain.user_facts import UserFact, UserFactError, UserRow, to_row
 from matchready.errors import DataFileError, Location, Problem
+from matchready.io.files import atomic_file
 
 FILE_NAME = "facts.csv"
 COLUMNS = ("key", "value", "applies_to", "source", "as_of", "source_kind", "note")
@@ -95,20 +94,12 @@ def user_rows(path: Path, bundled: Facts) -> list[UserRow]:
 
 
 def write_user_facts(path: Path, facts: list[UserFact]) -> None:
-    """Write the user's facts file atomically: a temporary file beside it, then renamed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the user's facts file atomically (`io.files.atomic_file`: a temporary file beside
+    it, renamed over the old one)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for fact in sorted(facts, key=lambda f: f.identity):
         writer.writerow(fact.model_dump(mode="json"))
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".facts-", suffix=".csv")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(out.getvalue())
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as stream:
+        stream.write(out.getvalue().encode("utf-8"))

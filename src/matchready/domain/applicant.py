@@ -99,7 +99,7 @@ class USCEKind(StrEnum):
 class Identity(_Model):
     name: str = Field(min_length=1)
     citizenship: str = Field(min_length=1, description="Country of citizenship")
-    other_citizenships: list[str] = Field(
+    other_passports: list[str] = Field(
         default_factory=list,
         description="Any other country whose passport you hold (travel restrictions go by "
         "the passport you travel on)",

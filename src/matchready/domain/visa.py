@@ -217,7 +217,7 @@ def _restriction_text(found: TravelRestriction, match_year: int, facts: Facts) -
 def travel_risk(profile: Profile, facts: Facts) -> VisaRisk | None:
     """The dated risk flag for a citizen of a country under a travel-ban proclamation."""
     year = profile.target.match_year
-    citizenships = [profile.applicant.citizenship, *profile.applicant.other_citizenships]
+    citizenships = [profile.applicant.citizenship, *profile.applicant.other_passports]
     found = [(c, r) for c in citizenships if (r := facts.travel_restriction(c, year))]
     if not found:
         return None

@@ -12,10 +12,13 @@ import calendar
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from matchready.domain.applicant import Profile
 from matchready.domain.cycle import due
-from matchready.domain.facts import Facts
+
+if TYPE_CHECKING:
+    from matchready.domain.applicant import Profile
+    from matchready.domain.facts import Facts
 
 
 def add_months(start: date, months: int) -> date:
