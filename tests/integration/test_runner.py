@@ -57,3 +57,17 @@ def test_ctrl_c_stops_cleanly_and_says_how_far_it_got() -> None:
 
     with pytest.raises(SimulationInterrupted, match=f"stopped after 2 of {len(SEEDS)}"):
         run_seeds(market_summary, SEEDS, workers=2, progress=interrupt)
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []  # no orphaned worker left behind
+
+
+def test_an_unreachable_ray_head_is_a_clear_error_within_seconds() -> None:
+    import time
+
+    from matchready.simulation.runner import EngineUnavailable
+
+    started = time.monotonic()
+    with pytest.raises(EngineUnavailable, match=r"cannot reach the ray cluster at 127\.0\.0\.1:9"):
+        run_seeds(market_summary, SEEDS[:1], engine=Engine.RAY, address="127.0.0.1:9")
+    assert time.monotonic() - started < 10

@@ -9,6 +9,7 @@ error says how many seeds were done.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -41,6 +42,28 @@ class EngineUnavailable(MatchreadyError):
     """The chosen engine's package is not installed or its cluster cannot be reached."""
 
 
+CONNECT_SECONDS = 5.0
+"""How long to wait for a Dask scheduler or Ray head to answer before giving up."""
+
+
+def check_reachable(address: str, engine: str, timeout: float = CONNECT_SECONDS) -> None:
+    """Fail fast, with a clear message, when nothing answers at `address` (HOST:PORT, with or
+    without a tcp:// or ray:// scheme): the engines' own clients can wait for minutes."""
+    target = address.split("://", 1)[-1].rstrip("/")
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit():
+        raise EngineUnavailable(f"the {engine} address must be HOST:PORT, not '{address}'")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            pass
+    except OSError as error:
+        reason = "no answer" if isinstance(error, TimeoutError) else error.strerror or error
+        raise EngineUnavailable(
+            f"cannot reach the {engine} cluster at {address} ({reason} within {timeout:g} s); "
+            "check the address, or run with --engine local"
+        ) from None
+
+
 def default_workers() -> int:
     return max(1, (os.cpu_count() or 1))
 
@@ -68,6 +91,10 @@ def _collect(
 def _local(
     task: Callable[[int], T], seeds: Sequence[int], workers: int, progress: Progress | None
 ) -> list[T]:
+    if workers == 1:  # no pool to start: the seeds run here, one after the other
+        return _collect(
+            ((i, task(seed)) for i, seed in enumerate(seeds)), len(seeds), progress, lambda: None
+        )
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
 
     def completions() -> Iterator[tuple[int, T]]:
@@ -183,6 +210,8 @@ def run_seeds(
 ) -> list[T]:
     """`[task(seed) for seed in seeds]`, computed in parallel on `engine`, in seed order."""
     count = workers or default_workers()
+    if address and engine is not Engine.LOCAL:
+        check_reachable(address, engine.value)
     if engine is Engine.LOCAL:
         return _local(task, seeds, count, progress)
     if engine is Engine.DASK:
