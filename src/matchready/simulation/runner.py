@@ -104,8 +104,17 @@ def _local(
             for future in finished:
                 yield pending.pop(future), future.result()
 
+    def cancel() -> None:
+        """Drop what is pending and stop the workers now (their current market is lost), so
+        an interrupted run leaves no process behind."""
+        workers_now = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in workers_now:
+            process.terminate()
+        for process in workers_now:
+            process.join(timeout=10)
+
     try:
-        cancel = partial(executor.shutdown, wait=False, cancel_futures=True)
         return _collect(completions(), len(seeds), progress, cancel)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
@@ -130,7 +139,10 @@ def _dask(
             client = dask.Client(address, timeout="10s")
         else:
             cluster = dask.LocalCluster(
-                n_workers=workers, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+                n_workers=workers,
+                threads_per_worker=1,
+                host="127.0.0.1",
+                dashboard_address="127.0.0.1:0",
             )
             client = dask.Client(cluster)
     except OSError as error:
