@@ -9,10 +9,13 @@ error says how many seeds were done.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from enum import StrEnum
 from functools import partial
 from multiprocessing import get_context
@@ -88,6 +91,19 @@ def _collect(
     return [results[i] for i in range(total)]
 
 
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT for the block (in the main thread; elsewhere signals cannot be set)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _local(
     task: Callable[[int], T], seeds: Sequence[int], workers: int, progress: Progress | None
 ) -> list[T]:
@@ -98,7 +114,12 @@ def _local(
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
 
     def completions() -> Iterator[tuple[int, T]]:
-        pending = {executor.submit(task, seed): i for i, seed in enumerate(seeds)}
+        # Submitting starts the workers: they inherit "ignore Ctrl-C" and this process stops
+        # them on Ctrl-C (so no half-imported worker prints a traceback).
+        with _sigint_ignored():
+            pending: dict[Future[T], int] = {
+                executor.submit(task, seed): i for i, seed in enumerate(seeds)
+            }
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
