@@ -36,7 +36,13 @@ from matchready.data import load_facts
 from matchready.io.profile import load_profile
 from matchready.services.odds import agreement_tolerance, estimate_odds, with_step2ck
 from matchready.simulation.calibration import dump_calibration, load_calibration
-from matchready.simulation.checks import monotone_seed, typical_applicants, typical_seed, typical_z
+from matchready.simulation.checks import (
+    Typical,
+    monotone_seed,
+    typical_applicants,
+    typical_seed,
+    typical_z,
+)
 from matchready.simulation.layout import TYPE_LABELS, build_layout
 from matchready.simulation.market import run_market
 from matchready.simulation.runner import run_seeds
@@ -117,7 +123,14 @@ def main() -> int:
     # 2. typical applicants: simulator vs odds model, and the order of specialties
     small = build_layout(facts, calibration.match_year, DEFAULT_SCALE)
     people = typical_applicants(facts, small)
-    entries = tuple((p, typical_z(facts, p)) for p in people)
+    pooled = facts.specialty("ALL")
+    assert pooled is not None and pooled.step2_matched_median and pooled.img_matched
+    share = pooled.img_matched / (pooled.img_preferred or 1)
+    pooled_score = round(
+        share * pooled.step2_matched_median + (1 - share) * (pooled.step2_unmatched_median or 0)
+    )
+    one = [Typical(p.code, pooled_score, 3) for p in people]  # the same applicant everywhere
+    entries = tuple((p, typical_z(facts, p)) for p in (*people, *one))
     typical_seeds = list(range(args.first_seed, args.first_seed + args.typical_runs))
     outcomes = run_seeds(
         partial(typical_seed, small, prm, entries), typical_seeds, workers=args.workers
@@ -172,7 +185,15 @@ def main() -> int:
                     "odds_high": None if model is None else round(100 * model.high, 1),
                 }
             )
+    one_sim = [
+        sum(1 for o in outcomes if o[len(people) + j]) / len(outcomes) for j in range(len(one))
+    ]
+    one_odds = [
+        estimate_odds(with_step2ck(base, p.step2ck), facts, p.code, p.ranks).estimate for p in one
+    ]
     rho = spearman(sim_p, published)
+    known = [(v.probability, r) for v, r in zip(one_odds, published, strict=True) if v]
+    odds_rho = spearman([a for a, _ in known], [b for _, b in known])
     wrong = [
         f"{people[a].code}/{people[b].code}"
         for a in range(len(people))
@@ -185,6 +206,13 @@ def main() -> int:
         f"published rates; pairs more than 10 points apart in the wrong order: "
         f"{', '.join(wrong) if wrong else 'none'}. Outside the tolerance: "
         f"{', '.join(disagree) if disagree else 'none'}.",
+        "",
+        f"One applicant in every specialty (Step 2 CK {pooled_score}, the pooled mean of non-US "
+        "IMG applicants; 3 ranks, the pooled geometric mean): "
+        + ", ".join(f"{p.code} {v:.0%}" for p, v in zip(one, one_sim, strict=True))
+        + f". Spearman against the published rates: simulator {spearman(one_sim, published):.2f}"
+        + f", odds model {odds_rho:.2f}"
+        + " (a fixed score is strong in FM, weak in GS, so this order need not follow the rates).",
     ]
 
     # 3. monotonicity on national markets
