@@ -32,7 +32,12 @@ def test_the_report_holds_every_part_with_charts(html: str) -> None:
         "Next actions",
     ):
         assert f">{part}<" in html
-    assert html.count("<svg") == 3  # IM odds, FM odds, specialties
+    # across the targets; per estimable specialty (IM, FM) the what-ifs and the two curves;
+    # the specialties chart
+    assert html.count("<svg") == 1 + 2 * 3 + 1
+    assert html.count('role="img"') == 1 + 2 * 3 + 1
+    assert "P(match) in Internal Medicine against Step 2 CK, with the published matched" in html
+    assert "Chart: your P(match) in each target specialty: IM " in html
     assert "Ravi Sample (fictional)" in html
     assert "unverified" in html
 
@@ -45,7 +50,7 @@ def test_the_report_loads_nothing_from_elsewhere(html: str) -> None:
 def test_a_refused_estimate_says_why() -> None:
     profile = load_profile(EXAMPLES / "us-citizen-img.toml")
     text = render_report(profile, load_facts(), date(2026, 11, 25))
-    assert text.count("<svg") == 3  # FM and EM estimable
+    assert text.count("<svg") == 1 + 2 * 3 + 1  # FM and EM estimable
 
 
 def test_pdf_through_chromium(html: str, tmp_path: Path) -> None:

@@ -57,3 +57,69 @@ def test_ctrl_c_stops_cleanly_and_says_how_far_it_got() -> None:
 
     with pytest.raises(SimulationInterrupted, match=f"stopped after 2 of {len(SEEDS)}"):
         run_seeds(market_summary, SEEDS, workers=2, progress=interrupt)
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []  # no orphaned worker left behind
+
+
+def test_an_unreachable_ray_head_is_a_clear_error_within_seconds() -> None:
+    import time
+
+    from matchready.simulation.runner import EngineUnavailable
+
+    started = time.monotonic()
+    with pytest.raises(EngineUnavailable, match=r"cannot reach the ray cluster at 127\.0\.0\.1:9"):
+        run_seeds(market_summary, SEEDS[:1], engine=Engine.RAY, address="127.0.0.1:9")
+    assert time.monotonic() - started < 10
+
+
+def test_ctrl_c_on_the_command_leaves_no_process_behind() -> None:
+    """A real SIGINT to the command's process group while its workers run: exit 130, one line,
+    no traceback, and nothing left in the group."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    command = Path(sys.executable).parent / "matchready"
+    profile = Path(__file__).parents[2] / "examples" / "profiles" / "older-graduate-h1b.toml"
+    child = subprocess.Popen(
+        [str(command), "simulate", str(profile), "--runs", "400", "--workers", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # wait until the pool's workers exist
+            found = subprocess.run(
+                ["pgrep", "-g", str(child.pid)], capture_output=True, text=True, check=False
+            ).stdout.split()
+            if len(found) >= 3:
+                break
+            time.sleep(0.5)
+        time.sleep(2)
+        os.killpg(child.pid, signal.SIGINT)
+        _, err = child.communicate(timeout=180)  # a loaded machine is slow to stop 2 workers
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+            child.communicate()  # close the pipes (an unclosed pipe fails a later test)
+    assert child.returncode == 130, err
+    assert "stopped after" in err and "Traceback" not in err
+    deadline = time.monotonic() + 10
+    while True:  # zombies (already exited, not yet reaped by init) do not count
+        states = subprocess.run(
+            ["ps", "-o", "stat=", "-g", str(child.pid)],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.split()
+        alive = [state for state in states if not state.startswith("Z")]
+        if not alive or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert alive == []

@@ -43,6 +43,22 @@ def test_odds_shows_range_year_and_what_ifs() -> None:
     assert "2026 Match" in result.output
     assert "Step 2 CK +10" in result.output and "points)" in result.output
     assert "not estimable" in result.output
+    assert "Market simulator (matchready simulate) for an applicant at IM's" in result.output
+    assert "Not used: year of graduation" in result.output
+
+
+def test_another_step2ck_score_can_be_tried_within_the_scale() -> None:
+    low = json.loads(run("odds", str(PROFILE), "--specialty", "IM", "--step2ck", "225",
+                         "--format", "json").output)[0]  # fmt: skip
+    high = json.loads(run("odds", str(PROFILE), "--specialty", "IM", "--step2ck", "265",
+                          "--format", "json").output)[0]  # fmt: skip
+    assert low["inputs"]["Step 2 CK"] == "225" and high["inputs"]["Step 2 CK"] == "265"
+    assert high["estimate"]["probability"] > low["estimate"]["probability"]
+    result = run("odds", str(PROFILE), "--step2ck", "301")
+    assert result.exit_code == 2
+    assert "Invalid value for '--step2ck': Input should be less than or equal to 300" in (
+        result.output
+    )
 
 
 def test_odds_says_so_instead_of_a_number_when_data_is_missing() -> None:

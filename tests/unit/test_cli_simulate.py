@@ -25,15 +25,21 @@ def test_simulate_prints_the_chance_where_and_what_ifs() -> None:
     result = run("simulate", str(PROFILE), "--specialty", "IM", "--ranks", "4", *TINY)
     assert result.exit_code == 0, result.output
     assert "P(PGY-1 match)" in result.output
-    assert "rank 3 more IM programs" in result.output
+    assert "P(match to IM) ≈" in result.output and "odds model" in result.output
+    assert "Not used: year of graduation" in result.output
+    assert "if you had 3 more IM interviews" in result.output
     assert "Market check" in result.output and "assum" in result.output
 
 
 def test_simulate_json() -> None:
     result = run("simulate", str(PROFILE), "--prelim", "--also", "FM", "--format", "json", *TINY)
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
-    assert report["specialty"] == "IM" and report["runs"] == 2
+    body = json.loads(result.output)
+    report = body["simulation"]
+    assert body["specialty"] == "IM" and report["runs"] == 2
+    assert body["headline"].startswith("P(match to IM) ≈")
+    assert body["agreement"]["tolerance_points"] == 10.0
+    assert any("preliminary or other-specialty" in r for r in body["agreement"]["reasons"])
     assert "3 preliminary programs" in report["strategy"]
     labels = [w["label"] for w in report["what_ifs"]]
     assert "without the preliminary programs" in labels and "without FM" in labels
@@ -49,6 +55,9 @@ def test_simulate_json() -> None:
         ("--runs", "0"),
         ("--engine", "spark"),
         ("--address", "127.0.0.1:8786"),
+        ("--step2ck", "301"),
+        ("--step2ck", "0"),
+        ("--ranks", "301"),
     ],
 )
 def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
@@ -66,7 +75,7 @@ def test_ctrl_c_stops_cleanly(monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(*args: object, **kwargs: object) -> None:
         raise SimulationInterrupted(3, 40)
 
-    monkeypatch.setattr(simulate_cli, "simulate_applicant", interrupted)
+    monkeypatch.setattr(simulate_cli, "simulate_odds", interrupted)
     result = run("simulate", str(PROFILE), *TINY)
     assert result.exit_code == 130
     assert "stopped after 3 of 40 markets" in result.output
@@ -82,6 +91,34 @@ def test_the_trackers_what_if_takes_the_list_length_and_track_mix() -> None:
     result = what_if_more_ranks(
         load_profile(PROFILE), load_facts(), draft, 3, runs=3, scale=0.02, workers=1
     )
-    assert result.label == "rank 3 more IM programs"
+    assert result.label == "if you had 3 more IM interviews"
     assert result.strategy == "6 IM programs, then 2 preliminary programs"
     assert result.change.low <= result.change.estimate <= result.change.high
+
+
+def test_an_unreachable_cluster_is_one_clear_line_within_seconds() -> None:
+    import time
+
+    started = time.monotonic()
+    result = run(
+        "simulate", str(PROFILE), "--engine", "ray", "--address", "127.0.0.1:9", "--runs", "2"
+    )
+    assert result.exit_code == 1
+    assert "cannot reach the ray cluster at 127.0.0.1:9" in result.output
+    assert "Traceback" not in result.output
+    assert time.monotonic() - started < 10
+
+
+def test_an_uncalibrated_specialty_says_so_in_the_result() -> None:
+    result = run("simulate", str(PROFILE), "--specialty", "DERM", "--format", "json", *TINY)
+    assert result.exit_code == 0, result.output
+    warnings = json.loads(result.output)["simulation"]["warnings"]
+    assert len(warnings) == 1
+    assert warnings[0].startswith("DERM is not calibrated to Charting Outcomes")
+    assert "suppresses the matched cohort's figures (5 matched)" in warnings[0]
+
+
+def test_without_a_terminal_progress_is_one_line() -> None:
+    result = run("simulate", str(PROFILE), "--scale", "0.02", "--runs", "10", "--workers", "1")
+    assert result.exit_code == 0, result.output
+    assert result.output.count("simulating 10 markets at scale 0.02 on local (1 workers)") == 1

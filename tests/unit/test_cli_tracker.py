@@ -131,7 +131,7 @@ def test_the_draft_what_if_reads_the_draft_as_a_strategy(runner: CliRunner) -> N
     # 1000140C0 is Internal Medicine (verified code); P = preliminary; the advanced program's
     # specialty is not known, so it counts as the profile's first target specialty
     assert "your draft as a strategy:" in out and "1 preliminary programs" in out
-    assert "rank 2 more" in out and "change on the same 3 markets:" in out
+    assert "if you had 2 more IM interviews" in out and "change on the same 3 markets:" in out
 
 
 def test_rank_show_checks_the_ranked_programs_against_the_profile(runner: CliRunner) -> None:

@@ -110,14 +110,25 @@ def test_what_ifs_move_the_right_way_and_unsupported_ones_say_why() -> None:
     result = estimate_odds(profile_with_score(240), FACTS, "IM", 3)
     by_label = {w.label.split(" (")[0]: w for w in result.what_ifs}
     assert by_label["Step 2 CK +10"].change > 0
-    assert by_label["rank 5 more programs"].change > 0
+    assert by_label["if you had 5 more interviews"].change > 0
+    assert by_label["if you had 5 more interviews"].label == (
+        "if you had 5 more interviews (and ranked 8)"
+    )
     assert by_label["one more year since graduation"].estimate is None
     assert "does not tabulate YOG" in by_label["one more year since graduation"].reason
 
 
+def test_inputs_the_data_cannot_support_are_named_with_what_is_needed() -> None:
+    result = estimate_odds(profile_with_score(240), FACTS, "IM", 3)
+    names = [u.name for u in result.unsupported]
+    assert names == ["year of graduation", "USMLE attempts", "US clinical experience", "visa need"]
+    assert all(u.why and u.needed for u in result.unsupported)
+    assert result.unsupported[0].sentence().startswith("Not used: year of graduation (")
+
+
 def test_without_ranks_the_what_ifs_show_several_list_lengths() -> None:
     result = estimate_odds(profile_with_score(240), FACTS, "IM")
-    values = [w.estimate.probability for w in result.what_ifs if w.label.startswith("if you rank")]
+    values = [w.estimate.probability for w in result.what_ifs if w.label.startswith("if you had")]
     assert len(values) == 3 and values == sorted(values)
 
 
@@ -149,7 +160,11 @@ def test_us_citizens_get_the_applicant_type_adjustment_stated_as_an_assumption()
     other = estimate_odds(profile_with_score(245), FACTS, "IM", 4)
     assert citizen.applicant_type == "us_img"
     assert citizen.estimate.probability > other.estimate.probability
-    assert any(a.startswith("Assumption: per-specialty figures") for a in citizen.assumptions)
+    assert any(
+        a.startswith("Stand-in: as a US citizen you are a US IMG")
+        and "non-US IMGs' figures stand in" in a
+        for a in citizen.assumptions
+    )
 
 
 def test_every_parameter_is_drawn_per_draw() -> None:

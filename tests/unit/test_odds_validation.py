@@ -16,7 +16,12 @@ from matchready.data import load_facts
 from matchready.data.loader import bundled_dir
 from matchready.domain.facts import Facts, SpecialtyStats
 from matchready.errors import DataFileError
-from matchready.services.odds_validation import read_specialty_table, summary, validate_odds
+from matchready.services.odds_validation import (
+    kind_of,
+    read_specialty_table,
+    summary,
+    validate_odds,
+)
 
 ENV = {"COLUMNS": "160", "NO_COLOR": "1"}
 BUNDLED = bundled_dir() / "specialties.csv"
@@ -89,15 +94,25 @@ def test_a_bad_table_names_the_file_and_the_field(tmp_path: Path) -> None:
         read_specialty_table(empty)
 
 
-def test_cli_validates_and_says_when_the_run_is_in_sample() -> None:
+def test_cli_with_one_year_of_data_calls_it_a_consistency_check() -> None:
     result = CliRunner().invoke(app, ["validate-odds", str(BUNDLED)], env=ENV)
     assert result.exit_code == 0, result.output
-    assert "In sample" in result.output and "DERM not scored" in result.output
+    assert "Odds model consistency check (one year of data" in result.output
+    assert "This is a consistency check, not a validation" in result.output
+    assert "DERM not scored" in result.output
     as_json = CliRunner().invoke(
         app, ["validate-odds", str(BUNDLED), "--train", str(BUNDLED), "--format", "json"], env=ENV
     )
     data = json.loads(as_json.output)
     assert data["summary"]["specialties"] >= 10 and len(data["rows"]) > 20
+    assert data["kind"] == "consistency check (one year of data: fitted and tested on 2026)"
+
+
+def test_with_another_years_table_it_is_a_validation(tmp_path: Path) -> None:
+    facts = load_facts()
+    later = [s.model_copy(update={"as_of": "2027"}) for s in facts.specialties]
+    rows = validate_odds(facts.specialties, later, facts)
+    assert kind_of(rows) == "validation (fitted on 2026, tested on 2027)"
 
 
 def test_cli_refuses_a_missing_file(tmp_path: Path) -> None:

@@ -109,7 +109,7 @@ def test_the_same_seeds_give_the_same_report() -> None:
     report = summarise(task, first, engine=Engine.LOCAL, notes=notes)
     assert report.runs == 2
     assert [w.label for w in report.what_ifs] == [
-        "rank 3 more IM programs",
+        "if you had 3 more IM interviews",
         "add 3 preliminary programs",
         "also rank 2 FM programs",
     ]

@@ -118,3 +118,41 @@ def test_a_broken_calibration_file_is_a_data_error(tmp_path: Path) -> None:
         load_calibration(path)
     with pytest.raises(DataFileError, match="missing"):
         load_calibration(tmp_path / "absent.toml")
+
+
+def test_issue_15_gs_obgyn_and_em_are_no_longer_easy_for_non_us_imgs() -> None:
+    """Issue 15: the simulator gave non-US IMGs 80% in GS, 92% in OB/GYN, 90-95% in EM (Charting
+    Outcomes 2026: 28.6%, 32.8%, 54.1%). Calibrated per specialty, the pooled rates of non-US
+    IMGs who chose them on 6 markets at scale 0.1 are near the published ones (the full-scale
+    table, within 3 points, is in bench/README.md)."""
+    layout = build_layout(FACTS, 2025, 0.1)
+    runs = [run_market(layout, CALIBRATION.parameters, seed) for seed in range(700, 706)]
+    hits = np.sum([r.specialty_hits for r in runs], axis=0)
+    totals = np.sum([r.specialty_totals for r in runs], axis=0)
+    rate = {code: 100 * hits[i] / totals[i] for i, code in enumerate(layout.specialties[:-1])}
+    assert rate["GS"] < 45 and rate["OBGYN"] < 50 and rate["EM"] < 70
+    for code, published in (("IM", 48.5), ("FM", 53.9), ("PEDS", 68.5)):  # >= 450 pooled each
+        assert abs(rate[code] - published) <= 6, (code, rate[code])
+
+
+def test_specialties_whose_figures_charting_outcomes_suppresses_are_left_uncalibrated() -> None:
+    layout = build_layout(FACTS, 2025, 0.1)
+    left = {t.code for t in layout.specialty_targets if not t.calibrated}
+    assert left == {"ENT", "DERM", "ORTHO", "PLASTICS", "VASC"}
+    assert {c for c, _ in CALIBRATION.parameters.specialty_share} == {
+        t.code for t in layout.specialty_targets if t.calibrated
+    }
+    derm = CALIBRATION.specialty("DERM")
+    assert derm is not None and not derm.calibrated and "suppresses" in derm.status
+    assert layout.img_interviews[layout.specialty_index("IM")] == pytest.approx(10**0.5)
+
+
+def test_the_calibration_file_keeps_the_per_specialty_residuals(tmp_path: Path) -> None:
+    path = tmp_path / "calibration.toml"
+    path.write_text(dump_calibration(CALIBRATION))
+    again = load_calibration(path)
+    assert again.specialties == CALIBRATION.specialties
+    shares = dict(CALIBRATION.parameters.specialty_share)
+    assert dict(again.parameters.specialty_share) == pytest.approx(shares, abs=1e-4)
+    im = again.specialty("IM")
+    assert im is not None and im.published == 48.51 and im.calibrated

@@ -12,10 +12,11 @@ from rich.text import Text
 
 from matchready.cli.common import OutputFormat, ProfileArg, console, facts, profile_of
 from matchready.domain.facts import ApplicantType
-from matchready.domain.odds import MAX_RANKS
-from matchready.services.odds import OddsEstimate, estimate_odds
+from matchready.domain.odds import MAX_RANKS, STEP2CK_MAX, STEP2CK_MIN
+from matchready.services.odds import OddsEstimate, estimate_odds, with_step2ck
 from matchready.services.odds_validation import (
     in_sample,
+    kind_of,
     read_specialty_table,
     summary,
     validate_odds,
@@ -23,6 +24,16 @@ from matchready.services.odds_validation import (
 from matchready.services.specialties import SORTABLE, competitiveness
 
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text or json.")]
+Step2Option = Annotated[
+    int | None,
+    typer.Option(
+        "--step2ck",
+        min=STEP2CK_MIN,
+        max=STEP2CK_MAX,
+        help=f"Try another Step 2 CK score ({STEP2CK_MIN}-{STEP2CK_MAX}, the USMLE three-digit "
+        "scale) instead of the profile's.",
+    ),
+]
 
 
 def _num(value: float | int | None) -> str:
@@ -107,6 +118,10 @@ def _show(result: OddsEstimate) -> None:
             sign = f" ({item.change * 100:+.0f} points)" if item.change is not None else ""
             table.add_row(item.label, f"{item.estimate}{sign}")
     out.print(table)
+    if result.simulator_check:
+        out.print(Text(result.simulator_check))
+    for unused in result.unsupported:
+        out.print(Text(unused.sentence(), style="dim"))
     for note in [*result.context, *result.assumptions]:
         out.print(Text(f"• {note}", style="dim"))
     for citation in result.citations:
@@ -123,10 +138,11 @@ def odds(
         int | None,
         typer.Option("--ranks", min=0, max=MAX_RANKS, help="Programs you expect to rank in it."),
     ] = None,
+    step2ck: Step2Option = None,
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Estimate your odds of matching, with a range, the data year and what-ifs."""
-    profile = profile_of(profile_path)
+    profile = with_step2ck(profile_of(profile_path), step2ck)
     known = facts()
     codes = specialty or profile.target.specialties
     results = [estimate_odds(profile, known, code, ranks) for code in codes]
@@ -156,17 +172,23 @@ def validate_odds_command(
     ] = None,
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
-    """Validate the odds model out of sample: fit on one year's table, test on another's."""
+    """Check the odds model on a per-specialty table: a consistency check with one year of
+    data, a validation only when the table is another year's."""
     known = facts()
     fitted = read_specialty_table(train) if train else list(known.specialties)
     rows = validate_odds(fitted, read_specialty_table(test), known)
     totals = summary(rows)
     if output is OutputFormat.JSON:
-        body = {"rows": [r.model_dump(mode="json") for r in rows], "summary": totals}
+        body = {
+            "kind": kind_of(rows),
+            "rows": [r.model_dump(mode="json") for r in rows],
+            "summary": totals,
+        }
         typer.echo(json.dumps(body, indent=2))
         return
     out = console()
-    grid = Table(title="Odds model: fitted on one year, tested on another", expand=True)
+    kind = kind_of(rows)
+    grid = Table(title=f"Odds model {kind}", expand=True)
     for name in ("code", "train", "test", "IMGs", "train %", "test %", "predicted %", "error pts",
                  "Brier", "Brier, rate only"):  # fmt: skip
         grid.add_column(name, justify="left" if name == "code" else "right")
@@ -187,10 +209,11 @@ def validate_odds_command(
         )
     out.print(grid)
     if in_sample(rows):
-        year = next(r.test_year for r in rows if r.reason is None)
         out.print(
-            f"In sample: fitted and tested on the same year ({year}); the model "
-            "returns each published rate by construction, so only the Brier scores say anything."
+            "This is a consistency check, not a validation: with one year of data the model is "
+            "fitted and tested on the same figures and returns each published rate by "
+            "construction, so only the Brier scores say anything. Give another year's table "
+            "(TEST_CSV, with --train for the first) to validate it."
         )
     for row in rows:
         if row.reason:

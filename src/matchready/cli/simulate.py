@@ -1,5 +1,6 @@
-"""`matchready simulate`: the applicant's Match in seeded simulated national markets (a thin
-wrapper over :func:`matchready.simulation.study.simulate_applicant`)."""
+"""`matchready simulate`: the applicant's Match in seeded simulated national markets, beside the
+odds model for the same inputs (a thin wrapper over
+:func:`matchready.services.simulate.simulate_odds`)."""
 
 from __future__ import annotations
 
@@ -12,16 +13,14 @@ from rich.table import Table
 from rich.text import Text
 
 from matchready.cli.common import OutputFormat, ProfileArg, console, facts, profile_of
+from matchready.cli.odds import Step2Option
 from matchready.domain.odds import MAX_RANKS
+from matchready.services.odds import with_step2ck
+from matchready.services.simulate import SimulatedOdds, simulate_odds
 from matchready.simulation.applicant import DEFAULT_PRELIM_RANKS, Strategy
 from matchready.simulation.layout import PRELIM
-from matchready.simulation.runner import Engine, SimulationInterrupted
-from matchready.simulation.study import (
-    DEFAULT_RUNS,
-    DEFAULT_SCALE,
-    SimulationReport,
-    simulate_applicant,
-)
+from matchready.simulation.runner import Engine, SimulationInterrupted, default_workers
+from matchready.simulation.study import DEFAULT_RUNS, DEFAULT_SCALE
 
 PROGRESS_FROM = 10
 """Show a progress bar from this many markets on."""
@@ -38,13 +37,22 @@ def _default_ranks(code: str) -> int:
     return max(1, round(value)) if value else 5
 
 
-def _show(report: SimulationReport) -> None:
+def _show(result: SimulatedOdds) -> None:
     out = console()
+    report = result.simulation
+    agreement = result.agreement
     out.rule(f"Simulated Match — {report.specialty}")
+    out.print(Text(result.headline, style="bold"))
+    out.print(agreement.summary())
+    for reason in agreement.reasons:
+        out.print(Text(f"  - {reason}", style="dim"))
     out.print(
-        Text(f"P(PGY-1 match) ≈ {report.probability}", style="bold"),
-        f" — 95% Wilson interval over {report.runs} simulated markets",
+        f"P(PGY-1 match) ≈ {report.probability} — any PGY-1 place (the specialty, your other "
+        f"ranks, a supplemental preliminary year); 95% Wilson interval over {report.runs} "
+        "simulated markets"
     )
+    for warning in report.warnings:
+        out.print(Text(f"Warning: {warning}", style="yellow"))
     out.print(
         f"Strategy: {report.strategy}. Applicant: {report.applicant_type}"
         + (f", Step 2 CK {report.step2ck}" if report.step2ck else "")
@@ -81,6 +89,8 @@ def _show(report: SimulationReport) -> None:
             )
         )
     out.print(Text(f"Calibration: {report.calibration}.", style="dim"))
+    for unused in result.unsupported:
+        out.print(Text(unused.sentence(), style="dim"))
     for note in report.assumptions:
         out.print(Text(f"• {note}", style="dim"))
 
@@ -129,6 +139,7 @@ def simulate(
     workers: Annotated[
         int | None, typer.Option("--workers", min=1, help="Local processes; default: cores.")
     ] = None,
+    step2ck: Step2Option = None,
     output: Annotated[
         OutputFormat, typer.Option("--format", help="text or json.")
     ] = OutputFormat.TEXT,
@@ -155,20 +166,28 @@ def simulate(
         also=also.upper() if also else None,
         also_ranks=max(count // 2, 1) if also else 0,
     )
+    err = Console(stderr=True)
+    quiet = output is OutputFormat.JSON or runs < PROGRESS_FROM
     bar = Progress(
         TextColumn("simulating markets"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=Console(stderr=True),
+        console=err,
         transient=True,
-        disable=output is OutputFormat.JSON or runs < PROGRESS_FROM,
+        disable=quiet or not err.is_terminal,
     )
+    if not quiet and not err.is_terminal:
+        err.print(
+            f"simulating {runs} markets at scale {scale:g} on {engine.value} "
+            f"({workers or default_workers()} workers)...",
+            highlight=False,
+        )
     job = bar.add_task("markets", total=runs)
     try:
         with bar:
-            report = simulate_applicant(
-                profile,
+            result = simulate_odds(
+                with_step2ck(profile, step2ck),
                 facts(),
                 strategy,
                 runs=runs,
@@ -180,9 +199,9 @@ def simulate(
                 progress=lambda done, total: bar.update(job, completed=done, total=total),
             )
     except SimulationInterrupted as stopped:
-        Console(stderr=True).print(f"[yellow]{stopped}[/yellow]", highlight=False)
+        err.print(f"[yellow]{stopped}[/yellow]", highlight=False)
         raise typer.Exit(130) from None
     if output is OutputFormat.JSON:
-        typer.echo(report.model_dump_json(indent=2))
+        typer.echo(result.model_dump_json(indent=2))
         return
-    _show(report)
+    _show(result)

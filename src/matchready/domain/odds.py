@@ -34,6 +34,8 @@ Array = npt.NDArray[np.float64]
 MIN_MATCHED = 10  # fewer matched applicants than this: too few to estimate
 MAX_RANKS = 300
 """The most programs one rank order list may hold (NRMP; reference: domain-facts, fees)."""
+STEP2CK_MIN, STEP2CK_MAX = 1, 300
+"""The USMLE three-digit score scale (the profile's Step 2 CK field has the same bounds)."""
 
 
 @dataclass(frozen=True)

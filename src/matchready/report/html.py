@@ -16,8 +16,13 @@ from matchready.domain.applicant import Profile
 from matchready.domain.facts import ApplicantType, Facts
 from matchready.errors import MatchreadyError
 from matchready.io.files import write_atomic
-from matchready.report.charts import competitiveness_chart, odds_chart
-from matchready.services.odds import estimate_odds
+from matchready.report.charts import (
+    competitiveness_chart,
+    odds_chart,
+    odds_charts,
+    specialties_odds_chart,
+)
+from matchready.services.odds import OddsEstimate, estimate_odds
 from matchready.services.plan import build_plan
 from matchready.services.specialties import competitiveness
 
@@ -35,14 +40,22 @@ def render_report(profile: Profile, facts: Facts, as_of: date, ranks: int | None
     )
     return env.get_template("report.html").render(
         plan=plan,
-        estimates=[
-            (e, Markup(odds_chart(e)) if e.estimate is not None else None) for e in estimates
-        ],
+        estimates=[(e, [Markup(c) for c in _charts(profile, facts, e, ranks)]) for e in estimates],
+        odds_across=Markup(specialties_odds_chart(estimates)),
         specialty_chart=Markup(
             competitiveness_chart(table.specialties, profile.target.specialties)
         ),
         specialties=table.specialties,
     )
+
+
+def _charts(
+    profile: Profile, facts: Facts, estimate: OddsEstimate, ranks: int | None
+) -> list[str]:
+    """The what-ifs bars (matplotlib), then the two curves."""
+    if estimate.estimate is None:
+        return []
+    return [odds_chart(estimate), *odds_charts(profile, facts, estimate, ranks)]
 
 
 def write_html(path: Path, html: str) -> None:

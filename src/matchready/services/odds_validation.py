@@ -150,6 +150,17 @@ def in_sample(rows: Sequence[ValidationRow]) -> bool:
     return bool(scored) and all(r.train_year == r.test_year for r in scored)
 
 
+def kind_of(rows: Sequence[ValidationRow]) -> str:
+    """What the run is: with one year of data (fitted and tested on the same table) only a
+    consistency check; a validation when the test table is another year's."""
+    if in_sample(rows):
+        year = next(r.test_year for r in rows if r.reason is None)
+        return f"consistency check (one year of data: fitted and tested on {year})"
+    years = sorted({(r.train_year, r.test_year) for r in rows if r.reason is None})
+    shown = ", ".join(f"fitted on {a}, tested on {b}" for a, b in years) or "nothing scored"
+    return f"validation ({shown})"
+
+
 def summary(rows: Sequence[ValidationRow]) -> dict[str, float | int]:
     """Applicant-weighted mean absolute calibration error and Brier scores over the scored
     specialties (the pooled row, code ALL, is left out: it holds the others)."""

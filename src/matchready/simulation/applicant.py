@@ -95,26 +95,40 @@ def step2_distribution(stats: SpecialtyStats, pooled: SpecialtyStats | None) -> 
     raise DataFileError(f"no Step 2 CK figures for {stats.name} or all specialties")
 
 
+def step2_z(facts: Facts, stats: SpecialtyStats, score: float) -> tuple[float, float, float, str]:
+    """`score` in SDs from the mean of the specialty's non-US IMG applicants, with the mean,
+    the SD (the middle of the facts' within-cohort range) and whose figures gave the mean."""
+    low, high = facts.rule("odds.step2ck_cohort_sd_low"), facts.rule("odds.step2ck_cohort_sd_high")
+    if low is None or high is None:
+        raise DataFileError("the Step 2 CK spread within cohorts is not in our facts")
+    sd = (low.number() + high.number()) / 2
+    mean, where = step2_distribution(stats, facts.specialty("ALL"))
+    return (score - mean) / sd, mean, sd, where
+
+
 def applicant_of(profile: Profile, facts: Facts, specialty: str) -> tuple[SimApplicant, list[str]]:
     """The profile as a simulated applicant, with the assumptions made."""
     stats = facts.specialty(specialty)
     if stats is None:
         raise NotFoundError(f"no published figures for specialty '{specialty}'")
     kind = TYPES.index(profile.applicant_type)
+    us = profile.applicant_type is ApplicantType.US_IMG
     notes = [
         f"Applicant type: {profile.applicant_type.label} (NRMP counts only US citizens as US "
         "IMGs; permanent residents are non-US IMGs)."
     ]
+    if us:
+        notes.append(
+            "US IMG figures used: the PGY-1 match rate of US IMGs (the market is fitted to it). "
+            "Standing in, as our sources hold no US-IMG per-specialty table: non-US IMGs' "
+            "Charting Outcomes figures (interviews, Step 2 CK cohorts), with programs' odds of "
+            "ranking a US IMG a fixed multiple of their odds of ranking a non-US IMG."
+        )
     exam = profile.exams.step2ck
     if not (exam.passed and exam.score is not None):
         notes.append("No passed Step 2 CK score: simulated as an average applicant of the type.")
         return SimApplicant(kind, None, None), notes
-    low, high = facts.rule("odds.step2ck_cohort_sd_low"), facts.rule("odds.step2ck_cohort_sd_high")
-    if low is None or high is None:
-        raise DataFileError("the Step 2 CK spread within cohorts is not in our facts")
-    sd = (low.number() + high.number()) / 2
-    mean, where = step2_distribution(stats, facts.specialty("ALL"))
-    z = (exam.score - mean) / sd
+    z, mean, sd, where = step2_z(facts, stats, exam.score)
     notes.append(
         f"Latent quality = your type's mean + {SCORE_WEIGHT} x (Step 2 CK {exam.score} - "
         f"{mean:.0f}) / {sd:g} + unobserved factors drawn per market: {mean:.0f} is the mean of "
@@ -139,6 +153,7 @@ class Draws:
     """The applicant's random draws in one market, shared by every strategy."""
 
     quality: float
+    anchor: float  # the quality without the score's part: where the interviews fall
     utility: Floats  # per program
     score: Floats  # program utility of the applicant, per program
     ranked_by: npt.NDArray[np.bool_]  # per program: would rank the applicant after interview
@@ -151,27 +166,32 @@ def draws_for(market: SimulatedMarket, applicant: SimApplicant, seed: int) -> Dr
     shift = prm.quality_shift[applicant.kind]
     unobserved = rng.normal()
     if applicant.score_z is None:
-        quality = shift + unobserved
+        anchor = quality = shift + unobserved
     else:
-        quality = shift + SCORE_WEIGHT * applicant.score_z
-        quality += math.sqrt(1 - SCORE_WEIGHT**2) * unobserved
-    n_programs = len(market.programs.capacity)
-    utility = prm.prestige_weight * market.programs.prestige + rng.normal(size=n_programs)
+        anchor = shift + math.sqrt(1 - SCORE_WEIGHT**2) * unobserved
+        quality = anchor + SCORE_WEIGHT * applicant.score_z
+    programs = market.programs
+    n_programs = len(programs.capacity)
+    utility = prm.prestige_weight * programs.prestige + rng.normal(size=n_programs)
     score = quality + prm.program_noise * rng.normal(size=n_programs)
-    ranked_by = rng.random(n_programs) < prm.rank_share[applicant.kind]
-    return Draws(quality, utility, score, ranked_by, seed)
+    share = prm.shares(market.layout.specialties)[applicant.kind, programs.specialty]
+    ranked_by = rng.random(n_programs) < share
+    return Draws(quality, anchor, utility, score, ranked_by, seed)
 
 
 def candidates(market: SimulatedMarket, draws: Draws, specialty: int, count: int) -> Ints:
     """Up to `count` distinct programs of `specialty` the applicant could interview at, in
-    drawing order (a fixed sequence per seed and specialty)."""
+    drawing order (a fixed sequence per seed and specialty). Where they fall depends on the
+    applicant's anchor, not on the Step 2 CK score: a higher score moves the applicant up the
+    lists of the same programs and never sends them to other ones (monotone by
+    construction)."""
     programs = market.programs
     available = int(programs.spec_programs[specialty])
     count = min(count, available)
     if count <= 0:
         return np.zeros(0, dtype=np.int64)
     peers = market.quality[market.applicant_specialty == specialty]
-    quantile = float(np.mean(peers < draws.quality)) if len(peers) else 0.5
+    quantile = float(np.mean(peers < draws.anchor)) if len(peers) else 0.5
     rng = np.random.default_rng([draws.seed, 2, specialty])
     found = np.zeros(0, dtype=np.int64)
     for _ in range(200):  # fixed-size batches: a longer request extends a shorter one

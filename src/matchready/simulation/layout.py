@@ -10,12 +10,13 @@ Derived or assumed where the facts are silent: every such step adds a sentence t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from matchready.domain.facts import ApplicantType, Facts
+from matchready.domain.facts import ApplicantType, Facts, SpecialtyStats
 from matchready.errors import DataFileError
 from matchready.simulation.targets import TYPES, market_targets
 
@@ -62,6 +63,24 @@ class Group:
 
 
 @dataclass(frozen=True)
+class SpecialtyTarget:
+    """What Charting Outcomes publishes for non-US IMGs who ranked a specialty first, and
+    whether the simulator is calibrated to it (refused where the matched cohort's figures are
+    suppressed: fewer than 5 or not reported)."""
+
+    code: str
+    preferred: int
+    matched: int
+    calibrated: bool
+    reason: str = ""  # why not calibrated
+
+    @property
+    def rate(self) -> float:
+        """Percent matched to the specialty among those who ranked it first."""
+        return 100.0 * self.matched / self.preferred if self.preferred else 0.0
+
+
+@dataclass(frozen=True)
 class Layout:
     """A market's shape at `scale` (1 = national), reused by every seed."""
 
@@ -74,6 +93,8 @@ class Layout:
     couples: int
     published_rates: tuple[float, ...]  # percent per type code (OTHER: derived)
     assumptions: tuple[str, ...]
+    img_interviews: tuple[float, ...] = ()  # per specialty (PRELIM: pooled): median interviews
+    specialty_targets: tuple[SpecialtyTarget, ...] = ()  # per specialty (no PRELIM)
 
     @property
     def prelim(self) -> int:
@@ -82,6 +103,10 @@ class Layout:
     @property
     def total_applicants(self) -> int:
         return sum(self.applicants)
+
+    def target(self, code: str) -> SpecialtyTarget | None:
+        wanted = code.strip().upper()
+        return next((t for t in self.specialty_targets if t.code == wanted), None)
 
     def specialty_index(self, code: str) -> int:
         wanted = code.strip().upper()
@@ -182,6 +207,8 @@ def build_layout(facts: Facts, match_year: int = 2025, scale: float = 1.0) -> La
         )
     seniors = counts[MD] + counts[DO]
     couples = min(couples, seniors // 2)
+    interviews, targets, notes = _img_figures(facts, stats)
+    assumptions += notes
     return Layout(
         match_year=match_year,
         scale=scale,
@@ -192,4 +219,61 @@ def build_layout(facts: Facts, match_year: int = 2025, scale: float = 1.0) -> La
         couples=couples,
         published_rates=tuple(rates),
         assumptions=tuple(assumptions),
+        img_interviews=interviews,
+        specialty_targets=targets,
     )
+
+
+def _img_figures(
+    facts: Facts, stats: list[SpecialtyStats]
+) -> tuple[tuple[float, ...], tuple[SpecialtyTarget, ...], list[str]]:
+    """Median interviews of IMGs per specialty (the geometric mean of the matched and
+    unmatched non-US IMGs' median contiguous ranks, derived; the pooled figures where a
+    specialty's are suppressed) and the per-specialty calibration targets."""
+    pooled = facts.specialty("ALL")
+    if (
+        pooled is None
+        or not pooled.contiguous_ranks_matched_median
+        or not pooled.contiguous_ranks_unmatched_median
+    ):
+        raise DataFileError("specialties.csv lacks the pooled (ALL) contiguous ranks medians")
+    pooled_median = math.sqrt(
+        pooled.contiguous_ranks_matched_median * pooled.contiguous_ranks_unmatched_median
+    )
+    interviews: list[float] = []
+    targets: list[SpecialtyTarget] = []
+    stand_in: list[str] = []
+    for s in stats:
+        crm, cru = s.contiguous_ranks_matched_median, s.contiguous_ranks_unmatched_median
+        if crm and cru:
+            interviews.append(math.sqrt(crm * cru))
+        else:
+            interviews.append(pooled_median)
+            stand_in.append(s.code)
+        published = s.img_preferred is not None and s.img_matched is not None
+        suppressed = s.step2_matched_median is None and s.step2_matched_mean is None
+        reason = ""
+        if not published:
+            reason = "Charting Outcomes gives no match rate"
+        elif suppressed:
+            reason = (
+                f"Charting Outcomes suppresses the matched cohort's figures "
+                f"({s.img_matched} matched)"
+            )
+        targets.append(
+            SpecialtyTarget(
+                code=s.code,
+                preferred=int(s.img_preferred or 0),
+                matched=int(s.img_matched or 0),
+                calibrated=not reason,
+                reason=reason,
+            )
+        )
+    interviews.append(pooled_median)  # PRELIM
+    notes = [
+        "IMGs' and others' median interviews per specialty = the geometric mean of matched and "
+        "unmatched non-US IMGs' median contiguous ranks in it (Charting Outcomes 2026, derived; "
+        f"e.g. IM sqrt(5 x 2) = 3.2); the pooled {pooled_median:.1f} where a specialty's are "
+        "suppressed" + (f" ({', '.join(stand_in)})." if stand_in else ".")
+    ]
+    return tuple(interviews), tuple(targets), notes

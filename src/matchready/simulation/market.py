@@ -29,6 +29,8 @@ from matchready.simulation.layout import (
     DO,
     MAX_INTERVIEWS,
     MD,
+    NON_US_IMG,
+    US_IMG,
     Layout,
 )
 
@@ -169,6 +171,21 @@ class SimulatedMarket:
         matched: Bools = ((program >= 0) & (track != ADVANCED)) | (supplemental >= 0)
         return matched
 
+    def specialty_counts(self, outcome: ArrayOutcome, kind: int = NON_US_IMG) -> tuple[Ints, Ints]:
+        """Per specialty: applicants of type `kind` who chose it, and how many of them matched
+        to one of its programs (any track), as Charting Outcomes counts a preferred-specialty
+        match."""
+        n = len(self.applicant_type)
+        mine = self.applicant_type == kind
+        spec = self.applicant_specialty
+        program = outcome.program[:n]
+        placed = np.where(program >= 0, self.programs.specialty[np.maximum(program, 0)], -1)
+        hit = mine & (placed == spec)
+        size = len(self.layout.specialties)
+        totals = np.bincount(spec[mine], minlength=size).astype(np.int64)
+        hits = np.bincount(spec[hit], minlength=size).astype(np.int64)
+        return hits, totals
+
     def rates(self, outcome: ArrayOutcome) -> Floats:
         """PGY-1 match rate (percent) per applicant type code."""
         matched = self.matched_pgy1(outcome)
@@ -196,9 +213,10 @@ def generate(layout: Layout, parameters: Parameters, seed: int) -> SimulatedMark
         specialty[members] = rng.choice(
             len(layout.demand[t]), size=int(members.sum()), p=np.asarray(layout.demand[t])
         )
-    median = np.asarray(prm.interview_medians(), dtype=np.float64)
+    img_median = np.asarray(layout.img_interviews, dtype=np.float64)
+    median = np.where((kind == MD) | (kind == DO), prm.senior_interviews, img_median[specialty])
     wanted = np.exp(
-        np.log(median[kind])
+        np.log(median)
         + prm.interview_slope * (quality - shift[kind])
         + prm.interview_spread * rng.normal(size=n)
     )
@@ -225,7 +243,9 @@ def generate(layout: Layout, parameters: Parameters, seed: int) -> SimulatedMark
     partners = rng.choice(seniors, size=2 * couples, replace=False)
     in_couple = np.zeros(n, dtype=bool)
     in_couple[partners] = True
-    backup = (~advanced) & (~in_couple) & (rng.random(n) < prm.backup_share)
+    img = (kind == US_IMG) | (kind == NON_US_IMG)
+    backup_share = np.where(img, prm.img_backup_share, prm.backup_share)
+    backup = (~advanced) & (~in_couple) & (rng.random(n) < backup_share)
     backup_ids = np.flatnonzero(backup)
     prelim = np.full(1, layout.prelim, dtype=np.int64)
     sup_req = np.repeat(sup_owner_ids, sup_len)
@@ -242,8 +262,8 @@ def generate(layout: Layout, parameters: Parameters, seed: int) -> SimulatedMark
     # program utility = quality + noise.
     p_owner = np.concatenate((owner, extra_owner))
     p_prog = np.concatenate((picked, extra_pick))
-    share = np.asarray(prm.rank_share, dtype=np.float64)
-    ranked = rng.random(len(p_owner)) < share[kind[p_owner]]
+    share = prm.shares(layout.specialties)
+    ranked = rng.random(len(p_owner)) < share[kind[p_owner], programs.specialty[p_prog]]
     p_owner, p_prog = p_owner[ranked], p_prog[ranked]
     score = quality[p_owner] + prm.program_noise * rng.normal(size=len(p_owner))
     order = _order(p_prog, _frac(score))
@@ -372,6 +392,8 @@ class MarketRun:
     solve_seconds: float
     filled: int  # places filled (primary and supplemental)
     cycled: bool
+    specialty_hits: tuple[int, ...] = ()  # non-US IMGs matched to their chosen specialty
+    specialty_totals: tuple[int, ...] = ()  # non-US IMGs who chose it
 
 
 def run_market(layout: Layout, parameters: Parameters, seed: int) -> MarketRun:
@@ -382,6 +404,7 @@ def run_market(layout: Layout, parameters: Parameters, seed: int) -> MarketRun:
     outcome = solve(market.arrays, seed=seed)
     solved = time.process_time()
     filled = int(np.sum(outcome.program >= 0) + np.sum(outcome.supplemental_program >= 0))
+    hits, totals = market.specialty_counts(outcome)
     return MarketRun(
         seed=seed,
         rates=tuple(float(r) for r in market.rates(outcome)),
@@ -389,4 +412,6 @@ def run_market(layout: Layout, parameters: Parameters, seed: int) -> MarketRun:
         solve_seconds=solved - generated,
         filled=filled,
         cycled=outcome.cycled,
+        specialty_hits=tuple(int(h) for h in hits),
+        specialty_totals=tuple(int(t) for t in totals),
     )

@@ -9,9 +9,13 @@ error says how many seeds were done.
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from enum import StrEnum
 from functools import partial
 from multiprocessing import get_context
@@ -41,6 +45,28 @@ class EngineUnavailable(MatchreadyError):
     """The chosen engine's package is not installed or its cluster cannot be reached."""
 
 
+CONNECT_SECONDS = 5.0
+"""How long to wait for a Dask scheduler or Ray head to answer before giving up."""
+
+
+def check_reachable(address: str, engine: str, timeout: float = CONNECT_SECONDS) -> None:
+    """Fail fast, with a clear message, when nothing answers at `address` (HOST:PORT, with or
+    without a tcp:// or ray:// scheme): the engines' own clients can wait for minutes."""
+    target = address.split("://", 1)[-1].rstrip("/")
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit():
+        raise EngineUnavailable(f"the {engine} address must be HOST:PORT, not '{address}'")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            pass
+    except OSError as error:
+        reason = "no answer" if isinstance(error, TimeoutError) else error.strerror or error
+        raise EngineUnavailable(
+            f"cannot reach the {engine} cluster at {address} ({reason} within {timeout:g} s); "
+            "check the address, or run with --engine local"
+        ) from None
+
+
 def default_workers() -> int:
     return max(1, (os.cpu_count() or 1))
 
@@ -65,20 +91,51 @@ def _collect(
     return [results[i] for i in range(total)]
 
 
+@contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT for the block (in the main thread; elsewhere signals cannot be set)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _local(
     task: Callable[[int], T], seeds: Sequence[int], workers: int, progress: Progress | None
 ) -> list[T]:
+    if workers == 1:  # no pool to start: the seeds run here, one after the other
+        return _collect(
+            ((i, task(seed)) for i, seed in enumerate(seeds)), len(seeds), progress, lambda: None
+        )
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
 
     def completions() -> Iterator[tuple[int, T]]:
-        pending = {executor.submit(task, seed): i for i, seed in enumerate(seeds)}
+        # Submitting starts the workers: they inherit "ignore Ctrl-C" and this process stops
+        # them on Ctrl-C (so no half-imported worker prints a traceback).
+        with _sigint_ignored():
+            pending: dict[Future[T], int] = {
+                executor.submit(task, seed): i for i, seed in enumerate(seeds)
+            }
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 yield pending.pop(future), future.result()
 
+    def cancel() -> None:
+        """Drop what is pending and stop the workers now (their current market is lost), so
+        an interrupted run leaves no process behind."""
+        workers_now = list((getattr(executor, "_processes", None) or {}).values())
+        executor.shutdown(wait=False, cancel_futures=True)
+        for process in workers_now:
+            process.terminate()
+        for process in workers_now:
+            process.join(timeout=10)
+
     try:
-        cancel = partial(executor.shutdown, wait=False, cancel_futures=True)
         return _collect(completions(), len(seeds), progress, cancel)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
@@ -186,6 +243,8 @@ def run_seeds(
 ) -> list[T]:
     """`[task(seed) for seed in seeds]`, computed in parallel on `engine`, in seed order."""
     count = workers or default_workers()
+    if address and engine is not Engine.LOCAL:
+        check_reachable(address, engine.value)
     if engine is Engine.LOCAL:
         return _local(task, seeds, count, progress)
     if engine is Engine.DASK:

@@ -169,6 +169,10 @@ class SimulationReport(_Out):
     engine: str
     match_year: int
     probability: Interval = Field(description="P(PGY-1 match), Wilson 95% interval")
+    in_specialty: Interval = Field(
+        description="P(match to a program of the target specialty), Wilson 95% interval: the "
+        "figure Charting Outcomes and the odds model give"
+    )
     ranks: list[Share] = Field(description="Where on the list the match fell")
     tracks: list[Share] = Field(description="Specialty and track of the match")
     tiers: list[Share] = Field(description="Prestige third of the matched program")
@@ -176,6 +180,7 @@ class SimulationReport(_Out):
     market_check: list[TypeRate]
     cycled_markets: int
     calibration: str
+    warnings: list[str] = Field(default_factory=list)
     assumptions: list[str]
 
 
@@ -189,14 +194,18 @@ def _shares(counter: Counter[str], total: int, order: Sequence[str] = ()) -> lis
     ]
 
 
+def more_interviews(extra: int, specialty: str) -> str:
+    """The what-if of a longer list, said as what it takes: a program can only be ranked after
+    an interview there."""
+    return f"if you had {extra} more {specialty} interviews"
+
+
 def variants_for(strategy: Strategy, extra: int = DEFAULT_EXTRA) -> tuple[Variant, ...]:
     """The baseline and the standard what-ifs: more ranks, the preliminary track toggled,
     another specialty toggled (FM as the backup, or IM when the target is FM)."""
     found = [Variant("your strategy", strategy)]
     if extra > 0:
-        found.append(
-            Variant(f"rank {extra} more {strategy.specialty} programs", strategy, extra=extra)
-        )
+        found.append(Variant(more_interviews(extra, strategy.specialty), strategy, extra=extra))
     if strategy.prelim:
         found.append(Variant("without the preliminary programs", replace(strategy, prelim=0)))
     else:
@@ -307,6 +316,7 @@ def summarise(
     ]
     cal = task.calibration
     applicant = task.applicant
+    target = task.variants[0].strategy.specialty
     return SimulationReport(
         specialty=task.variants[0].strategy.specialty,
         strategy=task.variants[0].strategy.label(),
@@ -318,6 +328,7 @@ def summarise(
         engine=engine.value,
         match_year=layout.match_year,
         probability=wilson(sum(matched), n),
+        in_specialty=wilson(sum(1 for p in base if p.specialty == target), n),
         ranks=_shares(ranks, n, [*(f"rank {k}" for k in range(1, 301)), "unmatched"]),
         tracks=_shares(tracks, n),
         tiers=_shares(tiers, n, TIERS),
@@ -328,8 +339,28 @@ def summarise(
             f"fitted {cal.fitted_on} on the {cal.match_year} Match at scale {cal.scale:g} "
             f"({len(cal.seeds)} seeds): {cal.method}"
         ),
+        warnings=calibration_warnings(cal, layout, target),
         assumptions=list(notes),
     )
+
+
+def calibration_warnings(calibration: Calibration, layout: Layout, code: str) -> list[str]:
+    """What the result must say about the calibration of `code`'s market."""
+    fitted = calibration.specialty(code)
+    wanted = layout.target(code)
+    if fitted is not None and fitted.calibrated:
+        return []
+    if wanted is not None and not wanted.calibrated:
+        why = wanted.reason
+    elif fitted is not None:
+        why = fitted.status
+    else:
+        why = "the calibration file has no figures for it"
+    return [
+        f"{code} is not calibrated to Charting Outcomes ({why}): its programs rank non-US IMGs "
+        "with the share fitted for preliminary programs, so this figure is the market's shape "
+        "only, not checked against published outcomes."
+    ]
 
 
 def simulate_applicant(
@@ -376,7 +407,7 @@ def what_if_more_ranks(
     length and track mix are `strategy` (specialty ranks, preliminary, another specialty)."""
     variants = (
         Variant("your draft list", strategy),
-        Variant(f"rank {extra} more {strategy.specialty} programs", strategy, extra=extra),
+        Variant(more_interviews(extra, strategy.specialty), strategy, extra=extra),
     )
     report = simulate_applicant(
         profile,

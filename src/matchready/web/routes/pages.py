@@ -12,6 +12,7 @@ from matchready.domain.facts import ApplicantType
 from matchready.domain.odds import MAX_RANKS
 from matchready.errors import ProfileError
 from matchready.io.profile import dump_profile, validate_profile_data
+from matchready.report.charts import odds_charts, specialties_odds_chart
 from matchready.services.plan import build_plan
 from matchready.services.profiles import (
     import_profile_text,
@@ -161,7 +162,18 @@ async def odds_page(request: Request) -> Response:
 
     def context() -> dict[str, object]:
         results = odds_of(request, saved, codes, ranks)
-        return {"results": results, "ranks": ranks_text, "specialty": wanted, "codes": codes_known}
+        facts = state(request).facts
+        charts = [
+            [Markup(svg) for svg in odds_charts(saved.profile, facts, r, ranks)] for r in results
+        ]
+        across = Markup(specialties_odds_chart(results)) if len(results) > 1 else None
+        return {
+            "results": list(zip(results, charts, strict=True)),
+            "across": across,
+            "ranks": ranks_text,
+            "specialty": wanted,
+            "codes": codes_known,
+        }
 
     return cached_page(request, saved.key("odds", wanted, ranks_text), "odds.html", context)
 
