@@ -13,6 +13,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from matchready import __version__
+from matchready.cli import accounts as accounts_cli
 from matchready.cli import calendar as calendar_cli
 from matchready.cli import costs as costs_cli
 from matchready.cli import facts as facts_cli
@@ -85,6 +86,7 @@ app.add_typer(match_cli.app, name="match")
 app.add_typer(lists_cli.app, name="list")
 app.add_typer(profile_cli.app, name="profile")
 app.add_typer(tracker_cli.app, name="track")
+app.add_typer(accounts_cli.app, name="accounts")
 app.command("init")(profile_cli.init)
 app.command("plan")(plan_cli.plan)
 app.command("specialties")(odds_cli.specialties)

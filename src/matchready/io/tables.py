@@ -2,6 +2,10 @@
 
 CSV lines whose first cell starts with `#` are comments (the template documents itself so).
 Files are written to a temporary file in the same directory and renamed into place.
+
+A CSV cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would run as a
+formula in a spreadsheet (a program name shared by another user could do so), so it is written
+with a leading apostrophe, which spreadsheets show as text and `read_table` removes again.
 """
 
 from __future__ import annotations
@@ -17,6 +21,24 @@ from pathlib import Path
 
 from matchready.errors import ImportFileError, Location, Problem
 from matchready.io.xlsx import read_xlsx, write_xlsx
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """`value` as a CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    return f"'{value}" if value.startswith(FORMULA_START) else value
+
+
+def csv_value(cell: str) -> str:
+    """The value of a cell written by `csv_cell`."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
+
+
+def write_csv_rows(out: io.TextIOBase | io.StringIO, rows: Sequence[Sequence[object]]) -> None:
+    """Write rows as CSV, every cell neutralised by `csv_cell`."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows([[csv_cell(str(c)) for c in row] for row in rows])
 
 
 @dataclass(frozen=True)
@@ -46,8 +68,11 @@ def read_table(path: Path) -> Table:
     records = [r for r in records if any(c.strip() for c in r)]
     if not records:
         return Table(path.name, [], [])
-    header = [h.strip() for h in records[0]]
-    rows = [[c.strip() for c in (r + [""] * len(header))[: len(header)]] for r in records[1:]]
+    header = [csv_value(h.strip()) for h in records[0]]
+    rows = [
+        [csv_value(c.strip()).strip() for c in (r + [""] * len(header))[: len(header)]]
+        for r in records[1:]
+    ]
     for number, record in enumerate(records[1:], start=1):
         if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
             raise ImportFileError(
@@ -107,7 +132,6 @@ def write_table(
                 writer = csv.writer(out, lineterminator="\n")
                 for comment in comments:
                     writer.writerow([f"# {comment}"])
-                writer.writerow(header)
-                writer.writerows(rows)
+                write_csv_rows(out, [header, *rows])
 
     _atomic_write(path, write)
