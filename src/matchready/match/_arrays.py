@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import numpy.typing as npt
 
-from matchready.match._model import Instance, InstanceError, InstanceProblem
+from matchready.match._model import MAX_INDEX, Instance, InstanceError, InstanceProblem
 from matchready.match._outcome import DEFAULT_MAX_ATTEMPTS, DEFAULT_RESTART_LIMIT, couple_order
 
 Ints = npt.NDArray[np.int64]
@@ -105,6 +105,19 @@ class MarketArrays:
         )
         negative = np.flatnonzero(self.capacity < 0)
         check(not len(negative), f"capacity[{negative[0] if len(negative) else 0}]", "is below 0")
+        huge = np.flatnonzero(self.capacity > MAX_INDEX)
+        check(
+            not len(huge),
+            f"capacity[{huge[0] if len(huge) else 0}]",
+            f"is above the limit of {MAX_INDEX:,} places (32-bit indices)",
+        )
+        if not len(huge) and not len(negative):
+            total = int(self.capacity.sum())
+            check(
+                total <= MAX_INDEX,
+                "capacity",
+                f"totals {total:,} places, above the limit of {MAX_INDEX:,} (32-bit indices)",
+            )
         indices("applicant_programs", self.applicant_programs, -1, p)
         indices("program_applicants", self.program_applicants, 0, n)
         indices("supplemental_programs", self.supplemental_programs, 0, p)

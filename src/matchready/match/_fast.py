@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matchready.match._arrays import ArrayOutcome, MarketArrays
-from matchready.match._model import Instance
+from matchready.match._model import MAX_INDEX, Instance, InstanceError, InstanceProblem
 
 Array = npt.NDArray[np.int64]
 Buffer = npt.NDArray[np.int32]
@@ -135,7 +135,7 @@ def compile_arrays(source: MarketArrays) -> Market:
     a_couple[source.couple_second] = couples
 
     capacity = source.capacity
-    room = capacity + 2
+    quota = capacity.copy()  # the most places a program can reach through reversions
     receiver_of = dict(
         zip(source.reversion_donor.tolist(), source.reversion_receiver.tolist(), strict=True)
     )
@@ -144,8 +144,10 @@ def compile_arrays(source: MarketArrays) -> Market:
         seen = {donor}
         while current is not None and current not in seen:
             seen.add(current)
-            room[current] += capacity[donor]
+            quota[current] += capacity[donor]
             current = receiver_of.get(current)
+    # a program never holds more than the applicants it ranks (+ 2 while seating a couple)
+    room = np.minimum(quota, np.diff(p_off)) + 2
     h_off = np.zeros(n_programs + 1, dtype=np.int64)
     np.cumsum(room, out=h_off[1:])
 
@@ -187,8 +189,12 @@ def _pack(
 ) -> Buffer:
     """One int32 buffer: a header (where each part starts, then the scalars), then the parts."""
     sizes = [len(part) for part in parts]
-    if header + sum(sizes) >= 2**31:
-        raise ValueError("market too large for 32-bit indices")
+    if header + sum(sizes) > MAX_INDEX:
+        message = (
+            f"market too large: {header + sum(sizes):,} array entries; the engine's 32-bit "
+            f"indices allow at most {MAX_INDEX:,}"
+        )
+        raise InstanceError([InstanceProblem(message, ("market",))])
     buffer = np.empty(header + sum(sizes), dtype=np.int32)
     at = header
     for i, part in enumerate(parts):

@@ -141,7 +141,8 @@ class _Generator:
         """Interview sets (step 5) and the applicant's utility for each (step 4).
 
         Candidates are drawn by the Gumbel top-k trick: score = closeness of program prestige to
-        applicant quality + own-specialty bonus + Gumbel noise; the k best scores are kept.
+        applicant quality + own-specialty bonus + Gumbel noise; the k best scores are kept, best
+        first, in an order that does not depend on the CPU (:func:`_best`).
         """
         spec, rng = self.spec, self.rng
         prestige = programs["prestige"].astype(np.float64)
@@ -160,11 +161,8 @@ class _Generator:
             score += np.where(wants_pgy1, 4.0, -1.0)[:, None] * (programs["kind"][None, :] == 1)
             score += rng.gumbel(size=score.shape)
             counts = applicants["interviews"][start:stop]
-            top = min(int(counts.max()), n_programs)
-            if top < n_programs:
-                chosen = np.argpartition(-score, top - 1, axis=1)[:, :top]
-            else:
-                chosen = np.argsort(-score, axis=1)
+            chosen = _best(score, min(int(counts.max()), n_programs))
+            top = chosen.shape[1]
             fit = region[chosen] == applicants["region"][start:stop, None]
             utility = (
                 spec.alpha * prestige[chosen] + spec.beta * fit + rng.normal(0, 1, chosen.shape)
@@ -287,3 +285,25 @@ class _Generator:
                 receiver = options[int(rng.integers(0, len(options)))]
                 reversions.append(Reversion(program_ids[donor], program_ids[receiver]))
         return tuple(reversions)
+
+
+def _best(score: Floats, top: int) -> Ints:
+    """Per row, the columns of the ``top`` highest scores, best first; ties go to the lower
+    column index.
+
+    ``np.argpartition`` alone would do, but the order of what it returns is unspecified and
+    differs between numpy's code paths (AVX-512 and AVX2 gave different markets for one seed),
+    and its cut among equal scores is arbitrary. So it only narrows each row to a candidate set
+    whose boundary is the ``top``-th value (a value, the same on every CPU); the candidates are
+    then ordered by (score descending, column ascending) with a stable sort."""
+    rows, columns = score.shape
+    if top >= columns:
+        return np.lexsort((np.broadcast_to(np.arange(columns), score.shape), -score), axis=1)
+    negated = -score
+    boundary = np.partition(negated, top - 1, axis=1)[:, top - 1 : top]
+    row, column = np.nonzero(negated <= boundary)  # row-major: columns ascending per row
+    order = np.lexsort((column, negated[row, column], row))
+    row, column = row[order], column[order]
+    starts = np.searchsorted(row, np.arange(rows))
+    keep = np.arange(len(row)) - starts[row] < top
+    return column[keep].reshape(rows, top).astype(np.int64)

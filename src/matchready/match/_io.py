@@ -13,12 +13,13 @@ CSV folder layout, one row per rank (row numbers in problems count data rows fro
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import tempfile
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from matchready.match._model import (
     PROGRAM_KINDS,
@@ -81,7 +82,10 @@ def instance_to_dict(instance: Instance) -> dict[str, Any]:
 
 
 def instance_from_dict(data: Any, file: str | None = None) -> Instance:
-    """Build an instance from its JSON form; malformed entries are reported with their path."""
+    """Build an instance from its JSON form; malformed entries are reported with their path.
+
+    Types are checked, not coerced: an id or a rank is a string (a couple's "No Match" is
+    ``null``), a capacity a whole number (not ``1.7``, ``"3"`` or ``true``), a list a list."""
     problems: list[InstanceProblem] = []
 
     def bad(message: str, *subject: str) -> None:
@@ -90,48 +94,115 @@ def instance_from_dict(data: Any, file: str | None = None) -> Instance:
     if not isinstance(data, dict):
         raise InstanceError([InstanceProblem("expected a JSON object", ("file",), file)])
     programs: list[Program] = []
-    for i, item in enumerate(data.get("programs", [])):
+    for i, item in enumerate(_section(data, "programs", bad)):
+        where = ("programs", f"[{i}]")
         try:
+            capacity = item.get("capacity") if isinstance(item, dict) else None
+            if type(capacity) is not int:
+                raise _Malformed(f"capacity must be a whole number, got {_shown(capacity)}")
             kind = item.get("kind", "categorical")
+            if kind not in PROGRAM_KINDS:
+                raise _Malformed(f"unknown program kind {_shown(kind)}")
             programs.append(
-                Program(str(item["id"]), int(item["capacity"]), _strings(item.get("ranks")), kind)
+                Program(_id(item, "id"), capacity, _strings(item.get("ranks"), "ranks"), kind)
             )
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            bad(f"malformed program: {error!r}", "programs", f"[{i}]")
+        except _Malformed as error:
+            bad(f"malformed program: {error}", *where)
     applicants: list[Applicant] = []
-    for i, item in enumerate(data.get("applicants", [])):
+    for i, item in enumerate(_section(data, "applicants", bad)):
+        where = ("applicants", f"[{i}]")
         try:
-            ranks = tuple(None if r is None else str(r) for r in item.get("ranks", []))
+            applicant_id = _id(item, "id")
+            ranks = _strings(item.get("ranks"), "ranks", allow_none=True)
             supplemental = tuple(
-                SupplementalList(_strings(s["links"]), _strings(s["ranks"]))
-                for s in item.get("supplemental", [])
+                SupplementalList(
+                    _strings(_field(s, "links"), "links"), _strings(_field(s, "ranks"), "ranks")
+                )
+                for s in _list(item.get("supplemental"), "supplemental")
             )
-            applicants.append(Applicant(str(item["id"]), ranks, supplemental))
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            bad(f"malformed applicant: {error!r}", "applicants", f"[{i}]")
+            applicants.append(Applicant(applicant_id, ranks, supplemental))
+        except _Malformed as error:
+            bad(f"malformed applicant: {error}", *where)
     couples: list[Couple] = []
-    for i, item in enumerate(data.get("couples", [])):
+    for i, item in enumerate(_section(data, "couples", bad)):
         try:
-            couples.append(Couple(str(item["first"]), str(item["second"])))
-        except (KeyError, TypeError) as error:
-            bad(f"malformed couple: {error!r}", "couples", f"[{i}]")
+            couples.append(Couple(_id(item, "first"), _id(item, "second")))
+        except _Malformed as error:
+            bad(f"malformed couple: {error}", "couples", f"[{i}]")
     reversions: list[Reversion] = []
-    for i, item in enumerate(data.get("reversions", [])):
+    for i, item in enumerate(_section(data, "reversions", bad)):
         try:
-            reversions.append(Reversion(str(item["donor"]), str(item["receiver"])))
-        except (KeyError, TypeError) as error:
-            bad(f"malformed reversion: {error!r}", "reversions", f"[{i}]")
+            reversions.append(Reversion(_id(item, "donor"), _id(item, "receiver")))
+        except _Malformed as error:
+            bad(f"malformed reversion: {error}", "reversions", f"[{i}]")
     if problems:
         raise InstanceError(problems)
     return _build(programs, applicants, couples, reversions, file, {})
 
 
-def _strings(values: Any) -> tuple[str, ...]:
+class _Malformed(Exception):
+    """A JSON entry of the wrong shape (the message says which field and what it got)."""
+
+
+def _shown(value: Any) -> str:
+    """A JSON value as the user wrote it, briefly: ``null``, ``true``, ``1.7``, an object."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    text = json.dumps(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _section(data: dict[str, Any], name: str, bad: Any) -> list[Any]:
+    value = data.get(name, [])
+    if not isinstance(value, list):
+        bad(f"{name} must be a list, got {_shown(value)}", name)
+        return []
+    return value
+
+
+def _field(item: Any, name: str) -> Any:
+    if not isinstance(item, dict):
+        raise _Malformed(f"expected an object, got {_shown(item)}")
+    if name not in item:
+        raise _Malformed(f"{name} is missing")
+    return item[name]
+
+
+def _id(item: Any, name: str) -> str:
+    value = _field(item, name)
+    if not isinstance(value, str) or not value:
+        raise _Malformed(f"{name} must be a non-empty string, got {_shown(value)}")
+    return value
+
+
+def _list(values: Any, name: str) -> list[Any]:
     if values is None:
-        return ()
+        return []
     if not isinstance(values, list):
-        raise TypeError(f"expected a list, got {type(values).__name__}")
-    return tuple(str(v) for v in values)
+        raise _Malformed(f"{name} must be a list, got {_shown(values)}")
+    return values
+
+
+@overload
+def _strings(values: Any, name: str) -> tuple[str, ...]: ...
+@overload
+def _strings(values: Any, name: str, allow_none: bool) -> tuple[str | None, ...]: ...
+def _strings(values: Any, name: str, allow_none: bool = False) -> tuple[str | None, ...]:
+    """A list of ids (``null`` too where ``allow_none``: a couple's "No Match")."""
+    items = _list(values, name)
+    for index, value in enumerate(items, 1):
+        if isinstance(value, str) and value:
+            continue
+        if value is None and allow_none:
+            continue
+        raise _Malformed(f"{name} entry {index} must be a non-empty string, got {_shown(value)}")
+    return tuple(items)
 
 
 def _build(
@@ -156,20 +227,45 @@ def _build(
 
 def _read_json(path: Path) -> Instance:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise InstanceError([InstanceProblem(str(error), ("file",), str(path))]) from None
+        data = json.loads(_text(path))
+    except RecursionError:
+        message = "JSON nested too deeply (a Match file is at most 4 levels deep)"
+        raise InstanceError([InstanceProblem(message, ("file",), str(path))]) from None
     except json.JSONDecodeError as error:
         message = f"invalid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
         raise InstanceError([InstanceProblem(message, ("file",), str(path))]) from None
     return instance_from_dict(data, str(path))
 
 
+def _text(path: Path) -> str:
+    """A file's text; unreadable or not UTF-8 is an :class:`InstanceError` naming the line."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        message = f"cannot read the file: {error.strerror or error}"
+        raise InstanceError([InstanceProblem(message, ("file",), str(path))]) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        message = (
+            f"not UTF-8 text: byte 0x{data[error.start]:02x} at line {line}, column {column}"
+            " (save the file as UTF-8)"
+        )
+        raise InstanceError([InstanceProblem(message, ("file",), str(path))]) from None
+
+
 def _rows(
     path: Path, columns: tuple[str, ...], problems: list[InstanceProblem]
 ) -> list[dict[str, str]]:
     """Data rows of a CSV file; a missing column is a problem on the header."""
-    with path.open(newline="", encoding="utf-8") as handle:
+    try:
+        text = _text(path)
+    except InstanceError as error:
+        problems.extend(error.problems)
+        return []
+    with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
@@ -414,6 +510,6 @@ def read_result(path: str | os.PathLike[str]) -> Result:
     source = Path(path)
     try:
         return result_from_dict(json.loads(source.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         message = f"not a readable Match result: {error}"
         raise InstanceError([InstanceProblem(message, ("file",), str(source))]) from None

@@ -16,8 +16,15 @@ from typing import Literal
 
 ProgramKind = Literal["categorical", "preliminary", "advanced"]
 PROGRAM_KINDS: tuple[ProgramKind, ...] = ("categorical", "preliminary", "advanced")
-MAX_COUPLE_RANKS = 300
-"""NRMP: each partner of a couple may rank at most 300 pairs."""
+MAX_RANKS = 300
+"""NRMP: an applicant's rank order list holds at most 300 ranks; the limit applies to every
+applicant list here: a single's primary list, each supplemental list and each partner's list of
+a couple (reference §1.2; domain-facts: "300 unique programs per list")."""
+MAX_COUPLE_RANKS = MAX_RANKS
+"""NRMP: each partner of a couple may rank at most 300 pairs (kept for callers)."""
+MAX_INDEX = 2**31 - 1
+"""The engine indexes its arrays with 32-bit integers: a capacity, the total of all capacities
+and the number of list entries must stay at or below this."""
 
 
 @dataclass(frozen=True)

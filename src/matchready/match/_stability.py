@@ -2,20 +2,38 @@
 
 Definitions (Roth 1984; reference §1.2, §4): a single applicant and a program block when the
 applicant ranks the program above their match and the program ranks the applicant and has a
-free place or prefers them to one of its matched applicants. A couple blocks with a pair of
-programs ranked above their matched pair when each side would take its partner: a partner's
-own place at that program counts as free (they would simply stay), the other partner's place
-does not (the program must prefer the newcomer to whoever it would give up), and the same
-program on both sides needs two places. A supplemental PGY-1 list blocks in the same way as a
-single while its linked advanced program is held.
+free place or prefers them to one of its matched applicants. A supplemental PGY-1 list blocks in
+the same way as a single while its linked advanced program is held.
+
+A couple blocks with a pair of programs ranked above their matched pair when each side would
+take its partner ("No Match" always would). What "would take" means for the couple's own current
+places differs between published definitions (docs/decisions/0005 quotes them); ``definition``
+picks one, and ``"own-seat"``, the one the engines use, is the default:
+
+* ``"own-seat"`` (adopted): a partner's own place at that program counts as free (they would
+  simply stay); the other partner's place does not (the program must prefer the newcomer to
+  whoever it would give up); the same program on both sides must choose both partners from its
+  holders and the two of them (each displaced holder ranked below both).
+* ``"mmt"`` (Manlove, McBride & Trimble 2017, as their IP/CP models encode it): the same for two
+  different programs; for the same program on both sides, a partner already there keeps the
+  place and only the other is compared (the program takes them over a holder it ranks lower, not
+  counting the staying partner); if neither is there, the program must prefer the better partner
+  to one holder and the worse partner to another (or have free places).
+* ``"vacated"``: both partners' current places count as free at every program (the couple leaves
+  both before it applies, as in the procedure's withdrawal of a displaced couple).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from matchready.match._model import Instance
 from matchready.match._result import Assignment, BlockingPair
+
+StabilityDefinition = Literal["own-seat", "mmt", "vacated"]
+STABILITY_DEFINITIONS: tuple[StabilityDefinition, ...] = ("own-seat", "mmt", "vacated")
+"""The couple stability definitions :func:`audit` can check (the first is the adopted one)."""
 
 
 @dataclass(frozen=True)
@@ -68,11 +86,33 @@ class _Market:
         worst_member = max(r for r in member_ranks if r is not None)
         return holders[-needed] > worst_member
 
+    def holds(self, program: str, applicant: str) -> bool:
+        return applicant in self.held[program]
+
+    def ranked(self, program: str, rank: int, exclude: tuple[str, ...]) -> tuple[int, int]:
+        """Holders (other than ``exclude``) the program ranks above and below ``rank``."""
+        ranks = self.ranks[program]
+        others = [ranks.get(h, -1) for h in self.held[program] if h not in exclude]
+        above = sum(1 for r in others if r < rank)
+        return above, len(others) - above
+
 
 def audit(
-    instance: Instance, assignments: dict[str, Assignment], capacities: dict[str, int]
+    instance: Instance,
+    assignments: dict[str, Assignment],
+    capacities: dict[str, int],
+    *,
+    definition: StabilityDefinition = "own-seat",
 ) -> Audit:
-    """Check capacities, consistency and stability of ``assignments`` under ``capacities``."""
+    """Check capacities, consistency and stability of ``assignments`` under ``capacities``.
+
+    ``definition`` is the couple stability definition (module docstring); singles and
+    supplemental lists are the same under all of them."""
+    if definition not in STABILITY_DEFINITIONS:
+        raise ValueError(
+            f"unknown stability definition {definition!r}; "
+            f"choose one of {', '.join(STABILITY_DEFINITIONS)}"
+        )
     market = _Market(instance, assignments, capacities)
     violations = _violations(instance, assignments, market)
     blocking: list[BlockingPair] = []
@@ -98,19 +138,70 @@ def audit(
         rank = seat.rank if seat.rank is not None else other.rank
         current = rank - 1 if rank is not None else len(first.ranks)
         for p1, p2 in list(zip(first.ranks, second.ranks, strict=True))[:current]:
-            if _pair_acceptable(market, couple.first, couple.second, p1, p2):
+            if _PAIR_RULES[definition](market, couple.first, couple.second, p1, p2):
                 blocking.append(BlockingPair("couple", (couple.first, couple.second), (p1, p2)))
     return Audit(tuple(violations), tuple(blocking))
 
 
-def _pair_acceptable(
-    market: _Market, first: str, second: str, p1: str | None, p2: str | None
-) -> bool:
+def _own_seat(market: _Market, first: str, second: str, p1: str | None, p2: str | None) -> bool:
     if p1 is not None and p1 == p2:
         return market.accepts(p1, [first, second], (first, second))
     return (p1 is None or market.accepts(p1, [first], (first,))) and (
         p2 is None or market.accepts(p2, [second], (second,))
     )
+
+
+def _vacated(market: _Market, first: str, second: str, p1: str | None, p2: str | None) -> bool:
+    both = (first, second)
+    if p1 is not None and p1 == p2:
+        return market.accepts(p1, [first, second], both)
+    return (p1 is None or market.accepts(p1, [first], both)) and (
+        p2 is None or market.accepts(p2, [second], both)
+    )
+
+
+def _mmt(market: _Market, first: str, second: str, p1: str | None, p2: str | None) -> bool:
+    """Manlove-McBride-Trimble's blocking types 2-4 (a member who stays needs nothing; a
+    newcomer is compared with the holders as they are, the partner included)."""
+    if p1 is not None and p1 == p2:
+        return _mmt_same(market, p1, first, second)
+    return all(
+        program is None or market.holds(program, member) or _mmt_takes(market, program, member, ())
+        for member, program in ((first, p1), (second, p2))
+    )
+
+
+def _mmt_takes(market: _Market, program: str, member: str, staying: tuple[str, ...]) -> bool:
+    """The program ranks ``member`` and has fewer holders it ranks higher than places, counting
+    the ``staying`` partner as a holder wherever it is ranked."""
+    rank = market.ranks[program].get(member)
+    if rank is None:
+        return False
+    above, _ = market.ranked(program, rank, (member, *staying))
+    return above + len(staying) < market.capacities[program]
+
+
+def _mmt_same(market: _Market, program: str, first: str, second: str) -> bool:
+    ranks = market.ranks[program]
+    if first not in ranks or second not in ranks:
+        return False
+    first_there, second_there = market.holds(program, first), market.holds(program, second)
+    if first_there and second_there:
+        return True
+    if second_there:
+        return _mmt_takes(market, program, first, (second,))
+    if first_there:
+        return _mmt_takes(market, program, second, (first,))
+    best, worst = sorted((ranks[first], ranks[second]))
+    capacity = market.capacities[program]
+    above_best, below_best = market.ranked(program, best, (first, second))
+    above_worst, below_worst = market.ranked(program, worst, (first, second))
+    return (above_best < capacity - 1 or below_best > 1) and (
+        above_worst < capacity or below_worst > 0
+    )
+
+
+_PAIR_RULES = {"own-seat": _own_seat, "mmt": _mmt, "vacated": _vacated}
 
 
 def _supplemental_list(instance: Instance, applicant: str, held: str | None) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from matchready.match._model import MAX_COUPLE_RANKS, PROGRAM_KINDS, InstanceProblem
+from matchready.match._model import MAX_INDEX, MAX_RANKS, PROGRAM_KINDS, InstanceProblem
 
 if TYPE_CHECKING:
     from matchready.match._model import Applicant, Instance
@@ -27,17 +27,40 @@ def find_problems(instance: Instance) -> list[InstanceProblem]:
         for duplicate, count in Counter(ids).items():
             if count > 1:
                 problems.append(_problem(f"{name} id appears {count} times", name, duplicate))
+    problems.extend(_id_problems(instance))
+    total = 0
     for program in instance.programs:
-        if program.capacity < 0:
+        capacity = program.capacity
+        if type(capacity) is not int:
+            message = f"capacity must be a whole number, got {capacity!r}"
+            problems.append(_problem(message, "program", program.id))
+        elif capacity < 0:
+            problems.append(_problem(f"capacity {capacity} is below zero", "program", program.id))
+        elif capacity > MAX_INDEX:
             problems.append(
-                _problem(f"capacity {program.capacity} is below zero", "program", program.id)
+                _problem(
+                    f"capacity {capacity} is above the limit of {MAX_INDEX:,} places "
+                    "(the engine's 32-bit indices)",
+                    "program",
+                    program.id,
+                )
             )
+        else:
+            total += capacity
         if program.kind not in PROGRAM_KINDS:
             problems.append(
                 _problem(f"unknown program kind {program.kind!r}", "program", program.id)
             )
         problems.extend(
             _list_problems("program", program.id, program.ranks, applicants, "applicant")
+        )
+    if total > MAX_INDEX:
+        problems.append(
+            InstanceProblem(
+                f"all capacities together ({total:,} places) are above the limit of "
+                f"{MAX_INDEX:,} (the engine's 32-bit indices)",
+                ("market",),
+            )
         )
     coupled = _couple_problems(instance, applicants, problems)
     for applicant in instance.applicants:
@@ -90,7 +113,32 @@ def _list_problems(
 def _single_problems(
     applicant: Applicant, programs: Mapping[str, object]
 ) -> list[InstanceProblem]:
-    return _list_problems("applicant", applicant.id, applicant.ranks, programs, "program")
+    problems = _length_problems("applicant", applicant.id, applicant.ranks)
+    problems.extend(
+        _list_problems("applicant", applicant.id, applicant.ranks, programs, "program")
+    )
+    return problems
+
+
+def _length_problems(kind: str, owner: str, ranks: tuple[object, ...]) -> list[InstanceProblem]:
+    """NRMP: at most 300 ranks on any applicant list (singles, supplemental, couples)."""
+    if len(ranks) <= MAX_RANKS:
+        return []
+    return [_problem(f"{len(ranks)} ranks; a list may hold at most {MAX_RANKS}", kind, owner)]
+
+
+def _id_problems(instance: Instance) -> list[InstanceProblem]:
+    """Ids are non-empty strings (a file read as JSON or CSV cannot give anything else, but an
+    instance built in Python can)."""
+    problems: list[InstanceProblem] = []
+    named = [("program", p.id) for p in instance.programs]
+    named += [("applicant", a.id) for a in instance.applicants]
+    for kind, value in named:
+        if not isinstance(value, str) or not value:
+            problems.append(
+                InstanceProblem(f"{kind} id must be a non-empty string, got {value!r}", (kind,))
+            )
+    return problems
 
 
 def _couple_problems(
@@ -125,13 +173,25 @@ def _couple_problems(
                     )
                 )
             for partner in (first_member, second_member):
-                if len(partner.ranks) > MAX_COUPLE_RANKS:
+                if len(partner.ranks) > MAX_RANKS:
                     problems.append(
                         _problem(
-                            f"{len(partner.ranks)} ranks; a partner may rank at most "
-                            f"{MAX_COUPLE_RANKS}",
+                            f"{len(partner.ranks)} ranks; a partner may rank at most {MAX_RANKS}",
                             "applicant",
                             partner.id,
+                        )
+                    )
+            for rank, (one, two) in enumerate(
+                zip(first_member.ranks, second_member.ranks, strict=False), start=1
+            ):
+                if one is None and two is None:
+                    problems.append(
+                        _problem(
+                            f"pair {rank} is No Match for both partners (a pair must name "
+                            "at least one program)",
+                            "applicant",
+                            first_member.id,
+                            rank,
                         )
                     )
     return coupled
@@ -174,6 +234,7 @@ def _supplemental_problems(
                     _problem(f"program {link!r} is linked to more than one list", kind, owner)
                 )
             linked.add(link)
+        problems.extend(_length_problems(kind, owner, supplemental.ranks))
         problems.extend(_list_problems(kind, owner, supplemental.ranks, programs, "program"))
         for index, choice in enumerate(supplemental.ranks, start=1):
             program = programs.get(choice)

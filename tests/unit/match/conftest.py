@@ -94,6 +94,9 @@ def random_market(
         options: list[str | None] = [*names, None]
         lists[first] = [rng.choice(options) for _ in range(length)]
         lists[second] = [rng.choice(options) for _ in range(length)]
+        for row in range(length):  # a (No Match, No Match) row is refused by validation
+            if lists[first][row] is None and lists[second][row] is None:
+                lists[second][row] = rng.choice(names)
         pairs.append((first, second))
     if supplemental and programs >= 3:
         for person in people:
