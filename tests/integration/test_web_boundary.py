@@ -112,7 +112,7 @@ def test_every_route_sends_the_headers_and_checks_the_host(
         absent = REQUIRED - set(response.headers)
         if absent or response.status_code >= 500:
             missing.append(f"{method} {path}: {response.status_code} {sorted(absent)}")
-        personal = not path.startswith("/static/")
+        personal = not path.startswith(("/static/", "/favicon.ico"))
         if personal and response.headers.get("cache-control") != "no-store":
             missing.append(
                 f"{method} {path}: cache-control {response.headers.get('cache-control')}"
