@@ -81,7 +81,7 @@ def _revision(uow: UnitOfWork) -> ProgramsVersion:
     [
         ({"value": "999"}, "value", "300"),
         ({"value": "maybe", "kind": "j1_sponsored"}, "value", "yes"),
-        ({"strictness": "strict"}, "strictness", "hard, preference or unknown"),
+        ({"strictness": "firm"}, "strictness", "hard, preference or unknown"),
         ({"value": "", "strictness": "hard"}, "strictness", "unknown value"),
         ({"source": "  "}, "source", "where the value comes from"),
         ({"verified_on": "2026-13-01"}, "verified_on", ""),

@@ -114,7 +114,7 @@ def test_a_row_rejected_mid_import_leaves_the_database_untouched(
     with configured_unit_of_work(database_url) as uow:
         import_programs(uow, first)
         with pytest.raises(
-            ImportFileError, match=r"clash\.csv, row 2: its identifiers belong to 2"
+            ImportFileError, match=r"clash\.csv, row 3: its identifiers belong to 2"
         ):
             import_programs(uow, clash)
         with uow:

@@ -54,7 +54,7 @@ def test_bad_data_is_one_red_line_and_exit_1(runner: CliRunner, tmp_path: Path) 
     bad.write_text("acgme_number,nrmp_codes,name\n123,,A (fictional)\n")
     result = runner.invoke(app, ["programs", "import", str(bad)])
     assert result.exit_code == 1
-    assert "bad.csv, row 1, field 'acgme_number'" in result.output
+    assert "bad.csv, row 2, field 'acgme_number'" in result.output
     assert "Traceback" not in result.output
     result = runner.invoke(app, ["programs", "show", "1000140C0"])
     assert result.exit_code == 1 and "no program" in result.output
@@ -65,7 +65,7 @@ def test_skip_bad_rows_reports_what_it_skipped(runner: CliRunner, tmp_path: Path
     mixed.write_text("acgme_number,nrmp_codes,name\n1403621075,,A (fictional)\n123,,B\n")
     result = runner.invoke(app, ["programs", "import", "--skip-bad-rows", str(mixed)])
     assert result.exit_code == 0
-    assert "skipped: mixed.csv, row 2, field 'acgme_number'" in result.output
+    assert "skipped: mixed.csv, row 3, field 'acgme_number'" in result.output
 
 
 def test_an_unreachable_database_is_one_red_line(
@@ -76,3 +76,24 @@ def test_an_unreachable_database_is_one_red_line(
     assert result.exit_code == 1
     assert "cannot migrate the database" in result.output
     assert "Traceback" not in result.output
+
+
+def test_own_spreadsheet_with_map_dry_run_then_import(runner: CliRunner, tmp_path: Path) -> None:
+    sheet = DATA / "spreadsheets" / "own_headers.csv"
+    refused = runner.invoke(app, ["programs", "import", str(sheet)])
+    assert refused.exit_code == 1
+    assert "unplaced columns: 'Notes'" in refused.output
+    assert "Traceback" not in refused.output
+    mapping = tmp_path / "mapping.toml"
+    args = ["programs", "import", str(sheet), "--map", "Notes=ignore"]
+    dry = runner.invoke(app, [*args, "--dry-run", "--save-mapping", str(mapping)])
+    assert dry.exit_code == 0, dry.output
+    assert "'Min Step 2 CK' -> step2ck_minimum (alias)" in dry.output
+    assert "dry run, nothing written: 3 new, 0 changed, 0 unchanged, 0 conflicting" in dry.output
+    assert runner.invoke(app, ["programs", "list"]).output.count("fictional") == 0
+    done = runner.invoke(app, ["programs", "import", str(sheet), "--mapping", str(mapping)])
+    assert done.exit_code == 0, done.output
+    assert "│        3 │       0 │         0 │        0 │" in done.output
+    unknown = runner.invoke(app, [*args, "--map", "Min Step 2 CK=step2_min"])
+    assert unknown.exit_code == 1
+    assert "did you mean step2ck_minimum?" in unknown.output

@@ -57,7 +57,7 @@ def test_template_sample_reads_identity_and_requirements() -> None:
     [
         ("14036210,,Example,,,", "acgme_number", "not an ACGME program number"),
         (",1000140X0,Example,,,", "nrmp_codes", "not an NRMP program code"),
-        ("1403621075,,Example,230,strict,", "step2ck_minimum_strictness", "expected hard"),
+        ("1403621075,,Example,230,firm,", "step2ck_minimum_strictness", "expected hard"),
         ("1403621075,,Example,230,hard,2026-13-01", "step2ck_minimum_verified_on", "date"),
         ("1403621075,,Example,abc,hard,", "step2ck_minimum", "whole number"),
         ("1403621075,,Example,,hard,", "step2ck_minimum_strictness", "unknown value"),
@@ -71,7 +71,7 @@ def test_a_bad_cell_names_file_row_and_column(
     good = "1203100001,,Example FM (fictional),,,\n"
     _programs, problems = parse_text(tmp_path, HEADER + good + row + "\n")
     assert len(problems) == 1
-    assert problems[0].startswith(f"bad.csv, row 2, field '{column}'")
+    assert problems[0].startswith(f"bad.csv, row 3, field '{column}'")  # the header is row 1
     assert reason in problems[0]
 
 
@@ -80,16 +80,16 @@ def test_a_duplicate_key_in_the_file_is_a_bad_row(tmp_path: Path) -> None:
     text += ",1000140C0,C (fictional),,,\n,1000140C0;1000140P0,D (fictional),,,\n"
     _programs, problems = parse_text(tmp_path, text)
     assert problems == [
-        "bad.csv, row 2, field 'acgme_number': 1403621075 is already on row 1",
-        "bad.csv, row 4, field 'nrmp_codes': 1000140C0 is already on row 3",
+        "bad.csv, row 3, field 'acgme_number': 1403621075 is already on row 2",
+        "bad.csv, row 5, field 'nrmp_codes': 1000140C0 is already on row 4",
     ]
 
 
 def test_missing_and_unknown_columns_are_file_problems(tmp_path: Path) -> None:
-    _programs, problems = parse_text(tmp_path, "acgme_number,name,colour\n1403621075,A,red\n")
+    _programs, problems = parse_text(tmp_path, "acgme_number,colour\n1403621075,red\n")
     assert problems == [
         "bad.csv, field 'colour': unknown column 'colour' (see `matchready programs template`)",
-        "bad.csv, field 'nrmp_codes': missing required column 'nrmp_codes'",
+        "bad.csv, field 'name': missing required column 'name' (the program name)",
     ]
 
 
@@ -103,8 +103,8 @@ def test_nrmp_code_list_groups_tracks_and_rejects_bad_codes(tmp_path: Path) -> N
     bad = tmp_path / "codes.csv"
     bad.write_text("name,code\nA (fictional),1000140C0\nB (fictional),100140C0\nC,1000140C0\n")
     problems = [str(p) for p in parse_nrmp_codes(read_table(bad)).problems]
-    assert problems[0].startswith("codes.csv, row 2, field 'code': not an NRMP program code")
-    assert problems[1] == "codes.csv, row 3, field 'code': 1000140C0 is already on row 1"
+    assert problems[0].startswith("codes.csv, row 3, field 'code': not an NRMP program code")
+    assert problems[1] == "codes.csv, row 4, field 'code': 1000140C0 is already on row 2"
 
 
 def test_acgme_records_read_from_csv_and_xlsx_with_loose_headers(tmp_path: Path) -> None:
@@ -131,7 +131,8 @@ def test_acgme_bad_number_and_missing_column(tmp_path: Path) -> None:
     path.write_text("Program Name,Program Number,State\nA (fictional),12345,NY\n")
     problems = [str(p) for p in parse_acgme(read_table(path)).problems]
     assert problems == [
-        "acgme.csv, row 1, field 'Program Number': not an ACGME program number: '12345'"
+        "acgme.csv, row 2, field 'Program Number': not an ACGME program number (10 digits): "
+        "'12345'"
     ]
     path.write_text("Program Name,State\nA (fictional),NY\n")
     problems = [str(p) for p in parse_acgme(read_table(path)).problems]

@@ -302,3 +302,16 @@ def test_an_imported_file_obeys_the_letter_limit(tmp_path: Path) -> None:
     write_table(out, COLUMNS, rows)
     with pytest.raises(ImportFileError, match="1000140C0 has 5 letters; ERAS allows at most 4"):
         files.import_tracker(uow, OTHER, FACTS, out)
+
+
+@pytest.mark.parametrize(
+    ("acgme", "code"), [("1203100001", "FM"), ("4003100002", "PSYCH"), ("1103100004", "EM")]
+)
+def test_specialty_is_read_from_the_acgme_number_beyond_internal_medicine(
+    acgme: str, code: str
+) -> None:
+    from matchready.domain.program import Program
+    from matchready.services.tracker import specialty_of
+
+    program = Program(name="Example (fictional)", acgme_number=acgme, specialty_code=acgme[:3])
+    assert specialty_of(program, FACTS) == code

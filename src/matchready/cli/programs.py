@@ -20,11 +20,13 @@ from matchready.services.programs import (
     ImportFormat,
     ImportSummary,
     RequirementEdit,
+    RowStatus,
     edit_requirement,
     export_programs,
     get_program,
     import_programs,
     list_programs,
+    user_column_map,
     write_template,
 )
 
@@ -59,23 +61,81 @@ def _summary_table(summary: ImportSummary) -> Table:
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="The file to import (.csv, .xlsx or .json).")],
+    file: Annotated[Path, typer.Argument(help="The file to import (.csv, .tsv, .xlsx or .json).")],
     file_format: Annotated[
         ImportFormat, typer.Option("--format", help="The file's format; auto reads the header.")
     ] = ImportFormat.AUTO,
     skip_bad_rows: Annotated[
         bool, typer.Option("--skip-bad-rows", help="Import the good rows, report the bad ones.")
     ] = False,
+    column_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="'HEADER=field'",
+            help="Place a column on a template field (or 'ignore'); repeat for more.",
+        ),
+    ] = None,
+    mapping_file: Annotated[
+        Path | None,
+        typer.Option("--mapping", help="A mapping file (TOML) written by --save-mapping."),
+    ] = None,
+    save_mapping: Annotated[
+        Path | None,
+        typer.Option("--save-mapping", help="Write the column mapping used to this file."),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run", help="Show what would change (new, changed, ...); write nothing."
+        ),
+    ] = False,
 ) -> None:
-    """Import programs from a template, an NRMP code list or ACGME program records."""
+    """Import programs from any spreadsheet of programs (the template or your own headers),
+    an NRMP code list or ACGME program records."""
+    user_map = user_column_map(column_map or [], mapping_file)
     with configured_unit_of_work() as uow:
-        summary = import_programs(uow, file, file_format, skip_bad_rows=skip_bad_rows)
+        summary = import_programs(
+            uow,
+            file,
+            file_format,
+            skip_bad_rows=skip_bad_rows,
+            user_map=user_map or None,
+            dry_run=dry_run,
+            save_mapping=save_mapping,
+        )
     console = _console()
-    console.print(_summary_table(summary))
+    if summary.mapping:
+        console.print("column mapping:", highlight=False)
+        for line in summary.mapping:
+            console.print(f"  {line}", highlight=False, soft_wrap=True)
+    if summary.dry_run:
+        _print_previews(console, summary)
+    else:
+        console.print(_summary_table(summary))
     for problem in summary.problems:
         console.print(f"[yellow]skipped:[/yellow] {problem}", highlight=False, soft_wrap=True)
     if summary.ignored_columns:
         console.print(f"ignored columns: {', '.join(summary.ignored_columns)}", highlight=False)
+    if save_mapping is not None and summary.mapping:
+        console.print(f"wrote the mapping to {save_mapping}", highlight=False)
+
+
+def _print_previews(console: Console, summary: ImportSummary) -> None:
+    counts = {s: sum(p.status is s for p in summary.previews) for s in RowStatus}
+    console.print(
+        "dry run, nothing written: "
+        + ", ".join(f"{n} {status.value}" for status, n in counts.items()),
+        highlight=False,
+    )
+    for preview in summary.previews:
+        if preview.status in {RowStatus.CHANGED, RowStatus.CONFLICTING, RowStatus.NEW}:
+            details = f": {'; '.join(preview.details)}" if preview.details else ""
+            console.print(
+                f"  row {preview.row} {preview.key} {preview.status.value}{details}",
+                highlight=False,
+                soft_wrap=True,
+            )
 
 
 @app.command()

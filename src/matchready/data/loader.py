@@ -11,6 +11,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from matchready.domain.facts import (
+    AcgmeSpecialtyCode,
     CalendarEvent,
     Facts,
     FeeFact,
@@ -30,6 +31,7 @@ FILES: dict[str, type[BaseModel]] = {
     "outcomes.csv": MatchOutcome,
     "fees.csv": FeeFact,
     "signals.csv": SignalFact,
+    "acgme_specialty_codes.csv": AcgmeSpecialtyCode,
 }
 
 
@@ -109,4 +111,7 @@ def load_facts(directory: Path | None = None) -> Facts:
         outcomes=tuple(r for r in tables["outcomes.csv"] if isinstance(r, MatchOutcome)),
         fees=tuple(r for r in tables["fees.csv"] if isinstance(r, FeeFact)),
         signals=tuple(r for r in tables["signals.csv"] if isinstance(r, SignalFact)),
+        acgme_codes=tuple(
+            r for r in tables["acgme_specialty_codes.csv"] if isinstance(r, AcgmeSpecialtyCode)
+        ),
     )

@@ -139,6 +139,13 @@ class SpecialtyStats(_Sourced):
     publications_unmatched_median: float | None = None
 
 
+class AcgmeSpecialtyCode(_Sourced):
+    """One ACGME specialty code: the first 3 digits of a program number name the specialty."""
+
+    code: str = Field(pattern=r"^\d{3}$")
+    name: str = Field(min_length=1)
+
+
 class ApplicantType(StrEnum):
     """NRMP applicant types (only US citizens count as US IMGs)."""
 
@@ -230,6 +237,7 @@ class Facts:
     outcomes: tuple[MatchOutcome, ...] = ()
     fees: tuple[FeeFact, ...] = ()
     signals: tuple[SignalFact, ...] = ()
+    acgme_codes: tuple[AcgmeSpecialtyCode, ...] = ()
     _by_key: dict[str, list[RuleFact]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -237,6 +245,10 @@ class Facts:
             self._by_key.setdefault(fact.key, []).append(fact)
         for versions in self._by_key.values():
             versions.sort(key=lambda f: f.effective_from or date.min)
+
+    def acgme_specialty(self, code: str | None) -> AcgmeSpecialtyCode | None:
+        """The ACGME specialty of a 3-digit code (a program number's first 3 digits)."""
+        return next((c for c in self.acgme_codes if c.code == code), None) if code else None
 
     def rule(self, key: str, on: date | None = None) -> RuleFact | None:
         """The version of fact `key` in force on `on` (the latest one if `on` is None)."""

@@ -10,6 +10,7 @@ the export and the database, so a value reads the same everywhere.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -95,22 +96,87 @@ VALUE_HELP: dict[RequirementKind, str] = {
     RequirementKind.ECFMG_CERTIFICATE_BY: "application / interview / rank (deadline)",
 }
 
-_TRUE = {"yes", "y", "true", "1"}
-_FALSE = {"no", "n", "false", "0"}
+_TRUE = {"yes", "y", "true", "t", "1", "x", "✓", "✔", "☑", "sponsored", "sponsors", "required"}
+_FALSE = {"no", "n", "false", "f", "0", "✗", "✘", "not sponsored", "none", "not required"}
 _INT_RANGES: dict[RequirementKind, tuple[int, int]] = {
     RequirementKind.MAX_YEARS_SINCE_GRADUATION: (0, 60),
     RequirementKind.STEP2CK_MINIMUM: (1, 300),
     RequirementKind.MAX_ATTEMPTS: (0, 20),
     RequirementKind.US_LETTERS_REQUIRED: (0, 10),
 }
+_ZERO_WORDS = {"none", "no", "0", "not required", "first attempt only", "first attempt"}
+_NUMBER = re.compile(r"\d+(?:\.0+)?")
+_UNIT_WORDS = re.compile(
+    r"\b(?:years?|yrs?|y|months?|mos?|attempts?|letters?|lors?|points?|pts|or more|"
+    r"or higher|or less|at least|minimum|min|max|maximum|within|up to|score|of|and above|"
+    r"since graduation|graduation|yog|us|from us physicians|physicians?|required)\b"
+)
+_USCE_NONE = {"none", "no", "not required", "0", "no usce", "not needed"}
+_HANDS_ON = re.compile(r"hands[\s-]*on|rotation|clerkship|externship|sub-?internship|elective")
+_ANY = re.compile(r"\bany\b|observership|observer|research|usce")
+_MONTHS = re.compile(r"(\d+)\s*(months?|mos?|mo\b|weeks?|wks?|years?|yrs?)?")
+_DEADLINES: tuple[tuple[re.Pattern[str], EcfmgDeadline], ...] = (
+    (re.compile(r"applica|submi|eras"), EcfmgDeadline.APPLICATION),
+    (re.compile(r"interview"), EcfmgDeadline.INTERVIEW),
+    (re.compile(r"rank|rol\b|match"), EcfmgDeadline.RANK),
+)
 
 
 class RequirementValueError(ValueError):
     """A requirement value's text cannot be read; the message says what is expected."""
 
 
+def _whole_number(kind: RequirementKind, text: str) -> int:
+    """A whole number in the forms people type ("3 yrs", "230+", "min 220", "≤ 2 attempts")."""
+    low, high = _INT_RANGES[kind]
+    lowered = text.lower().strip()
+    if kind in {RequirementKind.MAX_ATTEMPTS, RequirementKind.US_LETTERS_REQUIRED} and (
+        lowered in _ZERO_WORDS
+    ):
+        return 0
+    numbers = _NUMBER.findall(lowered)
+    rest = _UNIT_WORDS.sub(" ", _NUMBER.sub(" ", lowered))
+    rest = re.sub(r"[\s+<>=≤≥:()./,-]+", "", rest)
+    if len(numbers) != 1 or rest:
+        raise RequirementValueError(f"expected a whole number {low}-{high}, got {text!r}")
+    number = int(float(numbers[0]))
+    if not low <= number <= high:
+        raise RequirementValueError(f"expected a whole number {low}-{high}, got {text!r}")
+    return number
+
+
+def _usce(text: str) -> UsceRequirement:
+    lowered = text.lower().strip()
+    if lowered in _USCE_NONE:
+        return UsceRequirement(UsceKind.ANY, 0)
+    usce_kind, sep, months = lowered.partition(":")
+    if sep and usce_kind in {k.value for k in UsceKind} and months.strip().isdigit():
+        return UsceRequirement(UsceKind(usce_kind), int(months))
+    found = _MONTHS.findall(lowered)
+    kind = (
+        UsceKind.HANDS_ON
+        if _HANDS_ON.search(lowered)
+        else (UsceKind.ANY if _ANY.search(lowered) else None)
+    )
+    if kind is None or len(found) != 1:
+        raise RequirementValueError(
+            "expected 'none', 'hands-on:MONTHS' or 'any:MONTHS' "
+            f"(or e.g. 'hands-on 2 months'), got {text!r}"
+        )
+    amount, unit = int(found[0][0]), found[0][1]
+    if unit.startswith(("y",)):
+        amount *= 12
+    elif unit.startswith("w"):
+        if amount % 4:
+            raise RequirementValueError(f"give USCE in whole months (4 weeks = 1), got {text!r}")
+        amount //= 4
+    return UsceRequirement(kind, amount)
+
+
 def parse_value(kind: RequirementKind, text: str) -> RequirementValue | None:
-    """Read a value from its text form; an empty text is an unknown value (`None`)."""
+    """Read a value from its text form, or from the forms people type in a spreadsheet
+    ("Yes", "Y", "✓"; "3 yrs"; "hands-on 2 months"; "by rank"); an empty text is an unknown
+    value (`None`). `format_value` writes the one canonical form back."""
     text = text.strip()
     if not text:
         return None
@@ -122,22 +188,68 @@ def parse_value(kind: RequirementKind, text: str) -> RequirementValue | None:
             return False
         raise RequirementValueError(f"expected yes or no, got {text!r}")
     if kind in INT_KINDS:
-        low, high = _INT_RANGES[kind]
-        if not lowered.isdigit() or not low <= int(lowered) <= high:
-            raise RequirementValueError(f"expected a whole number {low}-{high}, got {text!r}")
-        return int(lowered)
+        return _whole_number(kind, text)
     if kind is RequirementKind.USCE_REQUIRED:
-        if lowered == "none":
-            return UsceRequirement(UsceKind.ANY, 0)
-        usce_kind, _, months = lowered.partition(":")
-        if usce_kind not in {k.value for k in UsceKind} or not months.isdigit():
-            raise RequirementValueError(
-                f"expected 'none', 'hands-on:MONTHS' or 'any:MONTHS', got {text!r}"
-            )
-        return UsceRequirement(UsceKind(usce_kind), int(months))
-    if lowered not in {d.value for d in EcfmgDeadline}:
-        raise RequirementValueError(f"expected application, interview or rank, got {text!r}")
-    return EcfmgDeadline(lowered)
+        return _usce(text)
+    if lowered in {d.value for d in EcfmgDeadline}:
+        return EcfmgDeadline(lowered)
+    matches = {d for pattern, d in _DEADLINES if pattern.search(lowered)}
+    if len(matches) == 1:
+        return matches.pop()
+    raise RequirementValueError(f"expected application, interview or rank, got {text!r}")
+
+
+_STRICTNESS_WORDS: dict[str, Strictness] = {
+    "hard": Strictness.HARD,
+    "cutoff": Strictness.HARD,
+    "hard cutoff": Strictness.HARD,
+    "strict": Strictness.HARD,
+    "required": Strictness.HARD,
+    "must": Strictness.HARD,
+    "preference": Strictness.PREFERENCE,
+    "preferred": Strictness.PREFERENCE,
+    "soft": Strictness.PREFERENCE,
+    "pref": Strictness.PREFERENCE,
+    "unknown": Strictness.UNKNOWN,
+    "?": Strictness.UNKNOWN,
+}
+
+
+def parse_strictness(text: str) -> Strictness:
+    """A strictness from its name or the words people use ("cutoff", "preferred", "soft");
+    an empty text is unknown. RequirementValueError otherwise."""
+    lowered = " ".join(text.lower().split())
+    if not lowered:
+        return Strictness.UNKNOWN
+    if lowered in _STRICTNESS_WORDS:
+        return _STRICTNESS_WORDS[lowered]
+    raise RequirementValueError(f"expected hard, preference or unknown, got {text.strip()!r}")
+
+
+VISA_COLUMN_HELP = (
+    "visa sponsored: 'J1 only', 'H1B only', 'J1 and H1B' (or 'both'), 'none'; "
+    "sets j1_sponsored and h1b_sponsored"
+)
+
+
+def parse_visa_text(text: str) -> tuple[bool, bool] | None:
+    """(J-1 sponsored, H-1B sponsored) from one visa cell ("J1 only", "J-1, H-1B", "both",
+    "none", "no visas"); `None` for an empty cell. RequirementValueError otherwise."""
+    lowered = text.strip().lower()
+    if not lowered:
+        return None
+    if lowered in {"none", "no", "no visa", "no visas", "n", "not sponsored", "citizens only"}:
+        return False, False
+    if lowered in {"both", "all", "yes - both", "j1 and h1b", "j1/h1b", "h1b/j1"}:
+        return True, True
+    squeezed = re.sub(r"[\s-]", "", lowered)
+    j1 = "j1" in squeezed
+    h1b = "h1b" in squeezed
+    only = "only" in squeezed
+    negated = re.search(r"\bno(t)?\b|don't|doesn't|do not|does not", lowered)
+    if (j1 or h1b) and not negated and (only or (j1 and h1b) or squeezed in {"j1", "h1b"}):
+        return j1, h1b
+    raise RequirementValueError(f"expected {VISA_COLUMN_HELP}, got {text!r}")
 
 
 def format_value(value: RequirementValue | None) -> str:

@@ -9,7 +9,13 @@ from __future__ import annotations
 from datetime import date
 
 from matchready.domain.program import Contacts, Institution, Program, is_acgme_number
-from matchready.io.common import ParsedFile, ParsedRow, normalise_header, parse_date
+from matchready.io.common import (
+    ParsedFile,
+    ParsedRow,
+    acgme_number_problem,
+    normalise_header,
+    parse_date,
+)
 from matchready.io.tables import Table
 from matchready.services.ports import CrosswalkEntry
 
@@ -47,7 +53,7 @@ def looks_like_acgme(header: list[str]) -> bool:
 
 def parse_acgme(table: Table) -> ParsedFile:
     """Read ACGME program records into programs."""
-    parsed = ParsedFile(table.file, "acgme")
+    parsed = ParsedFile(table.where, "acgme")
     columns: dict[str, int] = {}
     names: dict[str, str] = {}
     for position, header in enumerate(table.header):
@@ -66,13 +72,14 @@ def parse_acgme(table: Table) -> ParsedFile:
     if parsed.problems:
         return parsed
     seen: dict[str, int] = {}
-    for number, cells in enumerate(table.rows, start=1):
+    for index, cells in enumerate(table.rows):
+        number = table.row_number(index)
         values = {f: cells[i].strip() for f, i in columns.items()}
         acgme = values["number"]
         if not values["name"]:
             parsed.reject(number, names["name"], "the program name is empty")
         if not is_acgme_number(acgme):
-            parsed.reject(number, names["number"], f"not an ACGME program number: {acgme!r}")
+            parsed.reject(number, names["number"], acgme_number_problem(acgme))
         elif acgme in seen:
             parsed.reject(number, names["number"], f"{acgme} is already on row {seen[acgme]}")
         state = values.get("state", "").upper() or None

@@ -21,7 +21,7 @@ def looks_like_nrmp_codes(header: list[str]) -> bool:
 
 def parse_nrmp_codes(table: Table) -> ParsedFile:
     """Read an NRMP code list into programs (grouped tracks) and crosswalk names."""
-    parsed = ParsedFile(table.file, "nrmp-codes")
+    parsed = ParsedFile(table.where, "nrmp-codes")
     positions = {normalise_header(h): i for i, h in enumerate(table.header)}
     for column in table.header:
         if normalise_header(column) not in COLUMNS:
@@ -33,7 +33,8 @@ def parse_nrmp_codes(table: Table) -> ParsedFile:
         return parsed
     groups: dict[str, tuple[int, str, list[str]]] = {}
     seen: dict[str, int] = {}
-    for number, cells in enumerate(table.rows, start=1):
+    for index, cells in enumerate(table.rows):
+        number = table.row_number(index)
         name, code = cells[positions["name"]].strip(), cells[positions["code"]].strip().upper()
         if not name:
             parsed.reject(number, "name", "the program name is empty")

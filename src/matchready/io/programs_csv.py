@@ -8,6 +8,7 @@ round-trips.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Annotated
 
@@ -29,9 +30,19 @@ from matchready.domain.requirements import (
     RequirementValueError,
     Strictness,
     format_value,
+    parse_strictness,
     parse_value,
+    parse_visa_text,
 )
-from matchready.io.common import ParsedFile, ParsedRow, parse_date, validation_problems
+from matchready.errors import Problem
+from matchready.io.column_mapping import IGNORE, VISA_FIELD, ColumnMapping
+from matchready.io.common import (
+    ParsedFile,
+    ParsedRow,
+    acgme_number_problem,
+    parse_date,
+    validation_problems,
+)
 from matchready.io.tables import Table
 
 IDENTITY_COLUMNS: dict[str, str] = {
@@ -144,7 +155,7 @@ class IdentityRow(BaseModel):
     @classmethod
     def _acgme(cls, value: str | None) -> str | None:
         if value is not None and not is_acgme_number(value):
-            raise ValueError(f"not an ACGME program number (10 digits): {value!r}")
+            raise ValueError(acgme_number_problem(value))
         return value
 
     @field_validator("nrmp_codes")
@@ -208,16 +219,12 @@ def requirement_from_cells(
     except RequirementValueError as error:
         parsed.reject(row, value_col, str(error))
         value, ok = None, False
-    strictness_text = cells.get(strict_col, "").strip().lower()
     strictness = Strictness.UNKNOWN
-    if strictness_text:
-        try:
-            strictness = Strictness(strictness_text)
-        except ValueError:
-            parsed.reject(
-                row, strict_col, f"expected hard, preference or unknown, got {strictness_text!r}"
-            )
-            ok = False
+    try:
+        strictness = parse_strictness(cells.get(strict_col, ""))
+    except RequirementValueError as error:
+        parsed.reject(row, strict_col, str(error))
+        ok = False
     if ok and value is None and strictness is not Strictness.UNKNOWN:
         parsed.reject(
             row, strict_col, f"strictness {strictness.value!r} given for an unknown value"
@@ -236,26 +243,81 @@ def requirement_from_cells(
     return Requirement(kind, value, strictness, source, verified_on)
 
 
-def parse_template(table: Table) -> ParsedFile:
-    """Read template rows into programs; every bad cell is a problem naming row and column."""
-    parsed = ParsedFile(table.file, "template")
+def _mapped_table(table: Table, mapping: ColumnMapping, parsed: ParsedFile) -> Table:
+    """The table with headers renamed to template columns (ignored ones dropped) and a visa
+    column split into the two sponsorship columns."""
+    renames = mapping.renames
+    by_field: dict[str, str] = {}
+    for header, target in renames.items():
+        if target in by_field:
+            parsed.reject_file(
+                header, f"{header!r} and {by_field[target]!r} both map to {target!r}"
+            )
+        by_field[target] = header
+    visa_header = by_field.get(VISA_FIELD)
+    sponsorship = [RequirementKind.J1_SPONSORED.value, RequirementKind.H1B_SPONSORED.value]
+    if visa_header and any(k in by_field for k in sponsorship):
+        parsed.reject_file(
+            visa_header,
+            f"{visa_header!r} (visa) and a J-1/H-1B column both give the sponsorship: keep one "
+            f"(--map '{visa_header}={IGNORE}')",
+        )
+    keep = [i for i, h in enumerate(table.header) if h in renames and renames[h] != VISA_FIELD]
+    columns = [renames[table.header[i]] for i in keep]
+    visa_at = table.header.index(visa_header) if visa_header else None
+    if visa_at is not None:
+        columns += sponsorship
+    rows = []
+    for number, cells in enumerate(table.rows):
+        row = [cells[i] for i in keep]
+        if visa_at is not None:
+            try:
+                visa = parse_visa_text(cells[visa_at])
+            except RequirementValueError as error:
+                parsed.reject(table.row_number(number), visa_header, str(error))
+                visa = None
+            row += ["", ""] if visa is None else [format_value(visa[0]), format_value(visa[1])]
+        rows.append(row)
+    return Table(table.file, columns, rows, table.row_numbers, table.sheet)
+
+
+def parse_template(table: Table, mapping: ColumnMapping | None = None) -> ParsedFile:
+    """Read template rows into programs; every bad cell is a problem naming the row as the
+    spreadsheet shows it and the column as the file writes it.
+
+    Without `mapping` the headers must be template column names; with one, they are placed
+    by it (see `matchready.io.column_mapping`)."""
+    parsed = ParsedFile(table.where, "template")
     if not table.header and not table.rows:
         return parsed  # an empty JSON export: nothing to import
+    names: dict[str, str] = {}
+    if mapping is not None:
+        for placement in mapping.unplaced:
+            hint = f" (closest: {placement.closest})" if placement.closest else ""
+            parsed.reject_file(placement.header, f"cannot place column {placement.header!r}{hint}")
+        names = {v: k for k, v in mapping.renames.items()}
+        if parsed.problems:
+            return parsed
+        table = _mapped_table(table, mapping, parsed)
     known = set(TEMPLATE_COLUMNS)
     for column in table.header:
         if column not in known:
             parsed.reject_file(
                 column, f"unknown column {column!r} (see `matchready programs template`)"
             )
-    for column in REQUIRED_COLUMNS:
-        if column not in table.header:
-            parsed.reject_file(column, f"missing required column {column!r}")
+    if "name" not in table.header:
+        parsed.reject_file("name", "missing required column 'name' (the program name)")
+    if "acgme_number" not in table.header and "nrmp_codes" not in table.header:
+        parsed.reject_file(
+            "acgme_number", "missing an identifier column: 'acgme_number' or 'nrmp_codes'"
+        )
     if len(set(table.header)) != len(table.header):
         parsed.reject_file(None, "a column appears twice in the header")
-    if parsed.problems:
-        return parsed
+    if parsed.file_problems:
+        return _named(parsed, names)
     seen: dict[str, int] = {}
-    for number, cells_list in enumerate(table.rows, start=1):
+    for index, cells_list in enumerate(table.rows):
+        number = table.row_number(index)
         cells = dict(zip(table.header, cells_list, strict=True))
         identity_cells = {k: v for k, v in cells.items() if k in IDENTITY_COLUMNS}
         try:
@@ -282,6 +344,23 @@ def parse_template(table: Table) -> ParsedFile:
         seen.update(dict.fromkeys(keys, number))
         program = identity.to_program([r for r in requirements if r is not None])
         parsed.rows.append(ParsedRow(number, program))
+    return _named(parsed, names)
+
+
+def _named(parsed: ParsedFile, names: dict[str, str]) -> ParsedFile:
+    """Problems naming each column as the file writes it (not the template field)."""
+    if not names:
+        return parsed
+    sponsorship = {RequirementKind.J1_SPONSORED.value, RequirementKind.H1B_SPONSORED.value}
+    renamed = []
+    for problem in parsed.problems:
+        column = problem.location.field
+        if column in sponsorship and column not in names and VISA_FIELD in names:
+            column = names[VISA_FIELD]
+        elif column is not None:
+            column = names.get(column, column)
+        renamed.append(Problem(problem.message, replace(problem.location, field=column)))
+    parsed.problems[:] = renamed
     return parsed
 
 

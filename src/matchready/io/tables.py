@@ -1,6 +1,10 @@
-"""Tables from files: CSV, XLSX and JSON read into a header and text rows, and written back.
+"""Tables from files: CSV, TSV, XLSX and JSON read into a header and text rows, and written back.
 
-CSV lines whose first cell starts with `#` are comments (the template documents itself so).
+Text files are sniffed: the encoding from a byte-order mark, else UTF-8, else Windows-1252
+(what Excel writes on Windows); the delimiter among comma, semicolon (European Excel), tab
+and pipe. CSV lines whose first cell starts with `#` are comments (the template documents
+itself so). Every data row keeps the row number a spreadsheet shows for it (the header of a
+file without comments is row 1), so problems name the row the user sees.
 Files are written to a temporary file in the same directory and renamed into place.
 
 A CSV cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would run as a
@@ -10,17 +14,19 @@ with a leading apostrophe, which spreadsheets show as text and `read_table` remo
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from matchready.errors import ImportFileError, Location, Problem
 from matchready.io.xlsx import read_xlsx, write_xlsx
+
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,37 +49,126 @@ def write_csv_rows(out: io.TextIOBase | io.StringIO, rows: Sequence[Sequence[obj
 
 @dataclass(frozen=True)
 class Table:
-    """A file's header and rows, all text; `rows[i]` is data row `i + 1`."""
+    """A file's header and rows, all text.
+
+    `row_numbers[i]` is the row a spreadsheet shows for `rows[i]` (empty: data row `i + 1`);
+    `sheet` is the XLSX sheet read; `delimiter` and `encoding` what a text file was read with.
+    """
 
     file: str
     header: list[str]
     rows: list[list[str]]
+    row_numbers: list[int] = field(default_factory=list)
+    sheet: str | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
+
+    def row_number(self, index: int) -> int:
+        """The row a user sees for `rows[index]`."""
+        return self.row_numbers[index] if self.row_numbers else index + 1
+
+    @property
+    def where(self) -> str:
+        """The file (and sheet) as problems name it."""
+        return f"{self.file} (sheet {self.sheet!r})" if self.sheet else self.file
 
 
-def read_table(path: Path) -> Table:
-    """Read a CSV, XLSX or JSON (a list of objects) file as a table of text."""
+DELIMITERS = ",;\t|"
+ENCODINGS = ("utf-8", "cp1252")
+
+
+def decode(path: Path, data: bytes) -> tuple[str, str]:
+    """The text of a file and the encoding it was read with (BOM, else UTF-8, else cp1252)."""
+    boms = (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    )
+    for bom, encoding in boms:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding
+            except UnicodeDecodeError as error:
+                raise _unreadable(path, f"not valid {encoding} ({error.reason})") from error
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise _unreadable(path, "the text is neither UTF-8 nor Windows-1252: save it as UTF-8 CSV")
+
+
+def _unreadable(path: Path, why: str) -> ImportFileError:
+    return ImportFileError(Problem(f"cannot read the file: {why}", Location(file=path.name)))
+
+
+def sniff_delimiter(text: str, suffix: str) -> str:
+    """The delimiter of a text table: tab for .tsv, else the one that splits the first lines
+    into the same number (> 1) of cells most often."""
+    if suffix == ".tsv":
+        return "\t"
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")][:20]
+    if not lines:
+        return ","
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        widths = [len(r) for r in csv.reader(lines, delimiter=delimiter)]
+        if not widths or widths[0] < 2:
+            continue
+        score = (sum(w == widths[0] for w in widths), widths[0])
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def read_table(path: Path, *, max_bytes: int | None = None) -> Table:
+    """Read a CSV/TSV (any delimiter above), XLSX or JSON (a list of objects) file as text.
+
+    `max_bytes` refuses a larger file with a message giving its size."""
     suffix = path.suffix.lower()
-    if suffix == ".xlsx":
-        header, rows = read_xlsx(path)
-        return Table(path.name, header, rows)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        size = path.stat().st_size
+    except OSError as error:
+        raise _unreadable(path, str(error.strerror or error)) from error
+    if max_bytes is not None and size > max_bytes:
         raise ImportFileError(
-            Problem(f"cannot read the file ({error})", Location(file=path.name))
-        ) from error
+            Problem(
+                f"the file is {size / 1e6:.0f} MB; program files are read up to "
+                f"{max_bytes / 1e6:.0f} MB: split it, or save only the sheet you need",
+                Location(file=path.name),
+            )
+        )
+    if suffix in {".xlsx", ".xlsm"}:
+        sheet = read_xlsx(path)
+        return Table(path.name, sheet.header, sheet.rows, sheet.row_numbers, sheet.name)
+    if suffix == ".xls":
+        raise _unreadable(path, "old .xls workbooks are not read: save it as .xlsx or CSV")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise _unreadable(path, str(error.strerror or error)) from error
+    text, encoding = decode(path, data)
     if suffix == ".json":
         return _json_table(path.name, text)
-    records = [r for r in csv.reader(io.StringIO(text)) if r and not r[0].startswith("#")]
-    records = [r for r in records if any(c.strip() for c in r)]
+    delimiter = sniff_delimiter(text, suffix)
+    records: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    try:
+        for record in reader:
+            if record and not record[0].startswith("#") and any(c.strip() for c in record):
+                records.append((reader.line_num, record))
+    except csv.Error as error:
+        raise ImportFileError(
+            Problem(f"not a readable table ({error})", Location(file=path.name))
+        ) from error
     if not records:
-        return Table(path.name, [], [])
-    header = [csv_value(h.strip()) for h in records[0]]
+        return Table(path.name, [], [], delimiter=delimiter, encoding=encoding)
+    header = [csv_value(h.strip()).strip() for h in records[0][1]]
     rows = [
         [csv_value(c.strip()).strip() for c in (r + [""] * len(header))[: len(header)]]
-        for r in records[1:]
+        for _, r in records[1:]
     ]
-    for number, record in enumerate(records[1:], start=1):
+    for number, record in records[1:]:
         if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
             raise ImportFileError(
                 Problem(
@@ -81,7 +176,8 @@ def read_table(path: Path) -> Table:
                     Location(file=path.name, row=number),
                 )
             )
-    return Table(path.name, header, rows)
+    numbers = [n for n, _ in records[1:]]
+    return Table(path.name, header, rows, numbers, delimiter=delimiter, encoding=encoding)
 
 
 def _json_table(name: str, text: str) -> Table:
@@ -109,6 +205,15 @@ def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write a text file (UTF-8) through a temporary file renamed into place."""
+
+    def write(temp: Path) -> None:
+        temp.write_text(text, encoding="utf-8")
+
+    _atomic_write(path, write)
 
 
 def write_table(

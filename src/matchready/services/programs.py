@@ -17,9 +17,23 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from matchready.domain.program import Program
-from matchready.domain.requirements import Requirement, RequirementChange, RequirementKind
+from matchready.domain.requirements import (
+    Requirement,
+    RequirementChange,
+    RequirementKind,
+    format_value,
+)
 from matchready.errors import ImportFileError, InputError, Location, NotFoundError, Problem
 from matchready.io.acgme import looks_like_acgme, parse_acgme
+from matchready.io.column_mapping import (
+    IGNORE,
+    ColumnMapping,
+    check_user_map,
+    parse_map_options,
+    propose_mapping,
+    read_mapping_file,
+    write_mapping_file,
+)
 from matchready.io.common import ParsedFile
 from matchready.io.nrmp_codes import looks_like_nrmp_codes, parse_nrmp_codes
 from matchready.io.programs_csv import (
@@ -51,9 +65,31 @@ PARSERS: dict[ImportFormat, Callable[[Table], ParsedFile]] = {
 }
 
 
+class RowStatus(enum.StrEnum):
+    """What an import does (or, in a dry run, would do) to one program."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    UNCHANGED = "unchanged"
+    CONFLICTING = (
+        "conflicting"  # changes a known requirement to another value, from another source
+    )
+
+
+@dataclass(frozen=True)
+class RowPreview:
+    """One row of a file and what importing it does, with each changed requirement."""
+
+    row: int
+    key: str
+    status: RowStatus
+    details: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class ImportSummary:
-    """What an import did, with every problem of the rows it skipped."""
+    """What an import did (or would do, `dry_run`), with every problem of the rows it skipped,
+    the column mapping used and one preview per program."""
 
     file: str
     file_format: str
@@ -63,24 +99,62 @@ class ImportSummary:
     rejected: int
     problems: tuple[Problem, ...]
     ignored_columns: tuple[str, ...]
+    mapping: tuple[str, ...] = ()
+    previews: tuple[RowPreview, ...] = ()
+    dry_run: bool = False
+
+    @property
+    def conflicting(self) -> int:
+        """Programs whose import gives a known requirement another value from another source."""
+        return sum(p.status is RowStatus.CONFLICTING for p in self.previews)
 
 
-def detect_format(table: Table) -> ImportFormat:
-    """The format of a table, from its header."""
+MAX_PROGRAM_FILE_BYTES = 20_000_000
+"""A program file larger than this is refused (every US residency program fits in ~5 MB)."""
+
+
+def detect_format(table: Table, mapping: ColumnMapping | None = None) -> ImportFormat:
+    """The format of a table, from its header (and the proposed template mapping)."""
     if not table.header:
         return ImportFormat.TEMPLATE  # an empty JSON list
     if all(c in table.header for c in REQUIRED_COLUMNS):
         return ImportFormat.TEMPLATE
     if looks_like_nrmp_codes(table.header):
         return ImportFormat.NRMP_CODES
+    if mapping is not None and mapping.places_requirement():
+        return ImportFormat.TEMPLATE
     if looks_like_acgme(table.header):
         return ImportFormat.ACGME
-    raise ImportFileError(
+    if mapping is not None and "name" in mapping.fields:
+        return ImportFormat.TEMPLATE
+    problems = [
         Problem(
-            "cannot tell the format from the header; give --format template, nrmp-codes or acgme",
-            Location(file=table.file),
+            "cannot tell the format from the header; give --format template, nrmp-codes or "
+            "acgme, or place the columns with --map 'HEADER=field'",
+            Location(file=table.where),
         )
-    )
+    ]
+    if mapping is not None:
+        problems += mapping_problems(mapping, table.where)
+    raise ImportFileError(problems)
+
+
+def mapping_problems(mapping: ColumnMapping, where: str) -> list[Problem]:
+    """The proposed mapping as problems to show: every header's place, then how to fix it."""
+    problems = [
+        Problem(f"proposed mapping: {line}", Location(file=where)) for line in mapping.lines()
+    ]
+    if mapping.unplaced:
+        unplaced = ", ".join(repr(p.header) for p in mapping.unplaced)
+        problems.append(
+            Problem(
+                f"unplaced columns: {unplaced}; place each with --map 'HEADER=field' (or "
+                f"'HEADER={IGNORE}'), or a mapping file (--mapping FILE; --save-mapping writes "
+                "one)",
+                Location(file=where),
+            )
+        )
+    return problems
 
 
 def merge_program(existing: Program, incoming: Program, *, keep_name: bool = False) -> Program:
@@ -120,6 +194,58 @@ PRELOAD_ROWS = 50
 (13,000 rows: one read instead of 26,000 lookups)."""
 
 
+def user_column_map(options: list[str], mapping_file: Path | None) -> dict[str, str]:
+    """The user's column placements: a mapping file's, then each `HEADER=field` option."""
+    user_map = read_mapping_file(mapping_file) if mapping_file else {}
+    user_map.update(parse_map_options(options))
+    return user_map
+
+
+def _parse(
+    table: Table, file_format: ImportFormat, user_map: dict[str, str] | None
+) -> tuple[ImportFormat, ParsedFile, ColumnMapping | None]:
+    mapping = None
+    wants_template = file_format in {ImportFormat.AUTO, ImportFormat.TEMPLATE}
+    exact = set(table.header) <= set(TEMPLATE_COLUMNS)
+    if table.header and wants_template and (user_map or not exact):
+        mapping = propose_mapping(table.header, TEMPLATE_COLUMNS, user_map)
+    if file_format is ImportFormat.AUTO:
+        chosen = ImportFormat.TEMPLATE if user_map else detect_format(table, mapping)
+    else:
+        chosen = file_format
+    if chosen is ImportFormat.TEMPLATE:
+        parsed = parse_template(table, mapping)
+        if mapping is not None and parsed.file_problems:
+            parsed.problems += mapping_problems(mapping, table.where)
+        return chosen, parsed, mapping
+    return chosen, PARSERS[chosen](table), None
+
+
+def _preview(row: int, old: Program | None, new: Program) -> RowPreview:
+    if old is None:
+        return RowPreview(row, new.key, RowStatus.NEW)
+    details = []
+    conflicting = False
+    for requirement in new.requirements:
+        before = old.requirement(requirement.kind)
+        if before == requirement:
+            continue
+        details.append(
+            f"{requirement.kind.value}: {format_value(before.value) or 'unknown'} -> "
+            f"{format_value(requirement.value) or 'unknown'}"
+        )
+        conflicting |= (
+            before.known
+            and requirement.known
+            and before.value != requirement.value
+            and before.source != requirement.source
+        )
+    if old == new:
+        return RowPreview(row, new.key, RowStatus.UNCHANGED)
+    status = RowStatus.CONFLICTING if conflicting else RowStatus.CHANGED
+    return RowPreview(row, new.key, status, tuple(details) or ("identity fields",))
+
+
 def import_programs(
     uow: UnitOfWork,
     path: Path,
@@ -127,17 +253,34 @@ def import_programs(
     *,
     skip_bad_rows: bool = False,
     changed_by: str = "user",
+    user_map: dict[str, str] | None = None,
+    dry_run: bool = False,
+    save_mapping: Path | None = None,
 ) -> ImportSummary:
-    """Import a program file in one transaction; see the module docstring for the rules."""
-    table = read_table(path)
+    """Import a program file in one transaction; see the module docstring for the rules.
+
+    `user_map` places headers (header -> template field, or `ignore`); `dry_run` reads and
+    compares everything but writes nothing; `save_mapping` writes the mapping used."""
+    if user_map:
+        check_user_map(user_map, TEMPLATE_COLUMNS, path.name)
+    table = read_table(path, max_bytes=MAX_PROGRAM_FILE_BYTES)
     if not table.header and path.suffix.lower() != ".json":
-        raise ImportFileError(Problem("the file has no header row", Location(file=path.name)))
-    chosen = detect_format(table) if file_format is ImportFormat.AUTO else file_format
-    parsed = PARSERS[chosen](table)
+        raise ImportFileError(
+            Problem("the file is empty: no header row and no programs", Location(file=path.name))
+        )
+    if table.header and not table.rows and table.header != TEMPLATE_COLUMNS:
+        # (an export of an empty store, exactly the template's header, imports as nothing)
+        raise ImportFileError(
+            Problem("the file has a header row but no programs", Location(file=table.where))
+        )
+    chosen, parsed, mapping = _parse(table, file_format, user_map)
     if parsed.file_problems or (parsed.problems and not skip_bad_rows):
         raise ImportFileError(parsed.problems)
+    if save_mapping is not None and mapping is not None:
+        write_mapping_file(save_mapping, mapping, path.name)
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     changes: list[RequirementChange] = []
+    previews: list[RowPreview] = []
     with uow:
         if len(parsed.rows) > PRELOAD_ROWS:
             uow.programs.preload()
@@ -158,11 +301,13 @@ def import_programs(
                 continue
             existing = next(iter(found.values()), None)
             if existing is None:
+                previews.append(_preview(row.row, None, incoming))
                 uow.programs.save(incoming, None)
                 counts["inserted"] += 1
                 continue
             keep_name = chosen is ImportFormat.NRMP_CODES
             merged = merge_program(existing, incoming, keep_name=keep_name)
+            previews.append(_preview(row.row, existing, merged))
             if merged == existing:
                 counts["unchanged"] += 1
                 continue
@@ -177,14 +322,21 @@ def import_programs(
             rejected=len(parsed.rejected_rows),
             **counts,
         )
-        uow.record_import(record, changes, parsed.crosswalk)
-        uow.commit()
+        if not dry_run:
+            uow.record_import(record, changes, parsed.crosswalk)
+            uow.commit()
+    ignored = list(parsed.ignored_columns)
+    if mapping is not None:
+        ignored += [p.header for p in mapping.placements if p.field == IGNORE]
     return ImportSummary(
-        file=path.name,
+        file=table.where,
         file_format=chosen.value,
         rejected=len(parsed.rejected_rows),
         problems=tuple(parsed.problems),
-        ignored_columns=tuple(parsed.ignored_columns),
+        ignored_columns=tuple(ignored),
+        mapping=tuple(mapping.lines()) if mapping is not None else (),
+        previews=tuple(previews),
+        dry_run=dry_run,
         **counts,
     )
 

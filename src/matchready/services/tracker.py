@@ -87,11 +87,14 @@ def tracked_key(uow: UnitOfWork, key: str) -> str:
 
 
 def specialty_of(program: Program, facts: Facts) -> str:
-    """The specialty code (IM, FM, ...) whose ACGME code is verified to be the program's; ''
-    when none is (signals then need the specialty named)."""
+    """The specialty code (IM, FM, ...) whose ACGME code is the program's: verified in the
+    specialty table, or named by the ACGME specialty-code table (acgme_specialty_codes.csv);
+    '' when neither knows it (signals then need the specialty named)."""
     code = program.specialty_code or (program.codes[0].specialty_code if program.codes else None)
     for stats in facts.specialties:
-        if stats.acgme_code == code and stats.acgme_code_status is FactStatus.VERIFIED:
+        if stats.acgme_code != code:
+            continue
+        if stats.acgme_code_status is FactStatus.VERIFIED or facts.acgme_specialty(code):
             return stats.code
     return ""
 

@@ -161,6 +161,8 @@ class SqlProgramRepository:
         row = self._institutions.get((institution.code, institution.name))
         if row is None and institution.code is not None:
             row = self._institutions_by_code.get(institution.code)
+        if row is None and self._rows is None:
+            row = self._stored_institution(institution)
         if row is None:
             row = institution_row(institution)
             self._session.add(row)
@@ -168,6 +170,17 @@ class SqlProgramRepository:
         row.sites = list(institution.sites)
         self._remember_institution(row)
         return row
+
+    def _stored_institution(self, institution: Institution) -> InstitutionRow | None:
+        """The stored row of an institution, read by one query when the store was not read in
+        full (a small import): by its code when it has one, else by its name."""
+        if institution.code is not None:
+            query = select(InstitutionRow).where(InstitutionRow.code == institution.code)
+        else:
+            query = select(InstitutionRow).where(
+                InstitutionRow.code.is_(None), InstitutionRow.name == institution.name
+            )
+        return self._session.scalars(query.limit(1)).first()
 
     def _remember_institution(self, row: InstitutionRow) -> None:
         self._institutions[(row.code, row.name)] = row
