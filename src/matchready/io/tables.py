@@ -27,7 +27,6 @@ from pathlib import Path
 from matchready.errors import ImportFileError, Location, Problem
 from matchready.io.xlsx import read_xlsx, write_xlsx
 
-
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
