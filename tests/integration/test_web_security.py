@@ -8,8 +8,10 @@ import asyncio
 import csv
 import io
 import re
+import threading
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -86,11 +88,13 @@ def local_app(database_url: str, tmp_path: Path) -> Iterator[FastAPI]:
 
 
 def test_an_email_of_30000_dots_is_refused_at_once() -> None:
-    started = time.perf_counter()
+    # the regex backtracked for over 5 s on this; the length is now checked first, and
+    # email-validator (linear) checks the syntax of what fits
     problem = account_service.email_problem("a" + "." * 30_000 + "@")
     assert problem == "an email address has at most 320 characters"
-    assert account_service.email_problem("." * 300 + "@" + "." * 19) is not None
-    assert time.perf_counter() - started < 1.0  # the regex took over 5 s
+    assert account_service.email_problem("." * 300 + "@" + "." * 19) == (
+        "expected an email address such as name@example.org"
+    )
 
 
 def test_registration_is_limited_per_address(server_app: FastAPI) -> None:
@@ -432,14 +436,29 @@ def test_personal_pages_are_not_stored_and_https_gets_hsts(server_app: FastAPI) 
 # --- Medium: argon2 and tracker writes on the event loop ------------------------------------
 
 
+RELEASE = threading.Event()
+
+
+def _blocking(function: Any) -> Any:
+    """`function`, made to wait until the test has had its quick answer (or 20 s): on the event
+    loop it would hold the loop, so the quick request could not be answered first."""
+
+    def wait_then_call(*args: Any, **kwargs: Any) -> Any:
+        RELEASE.wait(timeout=20)
+        return function(*args, **kwargs)
+
+    return wait_then_call
+
+
 def _concurrently(app: FastAPI, slow: tuple[str, str, dict[str, str]], quick: str) -> list[str]:
     """Send the slow request, then the quick one while it runs; the order they finished in."""
+    RELEASE.clear()
 
     async def run() -> list[str]:
         done: list[str] = []
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as c:
-            page = await c.get(slow[1] if slow[0] != "/login" else "/login")
+            page = await c.get(slow[1])
             found = re.search(r'name="csrftoken" value="([^"]+)"', page.text)
             assert found
             data = {"csrftoken": found.group(1), **slow[2]}
@@ -452,22 +471,21 @@ def _concurrently(app: FastAPI, slow: tuple[str, str, dict[str, str]], quick: st
                 await asyncio.sleep(0.05)
                 await c.get(quick)
                 done.append("quick")
+                RELEASE.set()
 
             await asyncio.gather(first(), second())
         return done
 
-    return asyncio.run(run())
+    # in a thread of its own: the browser tests' Playwright keeps an event loop running in
+    # this one
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(run())).result()
 
 
 def test_password_hashing_runs_off_the_event_loop(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = account_service.authenticate
-
-    def slow(*args: Any) -> Any:
-        time.sleep(0.5)  # a slow argon2 verify
-        return real(*args)
-
+    slow = _blocking(account_service.authenticate)  # a slow argon2 verify
     monkeypatch.setattr("matchready.web.routes.accounts.authenticate", slow)
     app = create_app(
         Settings(data_dir=tmp_path),
@@ -487,12 +505,7 @@ def test_tracker_writes_run_off_the_event_loop(
 ) -> None:
     from matchready.services import tracker as tracker_service
 
-    real = tracker_service.add_program
-
-    def slow(*args: Any, **kwargs: Any) -> Any:
-        time.sleep(0.5)  # replaying a long tracker
-        return real(*args, **kwargs)
-
+    slow = _blocking(tracker_service.add_program)  # replaying a long tracker
     monkeypatch.setattr(tracker_service, "add_program", slow)
     order = _concurrently(
         local_app, ("/tracker/add", "/tracker", {"program": "1000140C0"}), "/specialties"
