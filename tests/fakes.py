@@ -6,7 +6,6 @@ The application builds its real adapters in `matchready.bootstrap`; tests pass t
 from __future__ import annotations
 
 import copy
-import secrets
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -17,7 +16,6 @@ from matchready.domain.program import CrosswalkEntry, Program
 from matchready.domain.requirements import Requirement, RequirementChange
 from matchready.domain.tracker_book import Tracker
 from matchready.errors import StoreError
-from matchready.services.accounts import Account
 from matchready.services.ports import ImportRecord, ProgramsVersion
 
 
@@ -144,44 +142,6 @@ class MemoryUnitOfWork:
         self._working.__dict__.update(copy.deepcopy(self._committed.__dict__))
 
 
-class MemoryAccountStore:
-    """Accounts in a dict; implements `AccountStore`."""
-
-    def __init__(self) -> None:
-        self._by_id: dict[str, Account] = {}
-
-    def add(self, account: Account) -> None:
-        self._by_id[account.id] = account
-
-    def by_email(self, email: str) -> Account | None:
-        return next((a for a in self._by_id.values() if a.email == email), None)
-
-    def by_id(self, account_id: str) -> Account | None:
-        return self._by_id.get(account_id)
-
-
-class MemorySessionStore:
-    """Sessions in a dict; implements `SessionStore`."""
-
-    def __init__(self) -> None:
-        self._sessions: dict[str, tuple[str, float]] = {}
-
-    def create(self, account_id: str, expires: float) -> str:
-        session_id = secrets.token_urlsafe(32)
-        self._sessions[session_id] = (account_id, expires)
-        return session_id
-
-    def account_of(self, session_id: str, now: float) -> str | None:
-        found = self._sessions.get(session_id)
-        if found is None or found[1] < now:
-            self._sessions.pop(session_id, None)
-            return None
-        return found[0]
-
-    def delete(self, session_id: str) -> None:
-        self._sessions.pop(session_id, None)
-
-
 class MemoryProfileStore:
     """Profiles (TOML text) in a dict by owner; implements `ProfileStore`."""
 
@@ -193,3 +153,13 @@ class MemoryProfileStore:
 
     def write(self, owner: str, text: str) -> None:
         self._texts[owner] = text
+
+
+# The account, session and attempt stores in memory live beside their ports in
+# matchready.services.accounts (local mode's rate limiter uses the attempt store).
+from matchready.services.accounts import (  # noqa: E402
+    MemoryAccountStore as MemoryAccountStore,
+)
+from matchready.services.accounts import (  # noqa: E402
+    MemorySessionStore as MemorySessionStore,
+)

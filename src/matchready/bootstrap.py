@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     from matchready.domain.facts import Facts
-    from matchready.services.accounts import AccountStore, SessionStore
+    from matchready.services.accounts import AccountStore, AttemptStore, SessionStore
     from matchready.services.profiles import ProfileStore
 
 __all__ = ["LOCAL_OWNER", "Database", "Runtime", "bootstrap"]
@@ -91,6 +91,7 @@ class Runtime:
         facts: Facts | None = None,
         accounts: AccountStore | None = None,
         sessions: SessionStore | None = None,
+        attempts: AttemptStore | None = None,
         clock: Callable[[], date] = date.today,
         database: Database | None = None,
     ) -> None:
@@ -99,6 +100,8 @@ class Runtime:
         self.units = units
         self.accounts = accounts
         self.sessions = sessions
+        self.attempts = attempts
+        """Login/registration attempts, shared by the workers (server mode); None: in memory."""
         self.clock = clock
         self.owner = LOCAL_OWNER
         """The owner in local mode; in server mode each request's account is (see web.state)."""
@@ -147,6 +150,7 @@ def bootstrap(
     units: Callable[[], UnitOfWork] | None = None,
     accounts: AccountStore | None = None,
     sessions: SessionStore | None = None,
+    attempts: AttemptStore | None = None,
     clock: Callable[[], date] = date.today,
 ) -> Runtime:
     """Build the runtime from the settings (read from the environment when not given); any
@@ -161,9 +165,10 @@ def bootstrap(
                 "multi-user mode needs a shared database: set MATCHREADY_DATABASE_URL "
                 "(for example postgresql+psycopg://user@host/matchready)"
             )
-        from matchready.store.accounts import SqlAccountStore, SqlSessionStore
+        from matchready.store.accounts import SqlAccountStore, SqlAttemptStore, SqlSessionStore
 
         accounts, sessions = SqlAccountStore(database.engine), SqlSessionStore(database.engine)
+        attempts = attempts or SqlAttemptStore(database.engine)
     if profiles is None:
         profiles = _profile_store(settings, database, server=accounts is not None)
     return Runtime(
@@ -173,6 +178,7 @@ def bootstrap(
         facts=facts,
         accounts=accounts,
         sessions=sessions,
+        attempts=attempts,
         clock=clock,
         database=database,
     )

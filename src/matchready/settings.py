@@ -52,6 +52,22 @@ class Settings(BaseSettings):
         ),
     )
 
+    host: str | None = Field(
+        default=None,
+        description=(
+            "The address the web server listens on (MATCHREADY_HOST; `matchready serve --host` "
+            "sets it); the app answers requests whose Host header names it or a loopback name."
+        ),
+    )
+    allowed_hosts: list[str] = Field(
+        default_factory=list,
+        description=(
+            "More host names the web app answers (MATCHREADY_ALLOWED_HOSTS, a JSON list such as "
+            '["matchready.example.org"]): the public name behind a reverse proxy. Requests '
+            "naming any other Host get 400, which stops DNS-rebinding pages."
+        ),
+    )
+
     warm_start: bool = Field(
         default=False,
         description=(

@@ -18,7 +18,10 @@ EXAMPLE = Path(__file__).parents[2] / "examples" / "profiles" / "recent-graduate
 
 def _app() -> object:
     store = MemoryProfileStore()
-    app = create_app(Settings(data_dir=Path("/nonexistent-matchready-fuzz")), profiles=store)
+    settings = Settings(
+        data_dir=Path("/nonexistent-matchready-fuzz"), allowed_hosts=["testserver"]
+    )
+    app = create_app(settings, profiles=store)
     store.write("local", dump_profile(load_profile(EXAMPLE)))
     return app
 

@@ -30,7 +30,7 @@ def test_accounts_register_authenticate_and_refuse_a_duplicate(engine: Engine) -
     assert store.by_id(account.id) == account
     assert authenticate(store, "ada@example.org", "a long enough password") == account
     assert authenticate(store, "ada@example.org", "wrong") is None
-    with pytest.raises(InputError, match="exists"):
+    with pytest.raises(InputError, match="cannot be registered"):
         register(store, "ada@example.org", "another long password")
 
 

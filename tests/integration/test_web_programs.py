@@ -96,7 +96,12 @@ def test_programs_are_shared_and_lists_are_per_user(data_dir: Path) -> None:
         token = re.search(r'name="csrftoken" value="([^"]+)"', client.get("/register").text)
         assert token
         client.post(
-            "/register", data={"csrftoken": token.group(1), "email": email, "password": "x" * 12}
+            "/register",
+            data={
+                "csrftoken": token.group(1),
+                "email": email,
+                "password": "correct horse battery",
+            },
         )
         clients.append(client)
     alice, bob = clients

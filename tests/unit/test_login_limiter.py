@@ -1,37 +1,62 @@
-"""The login limiter: the limit, its window, a reset on success, and bounded memory."""
+"""The rate limiter: the limit, its window, a reset on success, refused attempts not kept."""
 
 from __future__ import annotations
 
 import pytest
 
-from matchready.services.accounts import LoginLimiter, TooManyAttempts
+from matchready.services.accounts import (
+    Limit,
+    MemoryAttemptStore,
+    RateLimiter,
+    TooManyAttempts,
+)
+
+THREE = Limit("test", 3, 60.0)
 
 
 def test_the_limit_holds_for_the_window_then_lifts() -> None:
-    limiter = LoginLimiter(attempts=3, window=60.0)
+    limiter = RateLimiter(MemoryAttemptStore(), prune_every=0)
     for second in range(3):
-        limiter.check("ip|a@example.org", now=float(second))
-        limiter.failed("ip|a@example.org", now=float(second))
+        limiter.begin([(THREE, "ip|a@example.org")], now=float(second))
     with pytest.raises(TooManyAttempts) as raised:
-        limiter.check("ip|a@example.org", now=10.0)
+        limiter.begin([(THREE, "ip|a@example.org")], now=10.0)
     assert raised.value.retry_after == 51
-    limiter.check("other", now=10.0)  # other keys are not affected
-    limiter.check("ip|a@example.org", now=61.0)  # the first failure has left the window
+    assert str(raised.value) == "too many failed logins; try again in about 1 minute(s)"
+    limiter.begin([(THREE, "other")], now=10.0)  # other subjects are not affected
+    limiter.begin([(THREE, "ip|a@example.org")], now=61.0)  # the first left the window
 
 
-def test_success_forgets_the_failures() -> None:
-    limiter = LoginLimiter(attempts=2, window=60.0)
-    limiter.failed("k", now=0.0)
-    limiter.succeeded("k")
-    limiter.failed("k", now=1.0)
-    limiter.check("k", now=2.0)
+def test_success_forgets_the_attempt_and_the_named_keys() -> None:
+    limiter = RateLimiter(MemoryAttemptStore(), prune_every=0)
+    two = Limit("two", 2, 60.0)
+    limiter.begin([(two, "k")], now=0.0)  # a failure: kept
+    limiter.begin([(two, "k")], now=1.0, clear_on_success=[(two, "k")]).succeeded()
+    limiter.begin([(two, "k")], now=2.0)
+    limiter.begin([(two, "k")], now=3.0)
+    with pytest.raises(TooManyAttempts):
+        limiter.begin([(two, "k")], now=4.0)
 
 
-def test_expired_keys_are_dropped_when_the_table_is_full() -> None:
-    limiter = LoginLimiter(attempts=5, window=60.0, max_keys=100)
-    for i in range(100):
-        limiter.failed(f"old-{i}", now=0.0)
-    limiter.failed("fresh-0", now=30.0)  # table full, nothing expired yet: kept
-    assert len(limiter._failures) == 101
-    limiter.failed("fresh-1", now=80.0)  # the 100 old keys have expired
-    assert set(limiter._failures) == {"fresh-0", "fresh-1"}
+def test_a_refused_attempt_is_not_kept_and_every_limit_is_checked() -> None:
+    store = MemoryAttemptStore()
+    limiter = RateLimiter(store, prune_every=0)
+    one, many = Limit("one", 1, 60.0), Limit("many", 100, 60.0)
+    limiter.begin([(many, "addr"), (one, "acct")], now=0.0)
+    for second in range(1, 50):
+        with pytest.raises(TooManyAttempts):
+            limiter.begin([(many, "addr"), (one, "acct")], now=float(second))
+    assert len(store._rows) == 2  # the admitted attempt under both keys; refusals removed
+
+
+def test_old_attempts_are_pruned() -> None:
+    store = MemoryAttemptStore()
+    limiter = RateLimiter(store, prune_every=1.0)
+    limiter.begin([(THREE, "old")], now=0.0)
+    limiter.begin([(THREE, "new")], now=100_000.0)
+    assert [k for k, _ in store._rows.values()] == [limiter_key("new")]
+
+
+def limiter_key(subject: str) -> str:
+    from matchready.services.accounts import _key
+
+    return _key(THREE, subject)

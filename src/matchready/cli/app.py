@@ -94,6 +94,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Track applications, letters, documents, signals, interviews and the rank list.",
     ),
+    "accounts": ("accounts", "app", "ACCOUNTS_HELP"),
 }
 """Every command: its module under matchready.cli, the object there (a function or a Typer
 app) and its help's first paragraph. `matchready --help` lists them from this table and a

@@ -2,16 +2,46 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+from typing import Annotated, Any
 
 import typer
 
 from matchready.cli.common import console
 
+APP_FACTORY = "matchready.web.app:create_app"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def server_options(host: str, port: int, workers: int, proxy: str | None) -> dict[str, Any]:
+    """uvicorn's options. X-Forwarded-For and -Proto are believed only from the `proxy`
+    addresses: by default from no one (uvicorn would trust them from 127.0.0.1, which lets any
+    local client pick its own address and escape the login limits)."""
+    return {
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "factory": True,
+        "proxy_headers": proxy is not None,
+        "forwarded_allow_ips": proxy or "",
+        "server_header": False,
+        "log_level": "warning",
+    }
+
 
 def serve(
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Worker processes (one per core is a good start; limits and sessions are "
+            "kept in the database, so they hold across workers).",
+        ),
+    ] = 1,
     multi_user: Annotated[
         bool,
         typer.Option(
@@ -19,6 +49,14 @@ def serve(
             help="Accounts and logins for many users; needs MATCHREADY_DATABASE_URL.",
         ),
     ] = False,
+    proxy: Annotated[
+        str | None,
+        typer.Option(
+            "--proxy",
+            help="Address(es) of a reverse proxy whose X-Forwarded-For/-Proto headers to "
+            "believe (comma-separated); by default none are.",
+        ),
+    ] = None,
 ) -> None:
     """Open matchready in your browser: the web app on http://127.0.0.1:8000 by default."""
     import uvicorn
@@ -26,14 +64,18 @@ def serve(
     from matchready.settings import get_settings
     from matchready.web.app import create_app
 
-    settings = get_settings().model_copy(update={"warm_start": True})
+    # the workers build their app from the environment, so the options go there
+    os.environ["MATCHREADY_WARM_START"] = "true"
+    os.environ["MATCHREADY_HOST"] = host
     if multi_user:
-        settings = settings.model_copy(update={"multi_user": True})
-    app = create_app(settings)
-    if not settings.multi_user and host not in ("127.0.0.1", "localhost", "::1"):
+        os.environ["MATCHREADY_MULTI_USER"] = "true"
+    settings = get_settings()
+    create_app(settings)  # fail here, with one line, on a bad setting or database
+    if not settings.multi_user and host not in LOOPBACK:
         console().print(
             f"[yellow]warning:[/yellow] listening on {host}: local mode has no login, so anyone "
             "who can reach this address can read and change your profile."
         )
-    console().print(f"matchready on http://{host}:{port}/ (Ctrl-C to stop)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    shown = f"[{host}]" if ":" in host else host
+    console().print(f"matchready on http://{shown}:{port}/ (Ctrl-C to stop)")
+    uvicorn.run(APP_FACTORY, **server_options(host, port, workers, proxy))

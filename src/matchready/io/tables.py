@@ -6,6 +6,10 @@ and pipe. CSV lines whose first cell starts with `#` are comments (the template 
 itself so). Every data row keeps the row number a spreadsheet shows for it (the header of a
 file without comments is row 1), so problems name the row the user sees.
 Files are written through `io.files.atomic_file` (a temporary file, fsynced, renamed).
+
+A CSV cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return would run as a
+formula in a spreadsheet (a program name shared by another user could do so), so it is written
+with a leading apostrophe, which spreadsheets show as text and `read_table` removes again.
 """
 
 from __future__ import annotations
@@ -21,6 +25,24 @@ from pathlib import Path
 from matchready.errors import ImportFileError, Location, Problem
 from matchready.io.files import atomic_file
 from matchready.io.xlsx import read_xlsx, write_xlsx
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: str) -> str:
+    """`value` as a CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    return f"'{value}" if value.startswith(FORMULA_START) else value
+
+
+def csv_value(cell: str) -> str:
+    """The value of a cell written by `csv_cell`."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
+
+
+def write_csv_rows(out: io.TextIOBase | io.StringIO, rows: Sequence[Sequence[object]]) -> None:
+    """Write rows as CSV, every cell neutralised by `csv_cell`."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows([[csv_cell(str(c)) for c in row] for row in rows])
 
 
 @dataclass(frozen=True)
@@ -139,8 +161,11 @@ def read_table(path: Path, *, max_bytes: int | None = None) -> Table:
         ) from error
     if not records:
         return Table(path.name, [], [], delimiter=delimiter, encoding=encoding)
-    header = [h.strip() for h in records[0][1]]
-    rows = [[c.strip() for c in (r + [""] * len(header))[: len(header)]] for _, r in records[1:]]
+    header = [csv_value(h.strip()).strip() for h in records[0][1]]
+    rows = [
+        [csv_value(c.strip()).strip() for c in (r + [""] * len(header))[: len(header)]]
+        for _, r in records[1:]
+    ]
     for number, record in records[1:]:
         if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
             raise ImportFileError(
@@ -189,7 +214,6 @@ def write_table(
             writer = csv.writer(text, lineterminator="\n")
             for comment in comments:
                 writer.writerow([f"# {comment}"])
-            writer.writerow(header)
-            writer.writerows(rows)
+            write_csv_rows(text, [header, *rows])
             text.flush()
             text.detach()  # the helper closes the file

@@ -4,7 +4,6 @@ applications pay off, and price it with the sourced ERAS fee schedule (`matchrea
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +14,7 @@ from matchready.domain.facts import Facts, FeeFact
 from matchready.domain.listbuilder import ListEntry, build_list
 from matchready.domain.screening_table import ProgramTable
 from matchready.errors import InputError
+from matchready.io.tables import write_csv_rows
 from matchready.services.profile_screening import screen_profile
 from matchready.services.screening import ProgramIndex
 
@@ -118,7 +118,5 @@ def list_rows(result: ProgramList) -> list[list[str]]:
 
 def list_csv(result: ProgramList) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(LIST_COLUMNS)
-    writer.writerows(list_rows(result))
+    write_csv_rows(buffer, [LIST_COLUMNS, *list_rows(result)])
     return buffer.getvalue()

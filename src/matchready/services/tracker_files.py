@@ -11,7 +11,6 @@ supplemental list of PGY-1 programs. It is written as CSV (`.csv`) or as printab
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -23,7 +22,7 @@ from matchready.domain.program import ProgramCode, is_nrmp_code
 from matchready.domain.tracker_book import PRIMARY, Tracker
 from matchready.errors import ImportFileError, InputError, Location, Problem, TrackerError
 from matchready.io.files import write_atomic
-from matchready.io.tables import read_table, write_table
+from matchready.io.tables import read_table, write_csv_rows, write_table
 from matchready.io.tracker_table import COLUMNS, NOTES, parse_tracker, tracker_rows
 from matchready.services.ports import UnitOfWork
 from matchready.services.tracker import resolve_program
@@ -125,10 +124,8 @@ def tracker_and_rank_list(uow: UnitOfWork, owner: str) -> tuple[Tracker, RankLis
 
 def rank_list_csv(result: RankList) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ROL_COLUMNS)
-    for line in result.lines:
-        writer.writerow([line.list_name, line.rank, line.code, line.name, line.track])
+    rows = [[line.list_name, line.rank, line.code, line.name, line.track] for line in result.lines]
+    write_csv_rows(out, [ROL_COLUMNS, *rows])
     return out.getvalue()
 
 

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, bindparam, delete, select
+from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from matchready.errors import InputError, Location, Problem
-from matchready.services.accounts import Account
+from matchready.services.accounts import TAKEN, Account
 from matchready.store.database import transaction
-from matchready.store.models import AccountRow, ProfileRow, SessionRow
+from matchready.store.models import (
+    AccountRow,
+    LoginAttemptRow,
+    PasswordResetRow,
+    ProfileRow,
+    SessionRow,
+)
 
 
 class SqlAccountStore:
@@ -31,8 +38,7 @@ class SqlAccountStore:
                     )
                 )
         except IntegrityError:
-            where = Location(field="email")
-            raise InputError(Problem("an account with this email exists", where)) from None
+            raise InputError(Problem(TAKEN, Location(field="email"))) from None
 
     @staticmethod
     def _domain(row: AccountRow | None) -> Account | None:
@@ -48,10 +54,35 @@ class SqlAccountStore:
         with self._sessions() as db:
             return self._domain(db.get(AccountRow, account_id))
 
+    def set_password(self, account_id: str, password_hash: str) -> None:
+        with transaction(self._sessions) as db:
+            db.execute(
+                update(AccountRow)
+                .where(AccountRow.id == account_id)
+                .values(password_hash=password_hash)
+            )
+
+    def add_reset(self, digest: str, account_id: str, expires: float) -> None:
+        with transaction(self._sessions) as db:
+            db.add(PasswordResetRow(digest=digest, account_id=account_id, expires=expires))
+
+    def reset_account(self, digest: str, now: float) -> str | None:
+        with self._sessions() as db:
+            row = db.get(PasswordResetRow, digest)
+            return row.account_id if row is not None and row.expires >= now else None
+
+    def drop_reset(self, digest: str) -> None:
+        with transaction(self._sessions) as db:
+            db.execute(delete(PasswordResetRow).where(PasswordResetRow.digest == digest))
+
 
 class SqlSessionStore:
     def __init__(self, engine: Engine) -> None:
+        self._engine = engine
         self._sessions = sessionmaker(engine)
+        self._lookup = select(SessionRow.account_id, SessionRow.expires).where(
+            SessionRow.id == bindparam("id")
+        )
 
     def create(self, account_id: str, expires: float) -> str:
         session_id = secrets.token_urlsafe(32)
@@ -60,18 +91,68 @@ class SqlSessionStore:
         return session_id
 
     def account_of(self, session_id: str, now: float) -> str | None:
-        with transaction(self._sessions) as db:
-            row = db.get(SessionRow, session_id)
+        """The session's account: one read through Core (every request makes it); an expired
+        session is deleted by a second statement."""
+        with self._engine.connect() as connection:
+            row = connection.execute(self._lookup, {"id": session_id}).first()
             if row is None:
                 return None
             if row.expires < now:
-                db.delete(row)
+                connection.execute(delete(SessionRow).where(SessionRow.id == session_id))
+                connection.commit()
                 return None
-            return row.account_id
+            account_id: str = row.account_id
+            return account_id
 
     def delete(self, session_id: str) -> None:
         with transaction(self._sessions) as db:
             db.execute(delete(SessionRow).where(SessionRow.id == session_id))
+
+    def delete_all(self, account_id: str) -> None:
+        with transaction(self._sessions) as db:
+            db.execute(delete(SessionRow).where(SessionRow.account_id == account_id))
+
+
+class SqlAttemptStore:
+    """The rate limiter's attempts in the shared database (every worker sees them)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def add(self, keys: Sequence[str], now: float) -> list[int]:
+        with self._engine.begin() as connection:
+            return [
+                int(
+                    connection.execute(
+                        insert(LoginAttemptRow)
+                        .values(key=key, at=now)
+                        .returning(LoginAttemptRow.id)
+                    ).scalar_one()
+                )
+                for key in keys
+            ]
+
+    def rank(self, key: str, attempt: int, since: float) -> tuple[int, float]:
+        query = select(func.count(), func.min(LoginAttemptRow.at)).where(
+            LoginAttemptRow.key == key,
+            LoginAttemptRow.id <= attempt,
+            LoginAttemptRow.at >= since,
+        )
+        with self._engine.connect() as connection:
+            count, oldest = connection.execute(query).one()
+        return int(count), float(oldest if oldest is not None else since)
+
+    def remove(self, attempts: Sequence[int]) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(delete(LoginAttemptRow).where(LoginAttemptRow.id.in_(attempts)))
+
+    def clear(self, key: str) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(delete(LoginAttemptRow).where(LoginAttemptRow.key == key))
+
+    def prune(self, before: float) -> None:
+        with self._engine.begin() as connection:
+            connection.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at < before))
 
 
 class SqlProfileStore:

@@ -158,6 +158,29 @@ class SessionRow(Base):
     expires: Mapped[float] = mapped_column(Float)
 
 
+class LoginAttemptRow(Base):
+    """One recent attempt (login, registration, reset) under a hashed key, shared by every
+    worker process so that the rate limits hold across them (services/accounts.RateLimiter)."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[float] = mapped_column(Float, index=True)
+
+
+class PasswordResetRow(Base):
+    """An admin-issued, one-time password reset (the SHA-256 of the token, never the token)."""
+
+    __tablename__ = "password_resets"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    expires: Mapped[float] = mapped_column(Float)
+
+
 class ProfileRow(Base):
     """One owner's applicant profile, kept as TOML text (the local owner, or an account)."""
 

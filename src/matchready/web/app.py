@@ -9,6 +9,7 @@ from pathlib import Path
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.telemetry import TelemetryConfig
 from fastapi.templating import Jinja2Templates
@@ -18,12 +19,20 @@ from matchready.bootstrap import bootstrap
 from matchready.domain.facts import Facts
 from matchready.domain.requirements import format_value
 from matchready.io.secret import load_or_create_secret
-from matchready.services.accounts import AccountStore, SessionStore
+from matchready.services.accounts import (
+    AccountStore,
+    AttemptStore,
+    MemoryAttemptStore,
+    RateLimiter,
+    SessionStore,
+)
 from matchready.services.ports import UnitOfWork
 from matchready.services.profiles import ProfileStore
 from matchready.settings import Settings
-from matchready.web import errors
+from matchready.web import errors, middleware
 from matchready.web.csrf import CSRFMiddleware, token_of
+from matchready.web.limits import text_problems
+from matchready.web.links import safe_url, source_link
 from matchready.web.state import WebState, require_owner
 
 NO_TELEMETRY: TelemetryConfig = {
@@ -48,11 +57,14 @@ def create_app(
     profiles: ProfileStore | None = None,
     accounts: AccountStore | None = None,
     sessions: SessionStore | None = None,
+    attempts: AttemptStore | None = None,
     units: Callable[[], UnitOfWork] | None = None,
 ) -> FastAPI:
     """The FastAPI app. Local single-user mode by default; with `accounts` and `sessions`,
     multi-user mode: every page but login and registration needs a session, and each account
-    sees only its own data. Forms are CSRF-protected in both modes."""
+    sees only its own data. The boundary (web/middleware.py) wraps every route in both modes:
+    Host check, same-origin check of unsafe methods, security headers, request limits; forms
+    also carry a CSRF token tied to the session."""
     runtime = bootstrap(
         settings,
         facts=facts,
@@ -60,6 +72,7 @@ def create_app(
         units=units,
         accounts=accounts,
         sessions=sessions,
+        attempts=attempts,
     )
     settings = runtime.settings
 
@@ -84,6 +97,7 @@ def create_app(
         settings=settings,
         accounts=runtime.accounts,
         sessions=runtime.sessions,
+        limiter=RateLimiter(runtime.attempts or MemoryAttemptStore()),
         units=runtime.units,
         clock=runtime.clock,
     )
@@ -91,9 +105,19 @@ def create_app(
     templates.env.auto_reload = False  # templates ship with the package; no stat per request
     templates.env.globals["csrftoken"] = token_of
     templates.env.filters["requirement_value"] = lambda value: format_value(value) or "unknown"
+    templates.env.filters["safe_url"] = safe_url
+    templates.env.filters["source_link"] = source_link
     app.state.templates = templates
     app.state.form_cache = {}
     app.mount("/static", StaticFiles(directory=str(_folder("static"))), name="static")
+    icon = (_folder("static") / "favicon.ico").read_bytes()
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        return Response(
+            icon, media_type="image/x-icon", headers={"cache-control": "max-age=86400"}
+        )
+
     errors.install(app)
 
     from matchready.web.routes import accounts as account_routes
@@ -116,4 +140,6 @@ def create_app(
     secret = settings.secret_key or load_or_create_secret(settings.data_dir / "secret.key")
     app.state.csrf_secret = secret.encode()
     app.add_middleware(CSRFMiddleware, secret=secret, secure=runtime.multi_user)
+    hosts = middleware.allowed_hosts(settings.host, settings.allowed_hosts)
+    middleware.install(app, hosts=hosts, refuse=errors.refuse, check_fields=text_problems)
     return app

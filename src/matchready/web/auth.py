@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 import time
 
 from fastapi import Request
@@ -11,6 +14,9 @@ from matchready.errors import MatchreadyError
 
 SESSION_COOKIE = "matchready_session"
 SESSION_SECONDS = 14 * 24 * 3600
+DEVICE_COOKIE = "matchready_device"
+DEVICE_SECONDS = 365 * 24 * 3600
+_ACCOUNT_KEY = "matchready.account"
 
 
 class LoginRequired(MatchreadyError):
@@ -21,15 +27,50 @@ class LoginRequired(MatchreadyError):
 
 
 def session_account(request: Request) -> str | None:
-    """The account id of this request's session, if it is valid and not expired."""
+    """The account id of this request's session, if it is valid and not expired. Looked up
+    once per request (the navigation, the owner and the editor all ask)."""
+    if _ACCOUNT_KEY in request.scope:
+        known: str | None = request.scope[_ACCOUNT_KEY]
+        return known
     web = request.app.state.web
-    if web.sessions is None:
-        return None
+    account_id: str | None = None
     session_id = request.cookies.get(SESSION_COOKIE)
-    if not session_id:
-        return None
-    account_id: str | None = web.sessions.account_of(session_id, time.time())
+    if web.sessions is not None and session_id:
+        account_id = web.sessions.account_of(session_id, time.time())
+    request.scope[_ACCOUNT_KEY] = account_id
     return account_id
+
+
+def client_address(request: Request) -> str:
+    """The peer address of the connection. `matchready serve` trusts no X-Forwarded-For
+    unless it is told which proxy sends it (`--proxy`), so a client cannot pick its own."""
+    return request.client.host if request.client else "unknown"
+
+
+def _device_signature(request: Request, nonce: str, email: str) -> str:
+    secret: bytes = request.app.state.csrf_secret
+    message = f"device|{nonce}|{email}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
+
+
+def known_device(request: Request, email: str) -> str | None:
+    """The id of this browser if it logged in to `email` before (a signed cookie), else None."""
+    nonce, _, signature = request.cookies.get(DEVICE_COOKIE, "").partition(".")
+    if nonce and hmac.compare_digest(signature, _device_signature(request, nonce, email)):
+        return nonce
+    return None
+
+
+def remember_device(request: Request, response: Response, email: str) -> None:
+    nonce = known_device(request, email) or secrets.token_urlsafe(16)
+    response.set_cookie(
+        DEVICE_COOKIE,
+        f"{nonce}.{_device_signature(request, nonce, email)}",
+        max_age=DEVICE_SECONDS,
+        httponly=True,
+        secure=True,
+        samesite="strict",
+    )
 
 
 def start_session(request: Request, response: Response, account_id: str) -> None:

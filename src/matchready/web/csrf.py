@@ -1,7 +1,11 @@
-"""CSRF protection by signed double-submit token.
+"""CSRF protection by signed double-submit token, tied to the session.
 
-A middleware gives every browser a signed random token in a SameSite=Strict, HttpOnly cookie and
-puts it in the request scope; pages embed it in each form (and HTMX sends it as a header). The
+Every unsafe request is first checked for a same-origin source (web/middleware.SameOrigin);
+the token is the second line. A middleware gives every browser a random token signed together
+with its session id (none before login) in a SameSite=Strict, HttpOnly cookie, and puts it in
+the request scope; a token planted by someone else, or kept from before a login or logout, is
+not valid for the current session and is replaced. Pages embed it in each form (and HTMX
+sends it as a header). The
 `require_token` dependency, on every form route, refuses an unsafe request whose form field or
 `X-CSRFToken` header does not match the cookie. It runs even without cookies: in local mode
 there is no login cookie, yet a page elsewhere could post a form to 127.0.0.1. The JSON API is
@@ -20,6 +24,7 @@ from typing import Any
 from fastapi import Request
 
 from matchready.errors import MatchreadyError
+from matchready.web.auth import SESSION_COOKIE
 
 COOKIE = "matchready_csrf"
 FIELD = "csrftoken"
@@ -32,18 +37,24 @@ class CSRFError(MatchreadyError):
     """An unsafe request without a valid token (answered 403)."""
 
 
-def _sign(secret: bytes, nonce: str) -> str:
-    return hmac.new(secret, nonce.encode(), hashlib.sha256).hexdigest()[:32]
+def _sign(secret: bytes, nonce: str, session: str) -> str:
+    message = f"{nonce}|{session}".encode()
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
 
 
-def new_token(secret: bytes) -> str:
+def new_token(secret: bytes, session: str = "") -> str:
     nonce = secrets.token_urlsafe(24)
-    return f"{nonce}.{_sign(secret, nonce)}"
+    return f"{nonce}.{_sign(secret, nonce, session)}"
 
 
-def valid(secret: bytes, token: str) -> bool:
+def valid(secret: bytes, token: str, session: str = "") -> bool:
+    """Whether `token` was issued by this server for the session `session` ('' before login)."""
     nonce, _, signature = token.partition(".")
-    return bool(nonce) and hmac.compare_digest(signature, _sign(secret, nonce))
+    return bool(nonce) and hmac.compare_digest(signature, _sign(secret, nonce, session))
+
+
+def _session_of(jar: SimpleCookie) -> str:
+    return jar[SESSION_COOKIE].value if SESSION_COOKIE in jar else ""
 
 
 class CSRFMiddleware:
@@ -65,8 +76,9 @@ class CSRFMiddleware:
         except Exception:  # a malformed Cookie header is treated as no cookie
             jar = SimpleCookie()
         current = jar[COOKIE].value if COOKIE in jar else ""
-        fresh = not valid(self.secret, current)
-        token = new_token(self.secret) if fresh else current
+        session = _session_of(jar)
+        fresh = not valid(self.secret, current, session)
+        token = new_token(self.secret, session) if fresh else current
         scope = {**scope, SCOPE_KEY: token}
 
         async def send_with_cookie(event: dict[str, Any]) -> None:
@@ -102,7 +114,7 @@ async def require_token(request: Request) -> None:
             "the form's security token is missing or stale; reload the page and try again"
         )
     secret: bytes = request.app.state.csrf_secret
-    if not valid(secret, expected):
+    if not valid(secret, expected, request.cookies.get(SESSION_COOKIE, "")):
         raise CSRFError("the security token was not issued by this server; reload the page")
 
 

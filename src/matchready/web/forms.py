@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from matchready.domain.applicant import Profile
-from matchready.errors import ProfileError
+from matchready.errors import Location, Problem, ProfileError
 
 SPARE_ROWS = 1  # empty rows offered for adding to a list (USCE, gaps)
 REMOVE = "_remove"
@@ -157,8 +157,25 @@ def _is_blank(value: Any) -> bool:
 
 
 def _set(node: dict[str, Any], parts: list[str], value: Any) -> None:
-    for part in parts[:-1]:
+    """Put `value` at the dotted path; a path that is both a value and a section (`gaps=x`
+    and `gaps.0.reason=y` in one form) is refused, naming the field."""
+    for index, part in enumerate(parts[:-1]):
         node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            name = ".".join(parts[: index + 1])
+            raise ProfileError(
+                Problem(
+                    f"the form sent '{name}' both as a value and as a section",
+                    Location(field=name),
+                )
+            )
+    if isinstance(node.get(parts[-1]), dict):
+        name = ".".join(parts)
+        raise ProfileError(
+            Problem(
+                f"the form sent '{name}' both as a value and as a section", Location(field=name)
+            )
+        )
     node[parts[-1]] = value
 
 

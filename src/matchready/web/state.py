@@ -15,7 +15,12 @@ from fastapi import Request
 
 from matchready.domain.facts import Facts
 from matchready.domain.screening_table import ProgramTable
-from matchready.services.accounts import AccountStore, LoginLimiter, SessionStore
+from matchready.services.accounts import (
+    AccountStore,
+    MemoryAttemptStore,
+    RateLimiter,
+    SessionStore,
+)
 from matchready.services.ports import LOCAL_OWNER, ProgramsVersion, UnitOfWork
 from matchready.services.profiles import ProfileStore
 from matchready.services.screening import ProgramIndex, load_program_table, with_programs
@@ -80,7 +85,8 @@ class WebState:
     settings: Settings
     accounts: AccountStore | None = None  # set in multi-user mode
     sessions: SessionStore | None = None
-    limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(MemoryAttemptStore()))
+    """Login, registration and reset limits; in the shared database when there is one."""
     units: Callable[[], UnitOfWork] | None = None  # the shared program store
     clock: Callable[[], date] = date.today
     nav: list[tuple[str, str]] = field(default_factory=lambda: list(NAV))

@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from matchready.domain.tracker import (
@@ -34,6 +35,7 @@ from matchready.services import tracker_files as files
 from matchready.services.ports import UnitOfWork
 from matchready.services.rank_checks import rank_list_checks
 from matchready.web.csrf import require_token
+from matchready.web.limits import text_problems
 from matchready.web.routes.common import page, profile_or_none, store_units
 from matchready.web.state import owner, state
 
@@ -74,7 +76,7 @@ def _tracker_page(
 
 @router.get("/tracker")
 async def tracker_page(request: Request) -> Response:
-    return _tracker_page(request)
+    return await run_in_threadpool(_tracker_page, request)
 
 
 @router.get("/tracker/program/{key}")
@@ -145,8 +147,7 @@ def _scores(text: str) -> dict[str, int]:
     return scores
 
 
-def _run(request: Request, action: Callable[[UnitOfWork, str], object]) -> Response:
-    """Do one change for this request's owner; redirect back, or re-render with the problem."""
+def _apply(request: Request, action: Callable[[UnitOfWork, str], object]) -> Response:
     try:
         action(store_units(request), owner(request))
     except InputError as error:
@@ -156,11 +157,17 @@ def _run(request: Request, action: Callable[[UnitOfWork, str], object]) -> Respo
     return RedirectResponse("/tracker", status_code=303)
 
 
+async def _run(request: Request, action: Callable[[UnitOfWork, str], object]) -> Response:
+    """Do one change for this request's owner; redirect back, or re-render with the problem.
+    The change replays and writes the tracker, so it runs in the thread pool, off the loop."""
+    return await run_in_threadpool(_apply, request, action)
+
+
 @router.post("/tracker/add", dependencies=protected)
 async def add(request: Request) -> Response:
     form = await _form(request)
     facts = state(request).facts
-    return _run(
+    return await _run(
         request,
         lambda uow, who: service.add_program(
             uow,
@@ -179,7 +186,7 @@ async def add(request: Request) -> Response:
 async def move(request: Request) -> Response:
     form = await _form(request)
     facts = state(request).facts
-    return _run(
+    return await _run(
         request,
         lambda uow, who: service.move_program(
             uow,
@@ -197,7 +204,7 @@ async def move(request: Request) -> Response:
 async def would_not_go(request: Request) -> Response:
     form = await _form(request)
     facts = state(request).facts
-    return _run(
+    return await _run(
         request,
         lambda uow, who: service.set_program(
             uow, who, facts, _required(form, "program"), would_not_go=form.get("value") == "yes"
@@ -209,7 +216,7 @@ async def would_not_go(request: Request) -> Response:
 async def letter(request: Request) -> Response:
     form = await _form(request)
     facts = state(request).facts
-    return _run(
+    return await _run(
         request,
         lambda uow, who: service.add_letter(
             uow,
@@ -227,7 +234,7 @@ async def letter(request: Request) -> Response:
 async def letter_status(request: Request) -> Response:
     form = await _form(request)
     facts = state(request).facts
-    return _run(
+    return await _run(
         request,
         lambda uow, who: service.advance_letter(
             uow,
@@ -244,7 +251,7 @@ async def letter_status(request: Request) -> Response:
 async def letter_assign(request: Request) -> Response:
     form = await _form(request)
     facts = state(request).facts
-    return _run(
+    return await _run(
         request,
         lambda uow, who: service.assign_letter(
             uow,
@@ -268,15 +275,17 @@ async def document(request: Request) -> Response:
         data = await upload.read(MAX_UPLOAD + 1) if isinstance(upload, UploadFile) else b""
     finally:
         await form.close()
+    problems = text_problems(fields.items())
     if not filename:
-        problem = Problem("choose a file", Location(field="file"))
-        return _tracker_page(request, [str(problem)], status=422)
-    if len(data) > MAX_UPLOAD:
-        problem = Problem("the file is larger than 5 MB", Location(field="file"))
-        return _tracker_page(request, [str(problem)], status=422)
+        problems.append(Problem("choose a file", Location(field="file")))
+    elif len(data) > MAX_UPLOAD:
+        problems.append(Problem("the file is larger than 5 MB", Location(field="file")))
+    if problems:
+        messages = [str(p) for p in problems]
+        return await run_in_threadpool(_tracker_page, request, messages, 422)
     facts = state(request).facts
-    name = fields.get("name") or Path(filename).name
-    return _run(
+    name = fields.get("name") or Path(filename or "").name
+    return await _run(
         request,
         lambda uow, who: service.add_document_content(
             uow, who, facts, data, _choice(fields, "kind", DocumentKind), name
@@ -304,7 +313,7 @@ async def signal(request: Request) -> Response:
             specialty=form.get("specialty") or None,
         )
 
-    return _run(request, action)
+    return await _run(request, action)
 
 
 @router.post("/tracker/geography", dependencies=protected)
@@ -312,14 +321,14 @@ async def geography(request: Request) -> Response:
     form = await _form(request)
     facts = state(request).facts
     regions = [r for r in form.get("regions", "").split(",") if r.strip()]
-    return _run(request, lambda uow, who: service.set_geography(uow, who, facts, regions))
+    return await _run(request, lambda uow, who: service.set_geography(uow, who, facts, regions))
 
 
 @router.post("/tracker/interview", dependencies=protected)
 async def interview(request: Request) -> Response:
     form = await _form(request)
     facts = state(request).facts
-    return _run(
+    return await _run(
         request,
         lambda uow, who: service.record_interview(
             uow,
@@ -346,7 +355,7 @@ async def rank(request: Request) -> Response:
         position = _number(form, "position", 1, 1000)
         return service.rank_program(uow, who, facts, program, position=position, under=under)
 
-    return _run(request, action)
+    return await _run(request, action)
 
 
 def _download(name: str, data: bytes, media_type: str) -> Response:
