@@ -27,7 +27,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "plan": (
         "plan",
         "plan",
-        "Show the ECFMG checklist, year of graduation, red flags, visa advice and next actions.",
+        "Where you stand now, then the ECFMG checklist, year of graduation, red flags, "
+        "visa advice and every next action.",
     ),
     "specialties": (
         "odds",
@@ -42,7 +43,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "validate-odds": (
         "odds",
         "validate_odds_command",
-        "Validate the odds model out of sample: fit on one year's table, test on another's.",
+        "Check the odds model on a per-specialty table: a consistency check with one "
+        "year of data, a validation only when the table is another year's.",
     ),
     "simulate": (
         "simulate",
@@ -69,12 +71,15 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "costs": (
         "costs",
         "costs",
-        "Itemise the fees still ahead: exams, ERAS, NRMP and travel, each with its source.",
+        "Itemise the fees of your target Match in phase: what was due before today is "
+        "spent, the rest ahead; exams, ERAS, NRMP and travel, each with its source and "
+        "season.",
     ),
     "calendar": (
         "calendar",
         "calendar",
-        "Show the target Match's official dates and your own tasks, each with its source.",
+        "Show the target Match's dates (official, or estimated from a named pattern), "
+        "your own dated items and tasks, each with its source.",
     ),
     "facts": (
         "facts",
@@ -94,7 +99,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "app",
         "Track applications, letters, documents, signals, interviews and the rank list.",
     ),
-    "accounts": ("accounts", "app", "ACCOUNTS_HELP"),
+    "accounts": (
+        "accounts",
+        "app",
+        "Accounts of the multi-user server.",
+    ),
 }
 """Every command: its module under matchready.cli, the object there (a function or a Typer
 app) and its help's first paragraph. `matchready --help` lists them from this table and a
