@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.exc import OperationalError
 
+from fakes import MemoryProfileStore
 from matchready.errors import InputError, NotFoundError
 from matchready.io.tables import read_table, write_table
 from matchready.services import accounts as account_service
@@ -30,7 +31,6 @@ from matchready.services.accounts import (
     MemorySessionStore,
     issue_reset,
 )
-from matchready.services.profiles import MemoryProfileStore
 from matchready.services.programs import import_programs
 from matchready.settings import Settings
 from matchready.store.database import open_database
