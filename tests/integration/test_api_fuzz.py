@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ EXAMPLE = Path(__file__).parents[2] / "examples" / "profiles" / "recent-graduate
 def _app() -> object:
     store = MemoryProfileStore()
     settings = Settings(
-        data_dir=Path("/nonexistent-matchready-fuzz"), allowed_hosts=["testserver"]
+        data_dir=Path(tempfile.mkdtemp(prefix="matchready-fuzz-")), allowed_hosts=["testserver"]
     )
     app = create_app(settings, profiles=store)
     store.write("local", dump_profile(load_profile(EXAMPLE)))

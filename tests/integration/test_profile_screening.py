@@ -40,7 +40,10 @@ def test_the_profile_is_mapped_onto_screening() -> None:
         load_profile(ROOT / "examples/profiles/us-citizen-img.toml"), FACTS, date(2026, 11, 25)
     )
     # graduates 2027-05-15; the 2028 Match's applications open 2027-09-01 (estimated)
-    assert citizen.visa is VisaNeed.NONE and citizen.months_since_graduation == 3
+    applies_2028 = due(FACTS, 2028, "applications_open").on  # estimated from the pattern
+    assert applies_2028 is not None
+    assert citizen.visa is VisaNeed.NONE
+    assert citizen.months_since_graduation == calendar_months(date(2027, 5, 15), applies_2028)
 
 
 def test_results_list_eligible_then_unknown_then_ineligible() -> None:
