@@ -20,13 +20,14 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from matchready.services.database import configured_unit_of_work
 
 from _report import others_running, write_section
+from matchready.bootstrap import bootstrap
 from matchready.io.profile import dump_profile, load_profile
 from matchready.io.programs_csv import TEMPLATE_COLUMNS, program_row
 from matchready.io.tables import write_table
 from matchready.services.programs import import_programs
+from matchready.settings import Settings
 from matchready.store.accounts import SqlProfileStore
 from matchready.store.database import open_database
 
@@ -68,8 +69,9 @@ def load_programs(data: Path) -> None:
     write_table(
         path, TEMPLATE_COLUMNS, [program_row(p) for p in module.example_programs(PROGRAMS)]
     )
-    with configured_unit_of_work(f"sqlite:///{data / 'matchready.sqlite3'}") as uow:
-        import_programs(uow, path)
+    url = f"sqlite:///{data / 'matchready.sqlite3'}"
+    with bootstrap(Settings(database_url=url)) as runtime:
+        import_programs(runtime.units(), path)
 
 
 def free_port() -> int:

@@ -9,7 +9,7 @@ from factories import make_profile
 from matchready.cli.app import app
 from matchready.data import load_facts
 from matchready.domain.report import ItemState
-from matchready.domain.yog import Elapsed
+from matchready.domain.yog import Elapsed, calendar_months
 from matchready.io.profile import load_profile
 from matchready.services.plan import build_plan
 from matchready.services.profile_screening import screening_applicant
@@ -104,7 +104,11 @@ def test_yog_at_application_is_one_number_in_plan_flags_and_screening() -> None:
     assert months == 89  # 2019-03-15 to the estimated 2026-09-02
     flag = next(f for f in plan.red_flags if f.key == "old_graduate")
     assert str(Elapsed(months)) in flag.cause
-    assert screening_applicant(profile, FACTS, day).months_since_graduation == months
+    # screening counts the same dates in calendar months (never floored); the box shows whole ones
+    screened = screening_applicant(profile, FACTS, day).months_since_graduation
+    assert point.on is not None
+    assert screened == calendar_months(profile.school.graduation, point.on)
+    assert int(screened) == months
 
 
 def test_plan_summary_prints_only_the_first_screen() -> None:

@@ -128,11 +128,13 @@ def _local(
     def cancel() -> None:
         """Drop what is pending and stop the workers now (their current market is lost), so
         an interrupted run leaves no process behind."""
-        workers_now = list((getattr(executor, "_processes", None) or {}).values())
+        workers_now = dict(getattr(executor, "_processes", None) or {})
         executor.shutdown(wait=False, cancel_futures=True)
-        for process in workers_now:
+        # a worker the pool started while shutting down is stopped too
+        workers_now.update(getattr(executor, "_processes", None) or {})
+        for process in workers_now.values():
             process.terminate()
-        for process in workers_now:
+        for process in workers_now.values():
             process.join(timeout=10)
 
     try:

@@ -27,6 +27,7 @@ NOTE_MAX = 5_000
 """Characters in a note (a tracker note, interview notes): a long page of text."""
 PASSWORD_MAX = 1_024
 DEFAULT_MAX = 500
+FACT_KEY_MAX = 120
 """Any other field (profile fields, choices, dates, codes)."""
 
 
@@ -46,7 +47,9 @@ FIELD_LIMITS: dict[str, int] = {
     "specialty": _length(TrackedApplicationRow.specialty),
     "state": _length(StateChangeRow.to_state),
     "writer": _length(LetterRow.writer),
-    "key": _length(LetterRow.key),
+    # a letter key (looked up, never stored from the form) or a fact key such as
+    # "residencycas.em.usmle_transcript" on the Facts page
+    "key": max(_length(LetterRow.key), FACT_KEY_MAX),
     "name": _length(DocumentVersionRow.name),
     "regions": 20 * _length(GeoPreferenceRow.region),
     "source": _length(RequirementRow.source),
