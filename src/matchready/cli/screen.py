@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from matchready.cli.common import OutputFormat, console, facts, parse_date
+from matchready.domain.requirements import format_value
 from matchready.domain.screening import Outcome, ProgramScreening, Verdict
 from matchready.io.profile import load_profile
 from matchready.services.database import configured_unit_of_work
@@ -56,6 +57,16 @@ def _as_json(screening: ProgramScreening) -> dict[str, object]:
                 "source": r.source,
                 "verified_on": r.verified_on.isoformat() if r.verified_on else None,
                 "stale": r.stale,
+                "conflict": [
+                    {
+                        "value": format_value(c.value) or None,
+                        "source": c.source,
+                        "source_kind": c.source_kind.value,
+                        "recorded_on": c.recorded_on.isoformat() if c.recorded_on else None,
+                        "evidence": c.evidence,
+                    }
+                    for c in r.conflict
+                ],
             }
             for r in screening.rules
         ],
