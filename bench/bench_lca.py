@@ -1,6 +1,6 @@
 """LCA benchmark: reading a year-sized DOL disclosure file (issue 16: <= 60 s, <= 1 GB on 2 cores).
 
-    .venv/bin/python bench/bench_lca.py [--rows 650000] [--runs 3] [--xlsx-rows 100000]
+    .venv/bin/python bench/bench_lca.py [--rows 650000] [--runs 3] [--xlsx-rows 20000]
 
 The file is generated in the DOL column layout (23 of its columns; fictional employers), with
 about 1% resident/fellow physician filings, as in a real year. Each run reads it in a fresh
@@ -132,7 +132,7 @@ def _measure(path: Path, runs: int) -> tuple[list[float], list[float], int, int]
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=650_000)
-    parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    parser.add_argument("--xlsx-rows", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--read")
     parser.add_argument("--no-write", action="store_true")
@@ -158,10 +158,10 @@ def main() -> None:
         f"| CSV (polars, streaming) | {rows:,} | {statistics.median(seconds):.1f} "
         f"[{min(seconds):.1f}-{max(seconds):.1f}] | {max(peaks):.0f} |\n"
         f"| XLSX (openpyxl read-only) | {x_rows:,} | {x_seconds[0]:.1f} | {x_peaks[0]:.0f} |\n\n"
-        "Target: ≤ 60 s and ≤ 1 GB for a year's file on 2 cores. The XLSX row is a smaller file "
-        "(openpyxl streams one row at a time: memory stays flat, time grows with the rows); "
-        "for a full year's XLSX, DOL's CSV of the same year, or the XLSX saved as CSV, reads "
-        "in the CSV time.\n\n"
+        "Target: ≤ 60 s and ≤ 1 GB for a year's file on 2 cores. The CSV meets it. The XLSX "
+        "row is a smaller file: openpyxl streams one row at a time (memory stays flat) but "
+        "its time grows with the rows, so a year-sized XLSX does **not** meet the target; "
+        "save DOL's workbook as CSV first (the CSV then reads in the CSV time).\n\n"
         f"Taken on a loaded machine (other jobs running: {busy})."
     )
     publish("lca", body, write=not args.no_write)
