@@ -20,6 +20,7 @@ demo: env
 lint: env
 	$(BIN)/ruff check src tests $(wildcard bench) examples
 	$(BIN)/ruff format --check src tests $(wildcard bench) examples
+	$(BIN)/lint-imports
 
 typecheck: env
 	$(BIN)/mypy

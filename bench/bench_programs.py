@@ -16,13 +16,14 @@ import time
 from datetime import date
 from pathlib import Path
 
+from matchready.bootstrap import bootstrap
 from matchready.domain.screening import ScreeningApplicant, SeasonDates, VisaNeed
 from matchready.domain.screening_table import ProgramTable, screen_many
 from matchready.io.programs_csv import TEMPLATE_COLUMNS, program_row
 from matchready.io.tables import write_table
-from matchready.services.database import configured_unit_of_work
 from matchready.services.programs import import_programs
 from matchready.services.screening import screen_programs
+from matchready.settings import Settings
 
 PROGRAMS = 13_000
 APPLICANTS = 10_000
@@ -87,7 +88,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "programs.csv"
         write_table(path, TEMPLATE_COLUMNS, [program_row(p) for p in programs])
-        with configured_unit_of_work(f"sqlite:///{tmp}/bench.sqlite3") as uow:
+        with bootstrap(Settings(database_url=f"sqlite:///{tmp}/bench.sqlite3")) as runtime:
+            uow = runtime.units()
             start = time.perf_counter()
             summary = import_programs(uow, path)
             first = time.perf_counter() - start

@@ -20,11 +20,12 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from matchready.services.database import configured_unit_of_work
+
 from _report import others_running, write_section
 from matchready.io.profile import dump_profile, load_profile
 from matchready.io.programs_csv import TEMPLATE_COLUMNS, program_row
 from matchready.io.tables import write_table
-from matchready.services.database import configured_unit_of_work
 from matchready.services.programs import import_programs
 from matchready.store.accounts import SqlProfileStore
 from matchready.store.database import open_database

@@ -76,8 +76,9 @@ def test_the_page_can_be_used_from_the_keyboard(server: str, page: Any) -> None:
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.id")
     assert focused.startswith("f-")
-    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-    assert outline != "none"
+    style = "getComputedStyle(document.activeElement)"
+    outline = page.evaluate(f"[{style}.outlineStyle, {style}.outlineWidth]")
+    assert outline == ["solid", "3px"]  # the focus ring of app.css
 
 
 def test_a_narrow_screen_gets_the_same_page(server: str, browser: Any) -> None:

@@ -7,15 +7,15 @@ from pathlib import Path
 from typing import Any
 
 from browser_shots import shoot
-from matchready.services.database import configured_unit_of_work
 from matchready.services.programs import import_programs
 from matchready.settings import Settings
+from stores import store_at
 
 SAMPLE = Path(__file__).parents[1] / "data" / "template_sample.csv"
 
 
 def test_correct_a_requirement(server: str, page: Any, tmp_path: Path) -> None:
-    with configured_unit_of_work(Settings(data_dir=tmp_path).resolved_database_url()) as uow:
+    with store_at(Settings(data_dir=tmp_path).resolved_database_url()) as uow:
         import_programs(uow, SAMPLE)
     page.goto(server + "/programs/1403621075")
     page.get_by_label("Requirement", exact=True).select_option("step2ck_minimum")

@@ -8,8 +8,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from fakes import MemoryProfileStore
 from matchready.io.profile import dump_profile, load_profile
-from matchready.services.profiles import MemoryProfileStore
 from matchready.settings import Settings
 from matchready.web.app import create_app
 

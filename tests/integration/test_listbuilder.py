@@ -67,7 +67,10 @@ def test_the_price_follows_the_sourced_tiers(table: ProgramTable) -> None:
     result = build_program_list(load_profile(PROFILE), FACTS, table, ON, "IM")
     assert result.price.amount_usd is None  # no 2027 ERAS fees in our sources
     assert result.latest_price is not None
-    assert result.latest_price.amount_usd == 11 * len(result.entries)  # 2026: $11 each to 30
+    season = max(f.match_year for f in FACTS.fees if f.key == "eras.program")
+    first_tier = FACTS.fee_tiers("eras.program", season)[0]
+    assert first_tier.tier_to is not None and len(result.entries) <= first_tier.tier_to
+    assert result.latest_price.amount_usd == first_tier.amount_usd * len(result.entries)
     assert any("2027 ERAS fees are not in our sources" in n for n in result.notes)
 
 

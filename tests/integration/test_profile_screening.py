@@ -9,8 +9,10 @@ from typer.testing import CliRunner
 
 from matchready.cli.app import app
 from matchready.data import load_facts
+from matchready.domain.cycle import due
 from matchready.domain.screening import Verdict, VisaNeed
 from matchready.domain.screening_table import ProgramTable
+from matchready.domain.yog import calendar_months
 from matchready.io.profile import load_profile
 from matchready.io.programs_csv import parse_template
 from matchready.io.tables import read_table
@@ -26,7 +28,11 @@ FACTS = load_facts()
 def test_the_profile_is_mapped_onto_screening() -> None:
     applicant = screening_applicant(load_profile(OLDER), FACTS, date(2026, 11, 25))
     assert applicant.visa is VisaNeed.H1B
-    assert applicant.months_since_graduation == 89  # 2019-03-15 to September 2026
+    application = due(FACTS, 2027, "applications_open").on
+    assert application is not None
+    # calendar months from 2019-03-15 to the application date, counted by dates
+    assert applicant.months_since_graduation == calendar_months(date(2019, 3, 15), application)
+    assert 89 < applicant.months_since_graduation < 90
     assert applicant.failed_attempts == 1
     assert applicant.step2ck_score == 236
     assert applicant.hands_on_usce_months == 0 and applicant.any_usce_months == 2

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from matchready.services.database import configured_unit_of_work
 from matchready.services.programs import import_programs
+from stores import store_at
 
 REGRESSIONS = Path(__file__).parent.parent / "data" / "regressions"
 
@@ -16,7 +16,7 @@ def test_one_row_import_at_an_institution_already_stored_does_not_hit_integrity_
 ) -> None:
     # A one-row file is imported without reading the whole store first; the institution it
     # names was created again (same code) and the unique constraint refused the insert.
-    with configured_unit_of_work(database_url) as uow:
+    with store_at(database_url) as uow:
         first = import_programs(uow, REGRESSIONS / "one_row_existing_institution_first.csv")
         second = import_programs(uow, REGRESSIONS / "one_row_existing_institution_second.csv")
         with uow:

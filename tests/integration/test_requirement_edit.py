@@ -17,7 +17,6 @@ from typer.testing import CliRunner
 from matchready.cli.app import app as cli
 from matchready.domain.requirements import RequirementKind, Strictness
 from matchready.errors import InputError, NotFoundError
-from matchready.services.database import configured_unit_of_work
 from matchready.services.ports import ProgramsVersion, UnitOfWork
 from matchready.services.programs import (
     RequirementEdit,
@@ -29,6 +28,7 @@ from matchready.settings import Settings
 from matchready.store.database import open_database
 from matchready.store.sql import SqlUnitOfWork
 from matchready.web.app import create_app
+from stores import store_at
 
 DATA = Path(__file__).parent.parent / "data"
 SAMPLE = DATA / "template_sample.csv"
@@ -49,7 +49,7 @@ def edit(**changes: str) -> RequirementEdit:
 
 
 def test_an_edit_is_saved_with_its_history_on_each_backend(database_url: str) -> None:
-    with configured_unit_of_work(database_url) as uow:
+    with store_at(database_url) as uow:
         import_programs(uow, SAMPLE)
         revision = _revision(uow)
         before = datetime.now(UTC)
@@ -84,7 +84,11 @@ def _revision(uow: UnitOfWork) -> ProgramsVersion:
         ({"strictness": "firm"}, "strictness", "hard, preference or unknown"),
         ({"value": "", "strictness": "hard"}, "strictness", "unknown value"),
         ({"source": "  "}, "source", "where the value comes from"),
-        ({"verified_on": "2026-13-01"}, "verified_on", ""),
+        (
+            {"verified_on": "2026-13-01"},
+            "verified_on",
+            "expected a date such as 2026-01-05, 1/5/2026 or 5 Jan 2026, got '2026-13-01'",
+        ),
         ({"verified_on": "2026-12-01"}, "verified_on", "later than today"),
         ({"kind": "height"}, "kind", "unknown requirement"),
     ],
@@ -92,7 +96,7 @@ def _revision(uow: UnitOfWork) -> ProgramsVersion:
 def test_bad_edits_name_the_field_and_write_nothing(
     database_url: str, changes: dict[str, str], field: str, message: str
 ) -> None:
-    with configured_unit_of_work(database_url) as uow:
+    with store_at(database_url) as uow:
         import_programs(uow, SAMPLE)
         with pytest.raises(InputError) as raised:
             edit_requirement(uow, edit(**changes), "ana", TODAY)
@@ -103,12 +107,12 @@ def test_bad_edits_name_the_field_and_write_nothing(
 
 
 def test_an_unknown_program_is_not_found(database_url: str) -> None:
-    with configured_unit_of_work(database_url) as uow, pytest.raises(NotFoundError):
+    with store_at(database_url) as uow, pytest.raises(NotFoundError):
         edit_requirement(uow, edit(program="0000000000"), "ana", TODAY)
 
 
 def test_an_empty_verification_date_means_today() -> None:
-    with configured_unit_of_work("sqlite://") as uow:
+    with store_at("sqlite://") as uow:
         import_programs(uow, SAMPLE)
         change = edit_requirement(uow, edit(verified_on=""), "ana", TODAY)
     assert change is not None and change.new.verified_on == TODAY
@@ -221,8 +225,7 @@ def test_the_api_edits_and_reports_bad_input(client: TestClient) -> None:
 def test_in_server_mode_edits_need_a_login_and_are_attributed(data_dir: Path) -> None:
     from test_web_accounts import login, register
 
-    from matchready.services.accounts import MemoryAccountStore, MemorySessionStore
-    from matchready.services.profiles import MemoryProfileStore
+    from fakes import MemoryAccountStore, MemoryProfileStore, MemorySessionStore
 
     settings = Settings(data_dir=data_dir)
     engine, factory = open_database(settings.resolved_database_url())
@@ -254,7 +257,7 @@ def test_in_server_mode_edits_need_a_login_and_are_attributed(data_dir: Path) ->
 
 
 def test_changed_since_names_the_edited_programs(database_url: str) -> None:
-    with configured_unit_of_work(database_url) as uow:
+    with store_at(database_url) as uow:
         import_programs(uow, SAMPLE)
         with uow:
             start = uow.programs.revision()
@@ -276,7 +279,7 @@ def test_the_web_table_follows_edits_without_reading_every_program(data_dir: Pat
         body = {"value": "no", "strictness": "hard", "source": "https://example.org/im/visa"}
         client.put(f"/api/programs/{KEY}/requirements/j1_sponsored", json=body)
         # another process edits too (the CLI, another worker)
-        with configured_unit_of_work(Settings(data_dir=data_dir).resolved_database_url()) as uow:
+        with store_at(Settings(data_dir=data_dir).resolved_database_url()) as uow:
             edit_requirement(uow, edit(value="241"), "cli", date.today())
         after = web.programs()
     assert after.index is before.index  # patched, not read again

@@ -9,10 +9,10 @@ from sqlalchemy import inspect
 
 from matchready.domain.requirements import RequirementKind
 from matchready.errors import ImportFileError
-from matchready.services.database import configured_unit_of_work
 from matchready.services.programs import export_programs, import_programs
 from matchready.store.database import create_database_engine, migrate
 from matchready.store.models import Base
+from stores import store_at
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -43,7 +43,7 @@ def test_migrated_columns_match_the_models(database_url: str) -> None:
 
 def test_import_is_idempotent_and_records_history(database_url: str, tmp_path: Path) -> None:
     sample = DATA / "template_sample.csv"
-    with configured_unit_of_work(database_url) as uow:
+    with store_at(database_url) as uow:
         first = import_programs(uow, sample)
         second = import_programs(uow, sample)
     assert (first.inserted, first.updated, first.unchanged) == (3, 0, 0)
@@ -51,7 +51,7 @@ def test_import_is_idempotent_and_records_history(database_url: str, tmp_path: P
 
     changed = tmp_path / "changed.csv"
     changed.write_text(sample.read_text().replace(",230,preference,", ",240,hard,"))
-    with configured_unit_of_work(database_url) as uow:
+    with store_at(database_url) as uow:
         third = import_programs(uow, changed)
         with uow:
             history = uow.programs.history("1000140P0")
@@ -70,7 +70,7 @@ def test_import_is_idempotent_and_records_history(database_url: str, tmp_path: P
 def test_export_then_import_into_a_fresh_store_gives_the_same_programs(
     database_url: str, tmp_path: Path
 ) -> None:
-    with configured_unit_of_work(database_url) as uow:
+    with store_at(database_url) as uow:
         import_programs(uow, DATA / "template_sample.csv")
         import_programs(uow, DATA / "acgme_sample.csv")
         import_programs(uow, DATA / "nrmp_codes_sample.csv")
@@ -78,7 +78,7 @@ def test_export_then_import_into_a_fresh_store_gives_the_same_programs(
         export_programs(uow, exported)
         with uow:
             before = uow.programs.all()
-    with configured_unit_of_work(f"sqlite:///{tmp_path / 'fresh.sqlite3'}") as fresh:
+    with store_at(f"sqlite:///{tmp_path / 'fresh.sqlite3'}") as fresh:
         import_programs(fresh, exported)
         with fresh:
             after = fresh.programs.all()
@@ -86,7 +86,7 @@ def test_export_then_import_into_a_fresh_store_gives_the_same_programs(
 
 
 def test_nrmp_import_groups_tracks_and_fills_the_crosswalk(database_url: str) -> None:
-    with configured_unit_of_work(database_url) as uow:
+    with store_at(database_url) as uow:
         summary = import_programs(uow, DATA / "nrmp_codes_sample.csv")
         with uow:
             programs = uow.programs.all()
@@ -111,7 +111,7 @@ def test_a_row_rejected_mid_import_leaves_the_database_untouched(
     clash.write_text(
         header + "3203100002,,New (fictional)\n1403621075,1001120C0,Both (fictional)\n"
     )
-    with configured_unit_of_work(database_url) as uow:
+    with store_at(database_url) as uow:
         import_programs(uow, first)
         with pytest.raises(
             ImportFileError, match=r"clash\.csv, row 3: its identifiers belong to 2"
@@ -133,7 +133,7 @@ def test_an_import_reads_the_store_in_bulk_not_a_query_per_row(database_url: str
     def count(*args: object) -> None:
         statements.append(str(args[2]))
 
-    with configured_unit_of_work(database_url) as uow:
+    with store_at(database_url) as uow:
         with uow:
             uow.programs.all()  # migrations and connection set-up, not counted
         event.listen(Engine, "before_cursor_execute", count)
@@ -144,4 +144,4 @@ def test_an_import_reads_the_store_in_bulk_not_a_query_per_row(database_url: str
             event.remove(Engine, "before_cursor_execute", count)
     assert (first.inserted, second.unchanged) == (300, 300)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(selects) < 400, f"{len(selects)} SELECTs for 600 rows"
+    assert len(selects) == 8, f"{len(selects)} SELECTs for two imports of 300 rows"

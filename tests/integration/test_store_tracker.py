@@ -23,11 +23,11 @@ from matchready.domain.tracker_book import Tracker
 from matchready.errors import StoreError, TrackerError
 from matchready.services import tracker as service
 from matchready.services import tracker_files as files
-from matchready.services.database import configured_unit_of_work
 from matchready.services.programs import import_programs
 from matchready.store.database import open_database
 from matchready.store.models import StateChangeRow
 from matchready.store.sql import SqlUnitOfWork
+from stores import store_at
 
 DATA = Path(__file__).parent.parent / "data"
 FACTS = load_facts()
@@ -72,7 +72,7 @@ def fill(uow: SqlUnitOfWork, owner: str, folder: Path) -> None:
 
 @pytest.fixture
 def uow(database_url: str) -> Iterator[SqlUnitOfWork]:
-    with configured_unit_of_work(database_url) as unit:
+    with store_at(database_url) as unit:
         import_programs(unit, DATA / "template_sample.csv")
         import_programs(unit, DATA / "nrmp_codes_sample.csv")
         yield unit

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from fakes import MemoryProfileStore
 from matchready.io.profile import load_profile, parse_profile
-from matchready.services.profiles import MemoryProfileStore
 from matchready.settings import Settings
 from matchready.web.app import create_app
 from matchready.web.forms import profile_form

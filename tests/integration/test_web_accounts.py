@@ -10,9 +10,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from fakes import MemoryAccountStore, MemoryProfileStore, MemorySessionStore
 from matchready.io.profile import load_profile
-from matchready.services.accounts import MemoryAccountStore, MemorySessionStore
-from matchready.services.profiles import MemoryProfileStore
 from matchready.settings import Settings
 from matchready.web.app import create_app
 
@@ -137,7 +136,7 @@ def test_failed_logins_are_rate_limited(new_client: Callable[[], TestClient]) ->
     assert int(blocked.headers["retry-after"]) > 0
     assert "too many failed logins" in blocked.text
     other = login(new_client(), "nobody@example.org", "whatever password")
-    assert other.status_code in (401, 429)
+    assert other.status_code == 401  # the limit is per address and email: others may log in
 
 
 def test_users_never_see_or_change_each_others_data(new_client: Callable[[], TestClient]) -> None:

@@ -86,7 +86,7 @@ def test_the_list_page_and_its_exports(client: TestClient) -> None:
 
 
 def test_programs_are_shared_and_lists_are_per_user(data_dir: Path) -> None:
-    from matchready.services.accounts import MemoryAccountStore, MemorySessionStore
+    from fakes import MemoryAccountStore, MemorySessionStore
 
     settings = Settings(data_dir=data_dir)
     app = create_app(settings, accounts=MemoryAccountStore(), sessions=MemorySessionStore())

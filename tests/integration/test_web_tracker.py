@@ -11,8 +11,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from matchready.services.accounts import MemoryAccountStore, MemorySessionStore
-from matchready.services.profiles import MemoryProfileStore
+from fakes import MemoryAccountStore, MemoryProfileStore, MemorySessionStore
 from matchready.services.programs import import_programs
 from matchready.settings import Settings
 from matchready.store.database import open_database

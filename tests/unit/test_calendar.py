@@ -116,7 +116,9 @@ def test_cli_calendar_json() -> None:
 def test_cli_calendar_bad_input(tmp_path: Path) -> None:
     assert run("calendar", str(tmp_path / "none.toml")).exit_code == 1
     assert run("calendar", str(RECENT), "--as-of", "2026/11/25").exit_code == 2
-    assert run("calendar").exit_code == 2
+    no_profile = run("calendar")  # and no saved profile in this test's data directory
+    assert no_profile.exit_code == 1
+    assert "no saved profile yet" in no_profile.output
     unwritable = tmp_path / "file"
     unwritable.write_text("")
     result = run("calendar", str(RECENT), "--ics", str(unwritable / "x.ics"))

@@ -105,15 +105,21 @@ def test_plan_json_follows_the_schema(run) -> None:  # type: ignore[no-untyped-d
     [
         ("plan", str(RECENT), "--as-of", "25/11/2026"),
         ("plan", str(RECENT), "--format", "xml"),
-        ("plan",),
-        ("profile", "check"),
+        ("profile", "use"),
     ],
-    ids=["bad-date", "bad-format", "no-profile", "no-path"],
+    ids=["bad-date", "bad-format", "no-path"],
 )
 def test_usage_errors_exit_2(run, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
     result = run(*args)
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("args", [("plan",), ("profile", "check")], ids=["plan", "check"])
+def test_without_a_path_or_a_saved_profile_exit_1_saying_how(run, args: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    result = run(*args)
+    assert result.exit_code == 1
+    assert "no saved profile yet: run `matchready init`" in result.output
 
 
 def test_facts_lists_filters_and_checks(run) -> None:  # type: ignore[no-untyped-def]

@@ -29,7 +29,8 @@ def test_template_import_list_show_export(runner: CliRunner, tmp_path: Path) -> 
 
     result = runner.invoke(app, ["programs", "import", str(DATA / "template_sample.csv")])
     assert result.exit_code == 0, result.output
-    assert "inserted" in result.output and "3" in result.output
+    counts = next(line for line in result.output.splitlines() if "│" in line)
+    assert [cell.strip() for cell in counts.split("│")[1:5]] == ["3", "0", "0", "0"]
     assert (tmp_path / "data" / "matchready.sqlite3").exists()
 
     result = runner.invoke(app, ["programs", "list", "--state", "NY"])

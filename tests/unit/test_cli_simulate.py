@@ -59,7 +59,7 @@ def test_usage_errors_exit_2(args: tuple[str, ...]) -> None:
 def test_a_missing_profile_is_a_data_error(tmp_path: Path) -> None:
     result = run("simulate", str(tmp_path / "absent.toml"), *TINY)
     assert result.exit_code == 1
-    assert "error" in result.output
+    assert f"error: {tmp_path / 'absent.toml'}: no such file" in " ".join(result.output.split())
 
 
 def test_ctrl_c_stops_cleanly(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,8 +8,6 @@ import pytest
 from typer.testing import CliRunner
 
 from matchready.cli.app import app
-from matchready.services.tracker import LOCAL_OWNER
-from matchready.web.state import LOCAL_OWNER as WEB_LOCAL_OWNER
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -31,10 +29,6 @@ def run(runner: CliRunner, *args: str, code: int = 0) -> str:
     assert result.exit_code == code, result.output
     assert "Traceback" not in result.output
     return result.output
-
-
-def test_the_cli_and_the_web_share_the_local_owner() -> None:
-    assert LOCAL_OWNER == WEB_LOCAL_OWNER
 
 
 def test_moves_history_and_illegal_moves(runner: CliRunner) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from fakes import MemoryUnitOfWork
 from matchready.domain.requirements import RequirementKind
 from matchready.domain.screening import (
     Outcome,
@@ -24,7 +25,6 @@ from matchready.services.programs import (
     get_program,
     import_programs,
 )
-from matchready.store.memory import MemoryUnitOfWork
 
 K = RequirementKind
 HEADER = (

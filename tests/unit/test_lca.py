@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from fakes import MemoryUnitOfWork
 from matchready.domain.requirements import RequirementKind
 from matchready.domain.screening import (
     Outcome,
@@ -22,7 +23,6 @@ from matchready.io.lca import EmployerCount, fiscal_year, is_resident_physician,
 from matchready.services.lca_matching import normalise_name
 from matchready.services.program_evidence import decide_lca, import_lca, lca_review
 from matchready.services.programs import import_programs
-from matchready.store.memory import MemoryUnitOfWork
 
 LCA = Path(__file__).parent.parent / "data" / "lca"
 SAMPLE = LCA / "lca_fy2025_sample.csv"

@@ -9,12 +9,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from fakes import MemoryUnitOfWork
 from matchready.domain.program import ClaimSource
 from matchready.domain.requirements import RequirementKind
 from matchready.errors import InputError, NotFoundError
 from matchready.services.program_evidence import accept_page_values, read_program_page
 from matchready.services.programs import get_program, import_programs
-from matchready.store.memory import MemoryUnitOfWork
 
 DATA = Path(__file__).parent.parent / "data"
 PAGES = DATA / "pages"

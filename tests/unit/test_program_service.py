@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from programs_strategies import programs
 
+from fakes import MemoryUnitOfWork
 from matchready.domain.program import Program
 from matchready.domain.requirements import RequirementKind
 from matchready.errors import ImportFileError, NotFoundError
@@ -20,7 +21,6 @@ from matchready.services.programs import (
     import_programs,
     list_programs,
 )
-from matchready.store.memory import MemoryUnitOfWork
 
 DATA = Path(__file__).parent.parent / "data"
 HEADER = "acgme_number,nrmp_codes,name,us_letters_required,us_letters_required_strictness\n"

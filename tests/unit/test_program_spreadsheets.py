@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from fakes import MemoryUnitOfWork
 from matchready.domain.requirements import (
     RequirementKind,
     RequirementValueError,
@@ -21,7 +22,6 @@ from matchready.errors import ImportFileError, InputError
 from matchready.io.common import parse_date
 from matchready.io.tables import read_table
 from matchready.services.programs import RowStatus, import_programs, user_column_map
-from matchready.store.memory import MemoryUnitOfWork
 
 SHEETS = Path(__file__).parent.parent / "data" / "spreadsheets"
 K = RequirementKind

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from fakes import MemoryUnitOfWork
 from matchready.data import load_facts
 from matchready.domain import tracker_book as book
 from matchready.domain.program import Program, ProgramCode
@@ -25,7 +26,6 @@ from matchready.io.tables import read_table, write_table
 from matchready.io.tracker_table import COLUMNS, parse_tracker, tracker_rows
 from matchready.services import tracker as service
 from matchready.services import tracker_files as files
-from matchready.store.memory import MemoryUnitOfWork
 from tracker_strategies import trackers
 
 FACTS = load_facts()

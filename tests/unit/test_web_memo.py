@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from fakes import MemoryUnitOfWork
 from matchready.domain.requirements import Requirement, RequirementKind, Strictness
 from matchready.domain.screening_table import ProgramTable
 from matchready.services.programs import import_programs
 from matchready.services.screening import ProgramIndex, with_programs
-from matchready.store.memory import MemoryUnitOfWork
 from matchready.web.state import Memo
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "programs" / "example_programs.csv"

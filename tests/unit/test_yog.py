@@ -1,9 +1,17 @@
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matchready.domain.yog import Elapsed, add_months, elapsed_between, yog_point
+from matchready.domain.yog import (
+    Elapsed,
+    add_months,
+    calendar_months,
+    elapsed_between,
+    months_text,
+    yog_point,
+)
 
 dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2060, 12, 31))
 
@@ -68,3 +76,36 @@ def test_elapsed_never_decreases_as_the_end_moves_later(a: date, b: date, days: 
 @given(dates, st.integers(min_value=0, max_value=240))
 def test_adding_n_months_gives_n_months(start: date, months: int) -> None:
     assert elapsed_between(start, add_months(start, months)).months == months
+
+
+# --- calendar months compare dates (issue 18: no month is rounded from days) --------------
+
+
+def test_calendar_months_are_whole_on_the_anniversary_and_grow_after_it() -> None:
+    assert calendar_months(date(2023, 9, 3), date(2026, 9, 3)) == 36.0
+    assert calendar_months(date(2023, 9, 3), date(2026, 9, 4)) > 36.0
+    assert calendar_months(date(2023, 9, 3), date(2026, 9, 2)) < 36.0
+    assert calendar_months(date(2026, 1, 31), date(2026, 2, 28)) == 1.0  # clamped day
+
+
+def test_three_years_and_four_weeks_is_over_a_three_year_cutoff() -> None:
+    graduation = date(2023, 6, 30)
+    application = add_months(graduation, 36) + timedelta(weeks=4)
+    assert elapsed_between(graduation, application).months == 36  # the floor that hid it
+    assert calendar_months(graduation, application) > 36
+
+
+@given(dates, st.integers(0, 400), st.integers(0, 400))
+def test_calendar_months_within_n_exactly_when_on_or_before_the_nth_anniversary(
+    start: date, n: int, days: int
+) -> None:
+    end = start + timedelta(days=days)
+    assert (calendar_months(start, end) <= n) == (end <= add_months(start, n))
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [("36 months", 36.0), ("2.9 months", 2.97), ("2.6 months", 2.6129)],
+)
+def test_months_as_evidence_are_cut_not_rounded(text: str, months: float) -> None:
+    assert months_text(months) == text

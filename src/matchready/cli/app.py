@@ -6,28 +6,99 @@ traceback), 2 usage errors (Click's own).
 
 from __future__ import annotations
 
+import importlib
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from typer import _click as click  # the click that typer vendors
+from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
 
 from matchready import __version__
-from matchready.cli import calendar as calendar_cli
-from matchready.cli import costs as costs_cli
-from matchready.cli import facts as facts_cli
-from matchready.cli import lists as lists_cli
-from matchready.cli import match as match_cli
-from matchready.cli import odds as odds_cli
-from matchready.cli import plan as plan_cli
-from matchready.cli import profile as profile_cli
-from matchready.cli import programs as programs_cli
-from matchready.cli import report as report_cli
-from matchready.cli import screen as screen_cli
-from matchready.cli import serve as serve_cli
-from matchready.cli import simulate as simulate_cli
-from matchready.cli import tracker as tracker_cli
 from matchready.errors import InputError, MatchreadyError
+
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": (
+        "profile",
+        "init",
+        "Write a commented profile template to PATH, or start your saved profile with it.",
+    ),
+    "plan": (
+        "plan",
+        "plan",
+        "Show the ECFMG checklist, year of graduation, red flags, visa advice and next actions.",
+    ),
+    "specialties": (
+        "odds",
+        "specialties",
+        "Competitiveness of each specialty from published NRMP figures, with their source.",
+    ),
+    "odds": (
+        "odds",
+        "odds",
+        "Estimate your odds of matching, with a range, the data year and what-ifs.",
+    ),
+    "validate-odds": (
+        "odds",
+        "validate_odds_command",
+        "Validate the odds model out of sample: fit on one year's table, test on another's.",
+    ),
+    "simulate": (
+        "simulate",
+        "simulate",
+        "Simulate your Match in seeded national markets: P(match), where, and what-ifs.",
+    ),
+    "serve": (
+        "serve",
+        "serve",
+        "Open matchready in your browser: the web app on http://127.0.0.1:8000 by default.",
+    ),
+    "report": (
+        "report",
+        "report",
+        "Write a self-contained report (plan, odds and specialty charts, sources).",
+    ),
+    "screen": (
+        "screen",
+        "screen",
+        "Screen every program in the database for you: eligible, ineligible or unknown — "
+        "verify, with each rule's outcome, evidence, strictness and how old its verification "
+        "is.",
+    ),
+    "costs": (
+        "costs",
+        "costs",
+        "Itemise the fees still ahead: exams, ERAS, NRMP and travel, each with its source.",
+    ),
+    "calendar": (
+        "calendar",
+        "calendar",
+        "Show the target Match's official dates and your own tasks, each with its source.",
+    ),
+    "facts": (
+        "facts",
+        "app",
+        "List the facts matchready uses (filtered by TEXT), each with its source and date.",
+    ),
+    "programs": ("programs", "app", "Residency programs: import, export, list and show."),
+    "match": ("match", "app", "Run, generate and check NRMP Match markets."),
+    "list": ("lists", "app", "Build your program list."),
+    "profile": (
+        "profile",
+        "app",
+        "The applicant's profile: use a TOML file as your saved profile, check, show.",
+    ),
+    "track": (
+        "tracker",
+        "app",
+        "Track applications, letters, documents, signals, interviews and the rank list.",
+    ),
+}
+"""Every command: its module under matchready.cli, the object there (a function or a Typer
+app) and its help's first paragraph. `matchready --help` lists them from this table and a
+command's module is imported only when the command runs, so the CLI starts without importing
+SQLAlchemy, numpy or the web stack (a test checks the help texts against the commands)."""
 
 
 def report_error(error: MatchreadyError, console: Console | None = None) -> None:
@@ -41,8 +112,36 @@ def report_error(error: MatchreadyError, console: Console | None = None) -> None
         console.print(f"[red]error:[/red] {error}", highlight=False, soft_wrap=True)
 
 
+def load_command(name: str) -> click.Command:
+    """The click command of one entry of COMMANDS (its module imported now)."""
+    module, attribute, _ = COMMANDS[name]
+    target = getattr(importlib.import_module(f"matchready.cli.{module}"), attribute)
+    holder = typer.Typer(add_completion=False, rich_markup_mode=None)
+    if isinstance(target, typer.Typer):
+        holder.add_typer(target, name=name)
+    else:
+        holder.command(name)(target)
+    return typer.main.get_group(holder).commands[name]
+
+
 class _ErrorReportingGroup(TyperGroup):
-    """The root group: turns our expected errors into a red message and exit code 1."""
+    """The root group: loads each command when it is used, lists them from COMMANDS, and
+    turns our expected errors into a red message and exit code 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*super().list_commands(ctx), *COMMANDS]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            self.add_command(load_command(cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, _ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list of --help, from COMMANDS without importing a command module."""
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, make_default_short_help(COMMANDS[name][2], limit)) for name in COMMANDS]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: Any) -> Any:  # the click Context that typer vendors
         try:
@@ -77,25 +176,6 @@ def root(
     ] = False,
 ) -> None:
     """Plan the road of an international medical graduate to a US residency."""
-
-
-app.add_typer(facts_cli.app, name="facts")
-app.add_typer(programs_cli.app, name="programs")
-app.add_typer(match_cli.app, name="match")
-app.add_typer(lists_cli.app, name="list")
-app.add_typer(profile_cli.app, name="profile")
-app.add_typer(tracker_cli.app, name="track")
-app.command("init")(profile_cli.init)
-app.command("plan")(plan_cli.plan)
-app.command("specialties")(odds_cli.specialties)
-app.command("odds")(odds_cli.odds)
-app.command("validate-odds")(odds_cli.validate_odds_command)
-app.command("simulate")(simulate_cli.simulate)
-app.command("serve")(serve_cli.serve)
-app.command("report")(report_cli.report)
-app.command("screen")(screen_cli.screen)
-app.command("costs")(costs_cli.costs)
-app.command("calendar")(calendar_cli.calendar)
 
 
 def main() -> None:

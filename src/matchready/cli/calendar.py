@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from matchready.cli.common import OutputFormat, console, facts, parse_date
-from matchready.cli.plan import AsOfOption, FormatOption, ProfileArg
+from matchready.cli.common import (
+    OutputFormat,
+    ProfileArg,
+    console,
+    facts,
+    profile_of,
+    today,
+)
+from matchready.cli.plan import AsOfOption, FormatOption
 from matchready.domain.calendar import CycleCalendar
 from matchready.io.ics import write_ics
-from matchready.io.profile import load_profile
 from matchready.services.calendar import cycle_calendar
 
 
@@ -44,7 +49,7 @@ def render_calendar(result: CycleCalendar) -> None:
 
 
 def calendar(
-    profile_path: ProfileArg,
+    profile_path: ProfileArg = None,
     ics: Annotated[
         Path | None,
         typer.Option("--ics", metavar="FILE", help="Also write the dated entries to an ICS file."),
@@ -53,8 +58,8 @@ def calendar(
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Show the target Match's official dates and your own tasks, each with its source."""
-    on = parse_date(as_of) or date.today()
-    result = cycle_calendar(load_profile(profile_path), facts(), on)
+    on = today(as_of)
+    result = cycle_calendar(profile_of(profile_path), facts(), on)
     if output is OutputFormat.JSON:
         typer.echo(result.model_dump_json(indent=2))
     else:

@@ -1,15 +1,34 @@
-"""Small helpers shared by the command modules."""
+"""Small helpers shared by the command modules, and the CLI's side of the composition root."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from matchready.data import load_facts
-from matchready.domain.facts import Facts
+if TYPE_CHECKING:
+    from matchready.bootstrap import Runtime
+    from matchready.domain.applicant import Profile
+    from matchready.domain.facts import Facts
+    from matchready.services.ports import UnitOfWork
+
+ProfileArg = Annotated[
+    Path | None,
+    typer.Argument(
+        metavar="[PROFILE]",
+        help=(
+            "The applicant's profile (TOML); default: your saved profile (the one the web "
+            "app edits; set it with: matchready profile use FILE)."
+        ),
+        show_default=False,
+    ),
+]
 
 
 class OutputFormat(StrEnum):
@@ -22,9 +41,51 @@ def console() -> Console:
     return Console(highlight=False)
 
 
+def runtime() -> Runtime:
+    """What this command runs on, built from the settings (`matchready.bootstrap`)."""
+    from matchready.bootstrap import bootstrap
+
+    return bootstrap()
+
+
 def facts() -> Facts:
     """The bundled facts, validated."""
+    from matchready.data import load_facts
+
     return load_facts()
+
+
+@contextmanager
+def store() -> Iterator[UnitOfWork]:
+    """A unit of work on the configured database; the database is closed after."""
+    with runtime() as built:
+        yield built.units()
+
+
+def profile_of(path: Path | None) -> Profile:
+    """The profile at `path`, or the saved profile when no path is given."""
+    from matchready.errors import Location, Problem, ProfileError
+    from matchready.io.profile import load_profile
+    from matchready.services.profiles import current_profile
+
+    if path is not None:
+        return load_profile(path)
+    with runtime() as built:
+        profile = current_profile(built.profiles, built.owner)
+    if profile is None:
+        raise ProfileError(
+            Problem(
+                "no saved profile yet: run `matchready init`, or `matchready profile use FILE`, "
+                "or fill in the profile in the web app (matchready serve); or give a path",
+                Location(),
+            )
+        )
+    return profile
+
+
+def today(as_of: str | None) -> date:
+    """The --as-of date, or today (the runtime's clock)."""
+    return parse_date(as_of) or runtime().today()
 
 
 def parse_date(value: str | None) -> date | None:

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from matchready.cli.common import OutputFormat, console, facts, parse_date
-from matchready.cli.plan import AsOfOption, FormatOption, ProfileArg
+from matchready.cli.common import (
+    OutputFormat,
+    ProfileArg,
+    console,
+    facts,
+    profile_of,
+    today,
+)
+from matchready.cli.plan import AsOfOption, FormatOption
 from matchready.domain.costs import CostEstimate, CostStatus
-from matchready.io.profile import load_profile
 from matchready.services.costs import cost_estimate
 
 
@@ -55,7 +60,7 @@ def render_costs(result: CostEstimate) -> None:
 
 
 def costs(
-    profile_path: ProfileArg,
+    profile_path: ProfileArg = None,
     programs: Annotated[
         int | None,
         typer.Option("--programs", min=0, help="Programs to apply to in each target specialty."),
@@ -78,10 +83,10 @@ def costs(
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Itemise the fees still ahead: exams, ERAS, NRMP and travel, each with its source."""
-    on = parse_date(as_of) or date.today()
+    on = today(as_of)
     per_specialty = parse_specialty_programs(specialty_programs)
     result = cost_estimate(
-        load_profile(profile_path),
+        profile_of(profile_path),
         facts(),
         on,
         programs=programs,

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from typer import _click as click  # the click that typer vendors
+from typer.core import TyperGroup
 from typer.testing import CliRunner
 
 from matchready.cli.app import app
@@ -20,9 +22,12 @@ Generated from `matchready --help` by `make docs`; a test fails when it is out o
 
 def _paths(command: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
     paths = [prefix]
-    for name, sub in sorted(getattr(command, "commands", {}).items()):
-        if not getattr(sub, "hidden", False):
-            paths += _paths(sub, (*prefix, name))
+    if isinstance(command, TyperGroup):
+        context = click.Context(command)
+        for name in sorted(command.list_commands(context)):
+            sub = command.get_command(context, name)
+            if sub is not None and not sub.hidden:
+                paths += _paths(sub, (*prefix, name))
     return paths
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -12,10 +11,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from matchready.cli.common import console, facts, parse_date
+from matchready.cli.common import ProfileArg, console, facts, profile_of, store, today
 from matchready.io.files import write_atomic
-from matchready.io.profile import load_profile
-from matchready.services.database import configured_unit_of_work
 from matchready.services.listbuilder import (
     ProgramList,
     build_program_list,
@@ -48,10 +45,8 @@ def _json(result: ProgramList) -> str:
 
 @app.command("build")
 def build(
-    profile_path: Annotated[
-        Path, typer.Argument(metavar="PROFILE", help="The applicant's profile.")
-    ],
     specialty: Annotated[str, typer.Option("--specialty", help="Specialty code, e.g. IM.")],
+    profile_path: ProfileArg = None,
     budget: Annotated[
         int | None, typer.Option("--budget", min=0, metavar="USD", help="ERAS budget for it.")
     ] = None,
@@ -64,12 +59,10 @@ def build(
     ] = None,
 ) -> None:
     """Order the eligible and 'verify first' programs into tiers by fit, and price the list."""
-    profile = load_profile(profile_path)
-    with configured_unit_of_work() as uow:
+    profile = profile_of(profile_path)
+    with store() as uow:
         table = load_program_table(uow)
-    result = build_program_list(
-        profile, facts(), table, parse_date(as_of) or date.today(), specialty, budget
-    )
+    result = build_program_list(profile, facts(), table, today(as_of), specialty, budget)
     if output is not ListFormat.TEXT:
         text = list_csv(result) if output is ListFormat.CSV else _json(result)
         if out is None:

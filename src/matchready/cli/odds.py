@@ -10,10 +10,9 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from matchready.cli.common import OutputFormat, console, facts
+from matchready.cli.common import OutputFormat, ProfileArg, console, facts, profile_of
 from matchready.domain.facts import ApplicantType
 from matchready.domain.odds import MAX_RANKS
-from matchready.io.profile import load_profile
 from matchready.services.odds import OddsEstimate, estimate_odds
 from matchready.services.odds_validation import (
     in_sample,
@@ -23,13 +22,6 @@ from matchready.services.odds_validation import (
 )
 from matchready.services.specialties import SORTABLE, competitiveness
 
-TYPE_LABEL = {
-    "us_md_senior": "US MD senior",
-    "do_senior": "DO senior",
-    "us_img": "US IMG",
-    "non_us_img": "non-US IMG",
-    "all": "all applicants",
-}
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text or json.")]
 
 
@@ -88,9 +80,7 @@ def specialties(
     out.print(f"Source: {first.source} ({first.as_of}).")
     if table.outcomes:
         year = table.outcomes[0].match_year
-        rates = ", ".join(
-            f"{TYPE_LABEL[o.applicant_type.value]} {o.rate:.1f}%" for o in table.outcomes
-        )
+        rates = ", ".join(f"{o.applicant_type.label} {o.rate:.1f}%" for o in table.outcomes)
         out.print(f"PGY-1 match rate by applicant type, {year} Match: {rates}.")
 
 
@@ -104,7 +94,7 @@ def _show(result: OddsEstimate) -> None:
     out.print(
         Text(f"P(match) ≈ {result.estimate}", style="bold"),
         f" — {result.estimate.level:.0%} interval; data: {result.data_year} Match, "
-        f"applicant type {TYPE_LABEL.get(result.applicant_type, result.applicant_type)}",
+        f"applicant type {result.applicant_type.label if result.applicant_type else 'unknown'}",
     )
     out.print("Inputs: " + "; ".join(f"{k}: {v}" for k, v in result.inputs.items()))
     table = Table(title="What if", title_justify="left", expand=True)
@@ -124,9 +114,7 @@ def _show(result: OddsEstimate) -> None:
 
 
 def odds(
-    profile_path: Annotated[
-        Path, typer.Argument(metavar="PROFILE", help="The applicant's profile.")
-    ],
+    profile_path: ProfileArg = None,
     specialty: Annotated[
         list[str] | None,
         typer.Option("--specialty", help="Specialty code (repeatable); default: the profile's."),
@@ -138,7 +126,7 @@ def odds(
     output: FormatOption = OutputFormat.TEXT,
 ) -> None:
     """Estimate your odds of matching, with a range, the data year and what-ifs."""
-    profile = load_profile(profile_path)
+    profile = profile_of(profile_path)
     known = facts()
     codes = specialty or profile.target.specialties
     results = [estimate_odds(profile, known, code, ranks) for code in codes]

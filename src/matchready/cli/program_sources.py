@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from matchready.cli.common import store
 from matchready.cli.programs import _console, app
 from matchready.domain.requirements import RequirementKind, format_value
 
@@ -28,10 +29,9 @@ def import_lca_command(
 ) -> None:
     """Import H-1B evidence: certified resident/fellow physician LCAs per employer and fiscal
     year, matched to your stored institutions (public domain US federal data)."""
-    from matchready.services.database import configured_unit_of_work
     from matchready.services.program_evidence import import_lca
 
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         summary = import_lca(uow, file)
     years = ", ".join(f"FY{y}" for y in summary.fiscal_years)
     _console().print(
@@ -61,11 +61,10 @@ def lca_review_command(
     ] = None,
 ) -> None:
     """List the uncertain employer-to-institution matches, or confirm / reject one."""
-    from matchready.services.database import configured_unit_of_work
     from matchready.services.program_evidence import decide_lca, lca_review
 
     console = _console()
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         pending = lca_review(uow)
         if accept or reject:
             name = accept or reject or ""
@@ -144,11 +143,10 @@ def read_page_command(
 ) -> None:
     """Read a program's page for its requirements: each value with the sentence that states it,
     beside the stored value. Nothing is stored until you --accept."""
-    from matchready.services.database import configured_unit_of_work
     from matchready.services.program_evidence import accept_page_values, read_program_page
 
     console = _console()
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         reading = read_program_page(uow, source, program, date.today(), url=url)
         for policy in reading.img_policy:
             said = "welcomes IMGs" if policy.accepted else "does not take IMGs"

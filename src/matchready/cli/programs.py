@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from matchready.cli.common import store
 from matchready.domain.program import Program
 from matchready.domain.requirements import (
     COORDINATOR_QUESTIONS,
@@ -20,7 +21,6 @@ from matchready.domain.requirements import (
     RequirementKind,
     format_value,
 )
-from matchready.services.database import configured_unit_of_work
 from matchready.services.programs import (
     ImportFormat,
     ImportSummary,
@@ -99,7 +99,7 @@ def import_command(
     """Import programs from any spreadsheet of programs (the template or your own headers),
     an NRMP code list or ACGME program records."""
     user_map = user_column_map(column_map or [], mapping_file)
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         summary = import_programs(
             uow,
             file,
@@ -153,7 +153,7 @@ def export(
         raise typer.BadParameter("expected csv, xlsx or json", param_hint="--format")
     if out.suffix.lower() != f".{file_format}":
         out = out.with_suffix(f".{file_format}")
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         count = export_programs(uow, out)
     _console().print(f"wrote {count} programs to {out}", highlight=False)
 
@@ -164,7 +164,7 @@ def list_command(
     state: Annotated[str | None, typer.Option(help="2-letter state code.")] = None,
 ) -> None:
     """List programs, optionally of one specialty and state."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         programs = list_programs(uow, specialty=specialty, state=state)
     table = Table(title=f"{len(programs)} programs")
     for column in ("key", "name", "specialty", "city", "state", "tracks"):
@@ -198,7 +198,7 @@ def _identity_lines(program: Program) -> list[tuple[str, str]]:
 @app.command()
 def show(key: Annotated[str, typer.Argument(help="ACGME number or NRMP code.")]) -> None:
     """Show one program: identity, every requirement with its source, and their history."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         program, history = get_program(uow, key)
     console = _console()
     console.print(f"[bold]{program.name}[/bold]", highlight=False)
@@ -301,7 +301,7 @@ def edit(
     """Change one requirement of a program by hand; its source is required and kept in the
     history with who made the change and when."""
     edit_ = RequirementEdit(key, kind, value, strictness, source, verified_on)
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         change = edit_requirement(uow, edit_, by, date.today(), resolve=resolve)
     if change is None:
         typer.echo(f"{key}: {kind} already says that; nothing changed.")

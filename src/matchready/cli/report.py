@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from matchready.cli.common import console, facts, parse_date
+from matchready.cli.common import ProfileArg, console, facts, profile_of, today
 from matchready.domain.odds import MAX_RANKS
-from matchready.io.profile import load_profile
 
 
 def report(
-    profile_path: Annotated[
-        Path, typer.Argument(metavar="PROFILE", help="The applicant's profile.")
-    ],
+    profile_path: ProfileArg = None,
     html: Annotated[Path, typer.Option("--html", help="Where to write the HTML report.")] = Path(
         "matchready-report.html"
     ),
@@ -34,9 +30,7 @@ def report(
     """Write a self-contained report (plan, odds and specialty charts, sources)."""
     from matchready.report.html import render_report, write_html, write_pdf
 
-    text = render_report(
-        load_profile(profile_path), facts(), parse_date(as_of) or date.today(), ranks
-    )
+    text = render_report(profile_of(profile_path), facts(), today(as_of), ranks)
     write_html(html, text)
     console().print(f"Wrote {html}")
     if pdf is not None:

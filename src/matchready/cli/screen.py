@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
-from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from matchready.cli.common import OutputFormat, console, facts, parse_date
+from matchready.cli.common import (
+    OutputFormat,
+    ProfileArg,
+    console,
+    facts,
+    profile_of,
+    store,
+    today,
+)
 from matchready.domain.requirements import format_value
 from matchready.domain.screening import Outcome, ProgramScreening, Verdict
-from matchready.io.profile import load_profile
-from matchready.services.database import configured_unit_of_work
+from matchready.domain.yog import months_text
 from matchready.services.profile_screening import screen_profile, screening_applicant
 from matchready.services.screening import load_program_table
 
@@ -74,9 +79,7 @@ def _as_json(screening: ProgramScreening) -> dict[str, object]:
 
 
 def screen(
-    profile_path: Annotated[
-        Path, typer.Argument(metavar="PROFILE", help="The applicant's profile.")
-    ],
+    profile_path: ProfileArg = None,
     specialty: Annotated[
         str | None, typer.Option("--specialty", help="Only this specialty (name or ACGME code).")
     ] = None,
@@ -93,9 +96,9 @@ def screen(
 ) -> None:
     """Screen every program in the database for you: eligible, ineligible or unknown — verify,
     with each rule's outcome, evidence, strictness and how old its verification is."""
-    profile = load_profile(profile_path)
-    known, on = facts(), parse_date(as_of) or date.today()
-    with configured_unit_of_work() as uow:
+    profile = profile_of(profile_path)
+    known, on = facts(), today(as_of)
+    with store() as uow:
         table = load_program_table(uow)
     report = screen_profile(profile, known, table, on, specialty=specialty, state=state)
     results = list(report.results())
@@ -112,7 +115,7 @@ def screen(
         f"{len(results)} programs screened for {profile.applicant.name}: "
         f"{counts[Verdict.ELIGIBLE]} eligible, {counts[Verdict.UNKNOWN]} unknown — verify, "
         f"{counts[Verdict.INELIGIBLE]} ineligible (visa screened: {applicant.visa.value}; "
-        f"{applicant.months_since_graduation} months since graduation at application)."
+        f"{months_text(applicant.months_since_graduation)} since graduation at application)."
     )
     table_out = Table(expand=True, show_lines=True)
     table_out.add_column("program", ratio=3)

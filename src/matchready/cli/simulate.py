@@ -3,7 +3,6 @@ wrapper over :func:`matchready.simulation.study.simulate_applicant`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -12,9 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from matchready.cli.common import OutputFormat, console, facts
+from matchready.cli.common import OutputFormat, ProfileArg, console, facts, profile_of
 from matchready.domain.odds import MAX_RANKS
-from matchready.io.profile import load_profile
 from matchready.simulation.applicant import DEFAULT_PRELIM_RANKS, Strategy
 from matchready.simulation.layout import PRELIM
 from matchready.simulation.runner import Engine, SimulationInterrupted
@@ -88,9 +86,7 @@ def _show(report: SimulationReport) -> None:
 
 
 def simulate(
-    profile_path: Annotated[
-        Path, typer.Argument(metavar="PROFILE", help="The applicant's profile.")
-    ],
+    profile_path: ProfileArg = None,
     specialty: Annotated[
         str | None,
         typer.Option("--specialty", help="Target specialty code; default: the profile's first."),
@@ -141,7 +137,7 @@ def simulate(
     if address and engine is Engine.LOCAL:
         raise typer.BadParameter("--address needs --engine dask or ray", param_hint="--address")
     known = _known_specialties()
-    profile = load_profile(profile_path)
+    profile = profile_of(profile_path)
     code = (specialty or profile.target.specialties[0]).upper()
     for name, value in (("--specialty", code), ("--also", also)):
         if value is not None and value.upper() not in known:

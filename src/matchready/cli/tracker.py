@@ -15,8 +15,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from matchready.cli.common import console, facts, parse_date
-from matchready.cli.plan import ProfileArg
+from matchready.cli.common import ProfileArg, console, facts, parse_date, profile_of, store
 from matchready.domain.tracker import (
     AppState,
     DocumentKind,
@@ -27,11 +26,9 @@ from matchready.domain.tracker import (
     signal_usage,
 )
 from matchready.domain.tracker_book import Tracker
-from matchready.io.profile import load_profile
 from matchready.services import tracker as service
 from matchready.services import tracker_files as files
-from matchready.services.database import configured_unit_of_work
-from matchready.services.tracker import LOCAL_OWNER
+from matchready.services.ports import LOCAL_OWNER
 from matchready.services.tracker_whatif import draft_what_if
 from matchready.simulation.study import DEFAULT_SCALE
 
@@ -69,7 +66,7 @@ def _warn(warnings: list[str]) -> None:
 
 
 def _tracker() -> Tracker:
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         return service.get_tracker(uow, OWNER)
 
 
@@ -89,7 +86,7 @@ def add(
     note: NoteOption = "",
 ) -> None:
     """Start tracking a program (as planned)."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         app_ = service.add_program(
             uow,
             OWNER,
@@ -111,7 +108,7 @@ def move(
     note: NoteOption = "",
 ) -> None:
     """Move an application to a new state (only moves the state table allows)."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         moved = service.move_program(
             uow, OWNER, facts(), program, state, on=parse_date(on), note=note
         )
@@ -128,7 +125,7 @@ def set_command(
     notes: Annotated[str | None, typer.Option("--notes", help="Replace the notes.")] = None,
 ) -> None:
     """Mark a program 'would not go' (or not), or replace its notes."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         changed = service.set_program(
             uow, OWNER, facts(), program, would_not_go=would_not_go, notes=notes
         )
@@ -162,7 +159,7 @@ def list_command() -> None:
 @app.command("show")
 def show(program: ProgramArg) -> None:
     """Show one application: state, notes, letters, signals, interview and full history."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         tracker, app_ = service.get_application(uow, OWNER, program)
     key = app_.program
     out = console()
@@ -210,7 +207,7 @@ def letter_add(
     on: DateOption = None,
 ) -> None:
     """Record a requested letter (it gets a key: L1, L2, ...)."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         letter = service.add_letter(
             uow, OWNER, facts(), writer, us_physician=us, specialty=specialty, on=parse_date(on)
         )
@@ -224,7 +221,7 @@ def letter_status(
     on: DateOption = None,
 ) -> None:
     """Move a letter on: requested -> received -> uploaded."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         letter = service.advance_letter(uow, OWNER, facts(), key, status, parse_date(on))
     _say(f"letter {letter.key} from {letter.writer}: {letter.status.value}")
 
@@ -234,7 +231,7 @@ def letter_assign(
     key: Annotated[str, typer.Argument(help="The letter's key, e.g. L1.")], program: ProgramArg
 ) -> None:
     """Assign a letter to a tracked program (ERAS allows at most 4 per program)."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         letter = service.assign_letter(uow, OWNER, facts(), key, program)
     _say(f"letter {letter.key} assigned to {', '.join(sorted(letter.programs))}")
 
@@ -244,7 +241,7 @@ def letter_unassign(
     key: Annotated[str, typer.Argument(help="The letter's key, e.g. L1.")], program: ProgramArg
 ) -> None:
     """Take a letter off a program."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         letter = service.assign_letter(uow, OWNER, facts(), key, program, remove=True)
     _say(f"letter {letter.key} assigned to {', '.join(sorted(letter.programs)) or 'nothing'}")
 
@@ -278,7 +275,7 @@ def doc_add(
     name: Annotated[str | None, typer.Option(help="Its name (the file name by default).")] = None,
 ) -> None:
     """Record a document by its SHA-256; a changed file becomes a new version."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         doc, new = service.add_document(uow, OWNER, facts(), file, kind, name)
     what = f"version {doc.version}" if new else f"unchanged (version {doc.version})"
     _say(f"{doc.kind.value} '{doc.name}': {what}, sha256 {doc.sha256}")
@@ -291,7 +288,7 @@ def doc_status(
     status: Annotated[DocumentStatus, typer.Argument(help="draft, final or uploaded.")],
 ) -> None:
     """Set the status of a document's newest version."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         doc = service.mark_document(uow, OWNER, facts(), kind, name, status)
     _say(f"{doc.kind.value} '{doc.name}' version {doc.version}: {doc.status.value}")
 
@@ -335,7 +332,7 @@ def signal_add(
     specialty: Annotated[str | None, typer.Option(help="Specialty code, e.g. IM.")] = None,
 ) -> None:
     """Signal a tracked program (within the season's sourced limit)."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         item = service.add_signal(
             uow, OWNER, facts(), program, season=season, tier=tier, specialty=specialty
         )
@@ -347,7 +344,7 @@ def signal_add(
 @signal_app.command("remove")
 def signal_remove(program: ProgramArg, season: SeasonOption) -> None:
     """Take a signal back."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         service.remove_signal(uow, OWNER, facts(), program, season=season)
     _say(f"signal to {program} ({season}) removed")
 
@@ -383,7 +380,7 @@ def signal_geo(
 ) -> None:
     """Set your geographic preferences (as you enter them in MyERAS), or show them."""
     if regions or clear:
-        with configured_unit_of_work() as uow:
+        with store() as uow:
             service.set_geography(uow, OWNER, facts(), regions or [])
     _say(f"geographic preferences: {', '.join(_tracker().geography) or 'none recorded'}")
 
@@ -419,7 +416,7 @@ def interview(
 ) -> None:
     """Record an interview, scored 1-5 on criteria you choose (repeat --score)."""
     scores = parse_scores(score or [])
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         result = service.record_interview(
             uow,
             OWNER,
@@ -451,7 +448,7 @@ def rank_add(
     under: UnderOption = None,
 ) -> None:
     """Put a program on the draft (or move it), or on an advanced program's supplemental list."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         warnings = service.rank_program(
             uow, OWNER, facts(), program, position=position, under=under
         )
@@ -462,7 +459,7 @@ def rank_add(
 @rank_app.command("remove")
 def rank_remove(program: ProgramArg, under: UnderOption = None) -> None:
     """Take a program off the draft (or off a supplemental list)."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         warnings = service.unrank_program(uow, OWNER, facts(), program, under=under)
     _say(f"removed {program}")
     _warn(warnings)
@@ -471,7 +468,7 @@ def rank_remove(program: ProgramArg, under: UnderOption = None) -> None:
 @rank_app.command("show")
 def rank_show() -> None:
     """Show the draft with names and NRMP codes, and its warnings."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         result = files.rank_list(uow, OWNER)
     console().print(files.rank_list_text(result, date.today()), highlight=False, end="")
 
@@ -481,7 +478,7 @@ def rol_export(
     out: Annotated[Path, typer.Argument(help="A .csv file, or .txt for printable text.")],
 ) -> None:
     """Write the draft rank list to type into NRMP R3 (which takes no file uploads)."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         result = files.export_rank_list(uow, OWNER, out, date.today())
     _say(f"wrote {len(result.lines)} ranks to {out}")
     _warn(list(result.warnings))
@@ -489,7 +486,7 @@ def rol_export(
 
 @rol_app.command("what-if")
 def rol_what_if(
-    profile_path: ProfileArg,
+    profile_path: ProfileArg = None,
     more: Annotated[int, typer.Option("--more", min=1, max=100, help="Programs to add.")] = 3,
     runs: Annotated[
         int, typer.Option("--runs", min=2, max=100_000, help="Simulated markets.")
@@ -501,11 +498,11 @@ def rol_what_if(
 ) -> None:
     """How much ranking more programs would help: the draft, then the draft with --more programs
     of its main specialty, on the same simulated markets (matchready simulate)."""
-    with configured_unit_of_work() as uow, console().status("simulating markets ..."):
+    with store() as uow, console().status("simulating markets ..."):
         strategy, result = draft_what_if(
             uow,
             OWNER,
-            load_profile(profile_path),
+            profile_of(profile_path),
             facts(),
             extra=more,
             runs=runs,
@@ -532,7 +529,7 @@ def export(
             raise typer.BadParameter("expected csv or xlsx", param_hint="--format")
         if out.suffix.lower() != f".{file_format}":
             out = out.with_suffix(f".{file_format}")
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         count = files.export_tracker(uow, OWNER, out)
     _say(f"wrote {count} rows to {out}")
 
@@ -545,6 +542,6 @@ def import_command(
     ] = False,
 ) -> None:
     """Import a tracker file; one bad row refuses the whole file."""
-    with configured_unit_of_work() as uow:
+    with store() as uow:
         tracker = files.import_tracker(uow, OWNER, facts(), file, replace=replace)
     _say(f"imported {len(tracker.applications)} applications from {file.name}")

@@ -155,6 +155,20 @@ class ApplicantType(StrEnum):
     NON_US_IMG = "non_us_img"
     ALL = "all"
 
+    @property
+    def label(self) -> str:
+        """How NRMP's reports name the type ("US IMG", "non-US IMG", ...)."""
+        return _TYPE_LABELS[self]
+
+
+_TYPE_LABELS = {
+    ApplicantType.US_MD_SENIOR: "US MD senior",
+    ApplicantType.DO_SENIOR: "DO senior",
+    ApplicantType.US_IMG: "US IMG",
+    ApplicantType.NON_US_IMG: "non-US IMG",
+    ApplicantType.ALL: "all applicants",
+}
+
 
 class MatchOutcome(_Sourced):
     """Headline Main Residency Match result of one applicant type in one year (PGY-1)."""

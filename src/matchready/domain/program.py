@@ -304,3 +304,13 @@ class Program:
         new = {r.kind: r for r in self.requirements}
         new.update({r.kind: r for r in requirements})
         return replace(self, requirements=tuple(new.values()))
+
+
+@dataclass(frozen=True)
+class CrosswalkEntry:
+    """A name under which a source writes a program, with the identifiers it gives."""
+
+    name: str
+    source: str
+    acgme_number: str | None = None
+    nrmp_code: str | None = None

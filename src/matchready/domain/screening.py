@@ -30,6 +30,7 @@ from matchready.domain.requirements import (
     UsceRequirement,
     format_value,
 )
+from matchready.domain.yog import months_text
 
 STALE_AFTER_DAYS = 365
 PREFERENCE_PENALTY = 15
@@ -65,26 +66,27 @@ class ScreeningApplicant:
     """The facts about an applicant that screening needs.
 
     - `visa`: the visa the applicant needs (none for US citizens and permanent residents).
-    - `months_since_graduation`: months from medical school graduation to the application.
+    - `months_since_graduation`: calendar months from medical school graduation to the
+      application (`yog.calendar_months`: fractional, so a cutoff compares dates).
     - `step3_passed`: whether USMLE Step 3 is passed (programs need it to petition an H-1B).
     - `step1_passed`: True passed, False failed and not yet passed, None not known.
     - `step2ck_score`: the Step 2 CK score, None when not taken or not known.
     - `failed_attempts`: the number of failed USMLE attempts, all Steps together.
-    - `hands_on_usce_months`: months of hands-on US clinical experience.
-    - `any_usce_months`: months of any US clinical experience, hands-on included.
+    - `hands_on_usce_months`: calendar months of hands-on US clinical experience.
+    - `any_usce_months`: calendar months of any US clinical experience, hands-on included.
     - `us_letters`: the number of letters of recommendation from US physicians.
     - `ecfmg_certificate_date`: when the applicant was (or expects to be) ECFMG certified;
       None when not known.
     """
 
     visa: VisaNeed
-    months_since_graduation: int
+    months_since_graduation: float
     step3_passed: bool = False
     step1_passed: bool | None = None
     step2ck_score: int | None = None
     failed_attempts: int = 0
-    hands_on_usce_months: int = 0
-    any_usce_months: int = 0
+    hands_on_usce_months: float = 0.0
+    any_usce_months: float = 0.0
     us_letters: int = 0
     ecfmg_certificate_date: date | None = None
 
@@ -156,7 +158,7 @@ def _yes_no(value: bool | None) -> str:
     return "unknown" if value is None else ("yes" if value else "no")
 
 
-def _at_least(have: int | None, need: int) -> Outcome:
+def _at_least(have: float | None, need: int) -> Outcome:
     if have is None:
         return Outcome.UNKNOWN
     return Outcome.PASS if have >= need else Outcome.FAIL
@@ -221,14 +223,14 @@ def rule_outcome(
 
 def _applicant_fact(a: ScreeningApplicant, kind: RequirementKind) -> str:
     facts = {
-        RequirementKind.MAX_YEARS_SINCE_GRADUATION: f"{a.months_since_graduation} months "
+        RequirementKind.MAX_YEARS_SINCE_GRADUATION: f"{months_text(a.months_since_graduation)} "
         "since graduation",
         RequirementKind.STEP1_PASS_REQUIRED: f"Step 1 passed: {_yes_no(a.step1_passed)}",
         RequirementKind.STEP2CK_MINIMUM: "Step 2 CK: "
         + ("unknown" if a.step2ck_score is None else str(a.step2ck_score)),
         RequirementKind.MAX_ATTEMPTS: f"{a.failed_attempts} failed attempts",
-        RequirementKind.USCE_REQUIRED: f"USCE: {a.hands_on_usce_months} months hands-on, "
-        f"{a.any_usce_months} months in all",
+        RequirementKind.USCE_REQUIRED: f"USCE: {months_text(a.hands_on_usce_months)} hands-on, "
+        f"{months_text(a.any_usce_months)} in all",
         RequirementKind.US_LETTERS_REQUIRED: f"{a.us_letters} US letters",
         RequirementKind.ECFMG_CERTIFICATE_BY: "ECFMG certificate: "
         + (

@@ -9,6 +9,7 @@ does not exist in the target month (31 January + 1 month) falls on that month's 
 from __future__ import annotations
 
 import calendar
+import math
 from dataclasses import dataclass
 from datetime import date
 
@@ -55,6 +56,29 @@ def elapsed_between(start: date, end: date) -> Elapsed:
     if add_months(start, months) > end:
         months -= 1
     return Elapsed(months)
+
+
+def calendar_months(start: date, end: date) -> float:
+    """Calendar months from `start` to `end` (`end` >= `start`), counted by dates: the whole
+    months of `elapsed_between`, plus the days past the last whole month as a share of the
+    month that follows. So `calendar_months(s, e) <= n` exactly when `e <= add_months(s, n)`:
+    a 3-year cutoff (36 months) passes on the third anniversary and fails the day after, and
+    1 July to 19 September is 2.6 months, short of 3. Every month rule (year of graduation,
+    USCE, cutoffs) is counted with it; none rounds days into months."""
+    whole = elapsed_between(start, end).months
+    since = add_months(start, whole)
+    if since == end:
+        return float(whole)
+    following = add_months(start, whole + 1)
+    return whole + (end - since).days / (following - since).days
+
+
+def months_text(months: float) -> str:
+    """Calendar months as evidence: whole months as they are, else cut (not rounded) to a
+    tenth, so 2.97 months shows as 2.9 and never as the 3 it falls short of."""
+    if months == int(months):
+        return f"{int(months)} months"
+    return f"{math.floor(months * 10) / 10:.1f} months"
 
 
 @dataclass(frozen=True)

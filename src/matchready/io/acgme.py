@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from matchready.domain.program import Contacts, Institution, Program, is_acgme_number
+from matchready.domain.program import (
+    Contacts,
+    CrosswalkEntry,
+    Institution,
+    Program,
+    is_acgme_number,
+)
 from matchready.io.common import (
     ParsedFile,
     ParsedRow,
@@ -17,7 +23,6 @@ from matchready.io.common import (
     parse_date,
 )
 from matchready.io.tables import Table
-from matchready.services.ports import CrosswalkEntry
 
 # field -> accepted headers, normalised (lowercase letters and digits only)
 HEADERS: dict[str, tuple[str, ...]] = {

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz, process
 from matchready.domain.requirements import RequirementKind
 from matchready.errors import InputError, Location, Problem
 from matchready.io.common import normalise_header
-from matchready.io.tables import atomic_write_text
+from matchready.io.files import write_atomic
 
 IGNORE = "ignore"
 VISA_FIELD = "visa"
@@ -330,7 +330,7 @@ def write_mapping_file(path: Path, mapping: ColumnMapping, source_file: str) -> 
         f"# matchready column mapping for {source_file}: header = field ('{IGNORE}' skips it)\n"
         + tomli_w.dumps({"columns": mapping.as_user_map()})
     )
-    atomic_write_text(path, text)
+    write_atomic(path, text)
 
 
 __all__ = [

@@ -8,9 +8,8 @@ from datetime import date
 
 from pydantic import ValidationError
 
-from matchready.domain.program import Program
+from matchready.domain.program import CrosswalkEntry, Program
 from matchready.errors import Location, Problem
-from matchready.services.ports import CrosswalkEntry
 
 
 def normalise_header(text: str) -> str:

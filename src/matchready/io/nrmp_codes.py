@@ -6,10 +6,9 @@ program; the first row's name names it. Every row's name also goes into the ID c
 
 from __future__ import annotations
 
-from matchready.domain.program import Program, ProgramCode, is_nrmp_code
+from matchready.domain.program import CrosswalkEntry, Program, ProgramCode, is_nrmp_code
 from matchready.io.common import ParsedFile, ParsedRow, normalise_header
 from matchready.io.tables import Table
-from matchready.services.ports import CrosswalkEntry
 
 COLUMNS = ("name", "code")
 

@@ -147,12 +147,16 @@ def dump_profile(profile: Profile) -> str:
     return tomli_w.dumps(data)
 
 
-def load_profile(path: Path) -> Profile:
-    """Read and validate the profile at `path`."""
+def read_profile_text(path: Path) -> str:
+    """The text of the profile file at `path` (not yet validated)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ProfileError(Problem("no such file", Location(file=str(path)))) from None
     except (OSError, UnicodeDecodeError) as error:
         raise ProfileError(Problem(f"cannot read: {error}", Location(file=str(path)))) from None
-    return parse_profile(text, str(path))
+
+
+def load_profile(path: Path) -> Profile:
+    """Read and validate the profile at `path`."""
+    return parse_profile(read_profile_text(path), str(path))

@@ -5,7 +5,7 @@ Text files are sniffed: the encoding from a byte-order mark, else UTF-8, else Wi
 and pipe. CSV lines whose first cell starts with `#` are comments (the template documents
 itself so). Every data row keeps the row number a spreadsheet shows for it (the header of a
 file without comments is row 1), so problems name the row the user sees.
-Files are written to a temporary file in the same directory and renamed into place.
+Files are written through `io.files.atomic_file` (a temporary file, fsynced, renamed).
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ import codecs
 import csv
 import io
 import json
-import os
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from matchready.errors import ImportFileError, Location, Problem
+from matchready.io.files import atomic_file
 from matchready.io.xlsx import read_xlsx, write_xlsx
 
 
@@ -170,26 +169,6 @@ def _json_table(name: str, text: str) -> Table:
     return Table(name, header, rows)
 
 
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(temp))
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write a text file (UTF-8) through a temporary file renamed into place."""
-
-    def write(temp: Path) -> None:
-        temp.write_text(text, encoding="utf-8")
-
-    _atomic_write(path, write)
-
-
 def write_table(
     path: Path,
     header: Sequence[str],
@@ -199,19 +178,18 @@ def write_table(
 ) -> None:
     """Write a table as CSV, XLSX or JSON (by the suffix), atomically."""
     suffix = path.suffix.lower()
-
-    def write(temp: Path) -> None:
+    with atomic_file(path) as out:
         if suffix == ".xlsx":
-            write_xlsx(temp, header, rows, notes)
+            write_xlsx(out, header, rows, notes)
         elif suffix == ".json":
             records = [dict(zip(header, row, strict=True)) for row in rows]
-            temp.write_text(json.dumps(records, indent=2, ensure_ascii=False) + "\n", "utf-8")
+            out.write((json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         else:
-            with temp.open("w", encoding="utf-8", newline="") as out:
-                writer = csv.writer(out, lineterminator="\n")
-                for comment in comments:
-                    writer.writerow([f"# {comment}"])
-                writer.writerow(header)
-                writer.writerows(rows)
-
-    _atomic_write(path, write)
+            text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+            writer = csv.writer(text, lineterminator="\n")
+            for comment in comments:
+                writer.writerow([f"# {comment}"])
+            writer.writerow(header)
+            writer.writerows(rows)
+            text.flush()
+            text.detach()  # the helper closes the file

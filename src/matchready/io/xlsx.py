@@ -7,6 +7,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import openpyxl
 from openpyxl.utils.exceptions import InvalidFileException
@@ -117,7 +118,7 @@ def read_xlsx(path: Path) -> Sheet:
 
 
 def write_xlsx(
-    path: Path,
+    out: Path | BinaryIO,
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
     notes: Sequence[tuple[str, str]] = (),
@@ -139,4 +140,4 @@ def write_xlsx(
         readme.append(["column", "meaning"])
         for name, meaning in notes:
             readme.append([name, meaning])
-    workbook.save(path)
+    workbook.save(out)

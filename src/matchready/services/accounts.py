@@ -1,9 +1,11 @@
 """Accounts for the multi-user server: registration, login with argon2 hashes, sessions and a
-login rate limit. Storage sits behind small ports (in-memory here; database adapters plug in).
+login rate limit. Storage sits behind small ports (database adapters in
+`matchready.store.accounts`; in-memory fakes in tests/fakes.py).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 import time
@@ -19,7 +21,13 @@ from matchready.errors import InputError, Location, MatchreadyError, Problem
 MIN_PASSWORD = 12
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _HASHER = PasswordHasher()
-_DUMMY = _HASHER.hash("timing-equaliser-for-unknown-accounts")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown emails (same work as a real account), made on the
+    first login rather than at import (hashing takes a fifth of a second)."""
+    return _HASHER.hash("timing-equaliser-for-unknown-accounts")
 
 
 @dataclass(frozen=True)
@@ -54,40 +62,6 @@ class TooManyAttempts(MatchreadyError):
         super().__init__(f"too many failed logins; try again in about {minutes} minute(s)")
 
 
-class MemoryAccountStore:
-    def __init__(self) -> None:
-        self._by_id: dict[str, Account] = {}
-
-    def add(self, account: Account) -> None:
-        self._by_id[account.id] = account
-
-    def by_email(self, email: str) -> Account | None:
-        return next((a for a in self._by_id.values() if a.email == email), None)
-
-    def by_id(self, account_id: str) -> Account | None:
-        return self._by_id.get(account_id)
-
-
-class MemorySessionStore:
-    def __init__(self) -> None:
-        self._sessions: dict[str, tuple[str, float]] = {}
-
-    def create(self, account_id: str, expires: float) -> str:
-        session_id = secrets.token_urlsafe(32)
-        self._sessions[session_id] = (account_id, expires)
-        return session_id
-
-    def account_of(self, session_id: str, now: float) -> str | None:
-        found = self._sessions.get(session_id)
-        if found is None or found[1] < now:
-            self._sessions.pop(session_id, None)
-            return None
-        return found[0]
-
-    def delete(self, session_id: str) -> None:
-        self._sessions.pop(session_id, None)
-
-
 def normal_email(email: str) -> str:
     return email.strip().lower()
 
@@ -119,7 +93,7 @@ def authenticate(store: AccountStore, email: str, password: str) -> Account | No
     """The account if the password is right; the same work is done for unknown emails."""
     account = store.by_email(normal_email(email))
     try:
-        _HASHER.verify(account.password_hash if account else _DUMMY, password)
+        _HASHER.verify(account.password_hash if account else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     return account

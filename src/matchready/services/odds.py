@@ -8,7 +8,7 @@ import math
 from pydantic import BaseModel, ConfigDict, Field
 
 from matchready.domain import odds
-from matchready.domain.applicant import ImmigrationStatus, Profile
+from matchready.domain.applicant import Profile
 from matchready.domain.facts import ApplicantType, Facts, SpecialtyStats
 from matchready.domain.report import Citation
 
@@ -46,7 +46,7 @@ class WhatIf(_Out):
 class OddsEstimate(_Out):
     specialty: str
     specialty_name: str
-    applicant_type: str
+    applicant_type: ApplicantType | None = Field(description="The NRMP type of the figures used")
     data_year: str
     estimate: Range | None
     refused: str | None = Field(default=None, description="Why no number is given")
@@ -132,7 +132,7 @@ def ranks_spread(stats: SpecialtyStats, facts: Facts) -> float:
 
 def _type_shift(profile: Profile, facts: Facts) -> tuple[ApplicantType, float, list[str]]:
     """US-citizen IMGs: shift the log-odds by the overall US-IMG / non-US-IMG odds ratio."""
-    if profile.applicant.immigration_status is not ImmigrationStatus.US_CITIZEN:
+    if profile.applicant_type is ApplicantType.NON_US_IMG:
         return ApplicantType.NON_US_IMG, 0.0, []
     us = facts.outcome(ApplicantType.US_IMG)
     other = facts.outcome(ApplicantType.NON_US_IMG, us.match_year if us else None)
@@ -185,7 +185,7 @@ def estimate_odds(
         return OddsEstimate(
             specialty=specialty,
             specialty_name=specialty,
-            applicant_type="",
+            applicant_type=None,
             data_year="",
             estimate=None,
             refused=f"no published figures for '{specialty}' in our sources",
@@ -200,7 +200,7 @@ def estimate_odds(
     common = {
         "specialty": stats.code,
         "specialty_name": stats.name,
-        "applicant_type": kind.value,
+        "applicant_type": kind,
         "data_year": stats.as_of,
         "inputs": inputs,
         "context": _context(stats),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from matchready.domain.applicant import ImmigrationStatus, Profile
+from matchready.domain.applicant import Profile
 from matchready.domain.cycle import due, key_dates
 from matchready.domain.ecfmg import checklist
-from matchready.domain.facts import Facts
+from matchready.domain.facts import ApplicantType, Facts
 from matchready.domain.flags import red_flags
 from matchready.domain.report import (
     ApplicantOut,
@@ -93,7 +93,7 @@ def _unknowns(plan_items: list[ChecklistItem], profile: Profile, facts: Facts) -
     for code in profile.target.specialties:
         if facts.specialty(code) is None:
             notes.append(f"No published figures for specialty '{code}' in our sources.")
-    if profile.applicant.immigration_status is ImmigrationStatus.US_CITIZEN:
+    if profile.applicant_type is ApplicantType.US_IMG:
         notes.append(
             "Specialty figures are those of non-US IMGs; the US IMG edition of Charting "
             "Outcomes is not in our sources."
@@ -106,12 +106,11 @@ def build_plan(profile: Profile, facts: Facts, as_of: date) -> Plan:
     items = checklist(profile, facts, as_of)
     yog, at_application = _yog(profile, facts, as_of)
     flags = red_flags(profile, facts, as_of, at_application.since_graduation)
-    us_citizen = profile.applicant.immigration_status is ImmigrationStatus.US_CITIZEN
     return Plan(
         as_of=as_of,
         applicant=ApplicantOut(
             name=profile.applicant.name,
-            applicant_type="US IMG" if us_citizen else "non-US IMG",
+            applicant_type=profile.applicant_type.label,
             target_match_year=profile.target.match_year,
             specialties=list(profile.target.specialties),
         ),

@@ -1,7 +1,7 @@
 """The ports the program services use: a repository and a unit of work, as Protocols.
 
-`matchready.store.sql` implements them on SQLAlchemy; `matchready.store.memory` in memory
-(used by service tests and usable as a scratch store).
+`matchready.store.sql` implements them on SQLAlchemy; tests/fakes.py in memory (the fakes of
+the service tests). `matchready.bootstrap` chooses the adapters.
 """
 
 from __future__ import annotations
@@ -10,21 +10,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import NamedTuple, Protocol, Self
+from typing import TYPE_CHECKING, NamedTuple, Protocol, Self
 
-from matchready.domain.program import Claim, LcaEmployer, Program
-from matchready.domain.requirements import Requirement, RequirementChange
-from matchready.domain.tracker_book import Tracker
+from matchready.domain.program import CrosswalkEntry
 
+if TYPE_CHECKING:  # annotations only: importing the ports stays cheap (the CLI's start)
+    from matchready.domain.program import Claim, LcaEmployer, Program
+    from matchready.domain.requirements import Requirement, RequirementChange
+    from matchready.domain.tracker_book import Tracker
 
-@dataclass(frozen=True)
-class CrosswalkEntry:
-    """A name under which a source writes a program, with the identifiers it gives."""
-
-    name: str
-    source: str
-    acgme_number: str | None = None
-    nrmp_code: str | None = None
+LOCAL_OWNER = "local"
+"""Whose data it is in local (single-user) mode: the CLI's and the local web app's one owner
+of the profile, the tracker and everything else kept per owner."""
 
 
 @dataclass(frozen=True)

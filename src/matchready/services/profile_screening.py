@@ -21,7 +21,7 @@ from matchready.domain.screening import (
     VisaNeed,
 )
 from matchready.domain.screening_table import VERDICT_ORDER, ProgramTable, ScreeningReport
-from matchready.domain.yog import elapsed_between
+from matchready.domain.yog import calendar_months
 from matchready.services.screening import ProgramIndex, screen_programs
 
 
@@ -38,7 +38,7 @@ def screening_applicant(profile: Profile, facts: Facts, as_of: date) -> Screenin
     (today when that date is not known)."""
     application = due(facts, profile.target.match_year, "applications_open").on or as_of
     graduation = profile.school.graduation
-    months = elapsed_between(graduation, application).months if application >= graduation else 0
+    months = calendar_months(graduation, application) if application >= graduation else 0.0
     exams = profile.exams
     step1: bool | None = {
         StepStatus.PASSED: True,
@@ -54,10 +54,8 @@ def screening_applicant(profile: Profile, facts: Facts, as_of: date) -> Screenin
         step1_passed=step1,
         step2ck_score=exams.step2ck.score if exams.step2ck.passed else None,
         failed_attempts=sum(exam.failed_attempts for _, exam in exams.items()),
-        hands_on_usce_months=round(profile.hands_on_usce_months),
-        any_usce_months=max(
-            round(sum(u.months for u in clinical)), round(profile.hands_on_usce_months)
-        ),
+        hands_on_usce_months=profile.hands_on_usce_months,
+        any_usce_months=max(sum(u.months for u in clinical), profile.hands_on_usce_months),
         us_letters=profile.us_letters,
         ecfmg_certificate_date=profile.ecfmg.certificate_issued
         or profile.ecfmg.certificate_expected,

@@ -1,7 +1,9 @@
-"""Use cases around the stored profile: load, save (validated), import and export as TOML.
+"""Use cases around the saved profile: load, save (validated), import and export as TOML.
 
-Profiles are stored as TOML text behind a small port, so the local file store and a database
-store for the multi-user server are interchangeable.
+Profiles are stored as TOML text behind one port with two adapters, chosen by
+`matchready.bootstrap`: in local mode the file `profile.toml` in the data directory
+(`matchready.io.profile_store`), which the CLI and the web app share; in server mode a row per
+account in the database (`matchready.store.accounts.SqlProfileStore`).
 """
 
 from __future__ import annotations
@@ -19,19 +21,6 @@ class ProfileStore(Protocol):
     def read(self, owner: str) -> str | None: ...
 
     def write(self, owner: str, text: str) -> None: ...
-
-
-class MemoryProfileStore:
-    """An in-memory store (tests, and a server process that keeps nothing)."""
-
-    def __init__(self) -> None:
-        self._texts: dict[str, str] = {}
-
-    def read(self, owner: str) -> str | None:
-        return self._texts.get(owner)
-
-    def write(self, owner: str, text: str) -> None:
-        self._texts[owner] = text
 
 
 def current_profile(store: ProfileStore, owner: str) -> Profile | None:
@@ -60,7 +49,8 @@ def save_profile_data(store: ProfileStore, owner: str, data: dict[str, Any]) -> 
 
 
 def import_profile_text(store: ProfileStore, owner: str, text: str, source: str) -> Profile:
-    """Validate a TOML file's text and save it as the owner's profile."""
+    """Validate a TOML file's text and save it, as it is (comments kept), as the owner's
+    profile."""
     profile = parse_profile(text, source)
-    store.write(owner, dump_profile(profile))
+    store.write(owner, text)
     return profile

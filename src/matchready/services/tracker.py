@@ -34,10 +34,6 @@ from matchready.domain.tracker_book import PRIMARY, Tracker
 from matchready.errors import InputError, Location, NotFoundError, Problem, TrackerError
 from matchready.services.ports import UnitOfWork
 
-LOCAL_OWNER = "local"
-"""The owner of the single-user (local) tracker; the same owner the web app's local mode and
-the stored profile use (`matchready.web.state.LOCAL_OWNER`)."""
-
 
 def now() -> datetime:
     return datetime.now(UTC)

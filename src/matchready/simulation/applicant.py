@@ -16,12 +16,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from matchready.domain.applicant import ImmigrationStatus, Profile
-from matchready.domain.facts import Facts, SpecialtyStats
+from matchready.domain.applicant import Profile
+from matchready.domain.facts import ApplicantType, Facts, SpecialtyStats
 from matchready.errors import DataFileError, NotFoundError
 from matchready.match import ArrayOutcome, MarketArrays
-from matchready.simulation.layout import ADVANCED, NON_US_IMG, PRELIM, US_IMG, Layout
+from matchready.simulation.layout import ADVANCED, PRELIM, Layout
 from matchready.simulation.market import SimulatedMarket, pick_programs
+from matchready.simulation.targets import TYPES
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -99,11 +100,10 @@ def applicant_of(profile: Profile, facts: Facts, specialty: str) -> tuple[SimApp
     stats = facts.specialty(specialty)
     if stats is None:
         raise NotFoundError(f"no published figures for specialty '{specialty}'")
-    us = profile.applicant.immigration_status is ImmigrationStatus.US_CITIZEN
-    kind = US_IMG if us else NON_US_IMG
+    kind = TYPES.index(profile.applicant_type)
     notes = [
-        f"Applicant type: {'US IMG (US citizen)' if us else 'non-US IMG'} (NRMP counts "
-        "permanent residents as non-US IMGs)."
+        f"Applicant type: {profile.applicant_type.label} (NRMP counts only US citizens as US "
+        "IMGs; permanent residents are non-US IMGs)."
     ]
     exam = profile.exams.step2ck
     if not (exam.passed and exam.score is not None):
@@ -121,7 +121,11 @@ def applicant_of(profile: Profile, facts: Facts, specialty: str) -> tuple[SimApp
         f"non-US IMGs who ranked {where} first (matched and unmatched, weighted by the match "
         f"rate; Charting Outcomes 2026), {sd:g} the middle of the published 13-16 spread; the "
         f"weight {SCORE_WEIGHT} is assumed"
-        + (" (US citizens are assumed to score like non-US IMGs)." if us else ".")
+        + (
+            " (US citizens are assumed to score like non-US IMGs)."
+            if profile.applicant_type is ApplicantType.US_IMG
+            else "."
+        )
     )
     notes.append(
         "Not modelled: year of graduation, visa needs, US clinical experience and program "

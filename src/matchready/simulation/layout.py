@@ -21,10 +21,20 @@ from matchready.simulation.targets import TYPES, market_targets
 
 Floats = npt.NDArray[np.float64]
 
-# Applicant type codes (index into Layout.applicants and the calibration's shifts).
-MD, DO, US_IMG, NON_US_IMG, OTHER = range(5)
+# Applicant type codes: a type's index in TYPES (into Layout.applicants and the calibration's
+# shifts), OTHER after them. The names are the domain's ApplicantType, here as array indexes.
+MD, DO, US_IMG, NON_US_IMG = (
+    TYPES.index(kind)
+    for kind in (
+        ApplicantType.US_MD_SENIOR,
+        ApplicantType.DO_SENIOR,
+        ApplicantType.US_IMG,
+        ApplicantType.NON_US_IMG,
+    )
+)
+OTHER = len(TYPES)
 TYPE_KEYS = (*(kind.value for kind in TYPES), "other")
-TYPE_LABELS = ("US MD seniors", "DO seniors", "US IMGs", "non-US IMGs", "other applicants")
+TYPE_LABELS = (*(f"{kind.label}s" for kind in TYPES), "other applicants")
 
 # Tracks.
 CATEGORICAL, PRELIMINARY, ADVANCED = range(3)

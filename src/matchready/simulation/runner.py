@@ -103,7 +103,10 @@ def _dask(
             client = dask.Client(address, timeout="10s")
         else:
             cluster = dask.LocalCluster(
-                n_workers=workers, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+                n_workers=workers,
+                threads_per_worker=1,
+                host="127.0.0.1",
+                dashboard_address="127.0.0.1:0",  # any free port: runs side by side
             )
             client = dask.Client(cluster)
     except OSError as error:

@@ -11,7 +11,14 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from matchready.domain.program import Claim, Institution, LcaEmployer, LcaEvidence, Program
+from matchready.domain.program import (
+    Claim,
+    CrosswalkEntry,
+    Institution,
+    LcaEmployer,
+    LcaEvidence,
+    Program,
+)
 from matchready.domain.requirements import (
     Requirement,
     RequirementChange,
@@ -21,7 +28,7 @@ from matchready.domain.requirements import (
 )
 from matchready.domain.requirements import Strictness as _Strictness
 from matchready.errors import StoreError
-from matchready.services.ports import CrosswalkEntry, ImportRecord, ProgramsVersion
+from matchready.services.ports import ImportRecord, ProgramsVersion
 from matchready.store.mapping import (
     claim_columns,
     institution_row,

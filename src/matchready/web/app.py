@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from functools import partial
 from importlib import resources
 from pathlib import Path
 
@@ -13,21 +12,16 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.telemetry import TelemetryConfig
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import Engine
 
 from matchready import __version__
-from matchready.data import load_facts
+from matchready.bootstrap import bootstrap
 from matchready.domain.facts import Facts
 from matchready.domain.requirements import format_value
-from matchready.errors import StoreError
 from matchready.io.secret import load_or_create_secret
 from matchready.services.accounts import AccountStore, SessionStore
 from matchready.services.ports import UnitOfWork
 from matchready.services.profiles import ProfileStore
-from matchready.settings import Settings, get_settings
-from matchready.store.accounts import SqlAccountStore, SqlProfileStore, SqlSessionStore
-from matchready.store.database import open_database
-from matchready.store.sql import SqlUnitOfWork
+from matchready.settings import Settings
 from matchready.web import errors
 from matchready.web.csrf import CSRFMiddleware, token_of
 from matchready.web.state import WebState, require_owner
@@ -59,35 +53,23 @@ def create_app(
     """The FastAPI app. Local single-user mode by default; with `accounts` and `sessions`,
     multi-user mode: every page but login and registration needs a session, and each account
     sees only its own data. Forms are CSRF-protected in both modes."""
-    if (accounts is None) != (sessions is None):
-        raise ValueError("multi-user mode needs both an account store and a session store")
-    settings = settings or get_settings()
-    engines: list[Engine] = []  # opened here, so disposed when the app shuts down
+    runtime = bootstrap(
+        settings,
+        facts=facts,
+        profiles=profiles,
+        units=units,
+        accounts=accounts,
+        sessions=sessions,
+    )
+    settings = runtime.settings
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if settings.warm_start:  # before the first request is accepted
             await anyio.to_thread.run_sync(app.state.web.programs)
         yield
-        for engine in engines:
-            engine.dispose()
+        runtime.close()
 
-    if settings.multi_user and accounts is None:
-        if not settings.database_url:
-            raise StoreError(
-                "multi-user mode needs a shared database: set MATCHREADY_DATABASE_URL "
-                "(for example postgresql+psycopg://user@host/matchready)"
-            )
-        engine, factory = open_database(settings.resolved_database_url())
-        engines.append(engine)
-        accounts, sessions = SqlAccountStore(engine), SqlSessionStore(engine)
-        profiles = profiles or SqlProfileStore(engine)
-        units = units or partial(SqlUnitOfWork, factory)
-    if profiles is None:
-        engine, factory = open_database(settings.resolved_database_url())
-        engines.append(engine)
-        profiles = SqlProfileStore(engine)
-        units = units or partial(SqlUnitOfWork, factory)
     app = FastAPI(
         title="matchready",
         version=__version__,
@@ -97,12 +79,13 @@ def create_app(
         telemetry=NO_TELEMETRY,
     )
     app.state.web = WebState(
-        facts=facts or load_facts(),
-        profiles=profiles,
+        facts=runtime.facts,
+        profiles=runtime.profiles,
         settings=settings,
-        accounts=accounts,
-        sessions=sessions,
-        units=units,
+        accounts=runtime.accounts,
+        sessions=runtime.sessions,
+        units=runtime.units,
+        clock=runtime.clock,
     )
     templates = Jinja2Templates(directory=str(_folder("templates")))
     templates.env.auto_reload = False  # templates ship with the package; no stat per request
@@ -119,7 +102,7 @@ def create_app(
     from matchready.web.routes import tracker as tracker_routes
 
     signed_in = [Depends(require_owner)]
-    if accounts is not None:
+    if runtime.multi_user:
         app.include_router(account_routes.router)
     app.include_router(pages.router, dependencies=signed_in)
     app.include_router(program_routes.router, dependencies=signed_in)
@@ -130,5 +113,5 @@ def create_app(
     app.include_router(programs_api.router, prefix="/api", dependencies=signed_in)
     secret = settings.secret_key or load_or_create_secret(settings.data_dir / "secret.key")
     app.state.csrf_secret = secret.encode()
-    app.add_middleware(CSRFMiddleware, secret=secret, secure=accounts is not None)
+    app.add_middleware(CSRFMiddleware, secret=secret, secure=runtime.multi_user)
     return app

@@ -8,6 +8,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TypeVar, cast
 
 from fastapi import Request
@@ -15,14 +16,12 @@ from fastapi import Request
 from matchready.domain.facts import Facts
 from matchready.domain.screening_table import ProgramTable
 from matchready.services.accounts import AccountStore, LoginLimiter, SessionStore
-from matchready.services.ports import ProgramsVersion, UnitOfWork
+from matchready.services.ports import LOCAL_OWNER, ProgramsVersion, UnitOfWork
 from matchready.services.profiles import ProfileStore
 from matchready.services.screening import ProgramIndex, load_program_table, with_programs
 from matchready.settings import Settings
 from matchready.web.auth import LoginRequired, session_account
 from matchready.web.nav import NAV
-
-LOCAL_OWNER = "local"
 
 
 @dataclass(frozen=True)
@@ -78,6 +77,7 @@ class WebState:
     sessions: SessionStore | None = None
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
     units: Callable[[], UnitOfWork] | None = None  # the shared program store
+    clock: Callable[[], date] = date.today
     nav: list[tuple[str, str]] = field(default_factory=lambda: list(NAV))
     memo: Memo = field(default_factory=Memo, repr=False)
     revision_ttl: float = 1.0
@@ -90,6 +90,9 @@ class WebState:
     @property
     def multi_user(self) -> bool:
         return self.accounts is not None
+
+    def today(self) -> date:
+        return self.clock()
 
     def program_table(self) -> ProgramTable:
         """Every program as a screening table (see `programs`)."""

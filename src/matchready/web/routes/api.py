@@ -38,7 +38,7 @@ async def get_plan(
         str | None, Query(alias="as_of", description="YYYY-MM-DD; default today")
     ] = None,
 ) -> Plan:
-    saved, when = require_saved(request), as_of(on)
+    saved, when = require_saved(request), as_of(request, on)
     return saved.remember(
         request, ("plan", when), lambda: build_plan(saved.profile, state(request).facts, when)
     )

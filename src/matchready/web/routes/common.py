@@ -88,9 +88,10 @@ def whole_number(text: str | None, name: str, high: int) -> int | None:
     return int(text)
 
 
-def as_of(value: str | None) -> date:
+def as_of(request: Request, value: str | None) -> date:
+    """The as-of date a user asked for, or today by the app's clock."""
     if not value:
-        return date.today()
+        return state(request).today()
     try:
         return date.fromisoformat(value)
     except ValueError:

@@ -39,7 +39,7 @@ async def calendar_page(request: Request) -> Response:
     saved = saved_or_none(request)
     if saved is None:
         return RedirectResponse("/profile", status_code=303)
-    when = as_of(request.query_params.get("as_of"))
+    when = as_of(request, request.query_params.get("as_of"))
     return cached_page(
         request,
         saved.key("calendar", when),
@@ -58,7 +58,9 @@ def _calendar(request: Request, saved: Saved, when: date) -> CycleCalendar:
 @pages.get("/calendar.ics", include_in_schema=False)
 async def calendar_file(request: Request) -> Response:
     """The dated entries as an ICS file (RFC 5545) to import into any calendar app."""
-    result = _calendar(request, require_saved(request), as_of(request.query_params.get("as_of")))
+    result = _calendar(
+        request, require_saved(request), as_of(request, request.query_params.get("as_of"))
+    )
     name = f"matchready-{result.match_year}.ics"
     return Response(
         calendar_ics(result),
@@ -75,7 +77,7 @@ async def costs_page(request: Request) -> Response:
     limits = {"programs": MAX_COUNT, "ranks": MAX_COUNT, "travel": MAX_TRAVEL}
     query = request.query_params
     inputs = {name: whole_number(query.get(name), name, high) for name, high in limits.items()}
-    when = as_of(request.query_params.get("as_of"))
+    when = as_of(request, request.query_params.get("as_of"))
     counts = (inputs["programs"], inputs["ranks"], inputs["travel"])
     shown = {k: "" if v is None else str(v) for k, v in inputs.items()}
     return cached_page(
@@ -93,7 +95,7 @@ async def get_calendar(
         str | None, Query(alias="as_of", description="YYYY-MM-DD; default today")
     ] = None,
 ) -> CycleCalendar:
-    return _calendar(request, require_saved(request), as_of(on))
+    return _calendar(request, require_saved(request), as_of(request, on))
 
 
 @api.get("/costs", response_model=CostEstimate, summary="The costs still ahead")
@@ -106,7 +108,7 @@ async def get_costs(
         str | None, Query(alias="as_of", description="YYYY-MM-DD; default today")
     ] = None,
 ) -> CostEstimate:
-    return _costs(request, require_saved(request), as_of(on), programs, ranks, travel)
+    return _costs(request, require_saved(request), as_of(request, on), programs, ranks, travel)
 
 
 def _costs(

@@ -141,7 +141,7 @@ async def plan_page(request: Request) -> Response:
     saved = saved_or_none(request)
     if saved is None:
         return RedirectResponse("/profile", status_code=303)
-    when = as_of(request.query_params.get("as_of"))
+    when = as_of(request, request.query_params.get("as_of"))
     plan = saved.remember(
         request, ("plan", when), lambda: build_plan(saved.profile, state(request).facts, when)
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Hashable
-from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Annotated
@@ -83,7 +82,7 @@ async def programs_page(
     if saved is None:
         context.update(results=None, counts=None, shown=0)
         return page(request, "programs.html", context)
-    today = date.today()
+    today = state(request).today()
 
     def screened() -> dict[str, object]:
         report = screened_programs(request, saved, known, today, specialty, us_state)
@@ -109,7 +108,9 @@ async def requirement_save(request: Request, key: str) -> Response:
     fields = {name: value if isinstance(value, str) else "" for name, value in texts.items()}
     edit = RequirementEdit(program=key, **fields)
     try:
-        change = edit_requirement(store_units(request), edit, editor(request), date.today())
+        change = edit_requirement(
+            store_units(request), edit, editor(request), state(request).today()
+        )
     except InputError as error:
         errors = {p.location.field or "value": p.message for p in error.problems}
         return _program_view(request, key, fields, errors, status=422)
@@ -131,9 +132,9 @@ def _program_view(
     profile = profile_or_none(request)
     if profile is not None:
         report = screen_programs(
-            screening_applicant(profile, web.facts, date.today()),
+            screening_applicant(profile, web.facts, state(request).today()),
             [program],
-            as_of=date.today(),
+            as_of=state(request).today(),
             season=season_dates(web.facts, profile.target.match_year),
         )
         screening = report.result(0)
@@ -157,7 +158,7 @@ def _program_view(
         "errors": errors or {},
         "value_help": {k.value: h for k, h in VALUE_HELP.items()},
         "saved": request.query_params.get("saved"),
-        "today": date.today().isoformat(),
+        "today": state(request).today().isoformat(),
     }
     return page(request, "program.html", context, status)
 
@@ -170,7 +171,7 @@ def _program_list(
     code = specialty or saved.profile.target.specialties[0]
     known = web.programs()
     revision, table = known.version, known.table
-    key = ("list", revision, date.today(), code, budget)
+    key = ("list", revision, state(request).today(), code, budget)
     build = partial(
         build_program_list,
         saved.profile,

@@ -131,7 +131,7 @@ async def get_programs(
     saved = require_saved(request)
     known = web.programs()
     table = known.table
-    report = screened_programs(request, saved, known, date.today(), specialty, us_state)
+    report = screened_programs(request, saved, known, state(request).today(), specialty, us_state)
     offset = (page - 1) * PAGE_SIZE
     results, counts, shown = verdict_page(report, verdict, offset, PAGE_SIZE)
     return ScreenedPage(
@@ -164,7 +164,7 @@ async def put_requirement(
     edit = RequirementEdit(
         key, kind.value, body.value, body.strictness, body.source, body.verified_on
     )
-    change = edit_requirement(store_units(request), edit, editor(request), date.today())
+    change = edit_requirement(store_units(request), edit, editor(request), state(request).today())
     state(request).programs_changed()
     if change is None:
         return EditOut(changed=False, change=None)

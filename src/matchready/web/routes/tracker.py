@@ -371,6 +371,6 @@ def rank_list(request: Request, suffix: str) -> Response:
     if suffix == "csv":
         return _download("rank-list.csv", files.rank_list_csv(result).encode(), CSV_TYPE)
     if suffix == "txt":
-        text = files.rank_list_text(result, date.today())
+        text = files.rank_list_text(result, state(request).today())
         return _download("rank-list.txt", text.encode(), "text/plain; charset=utf-8")
     raise NotFoundError(f"no rank list as .{suffix}: choose csv or txt")

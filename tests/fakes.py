@@ -1,19 +1,24 @@
-"""In-memory repository and unit of work: the fakes for service tests."""
+"""In-memory fakes of the ports (unit of work, accounts, sessions, profiles) for tests.
+
+The application builds its real adapters in `matchready.bootstrap`; tests pass these instead.
+"""
 
 from __future__ import annotations
 
 import copy
+import secrets
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
-from matchready.domain.program import Claim, LcaEmployer, LcaEvidence, Program
+from matchready.domain.program import Claim, CrosswalkEntry, LcaEmployer, LcaEvidence, Program
 from matchready.domain.requirements import Requirement, RequirementChange
 from matchready.domain.tracker_book import Tracker
 from matchready.errors import StoreError
-from matchready.services.ports import CrosswalkEntry, ImportRecord, ProgramsVersion
+from matchready.services.accounts import Account
+from matchready.services.ports import ImportRecord, ProgramsVersion
 
 
 class _State:
@@ -201,3 +206,54 @@ class MemoryUnitOfWork:
 
     def rollback(self) -> None:
         self._working.__dict__.update(copy.deepcopy(self._committed.__dict__))
+
+
+class MemoryAccountStore:
+    """Accounts in a dict; implements `AccountStore`."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, Account] = {}
+
+    def add(self, account: Account) -> None:
+        self._by_id[account.id] = account
+
+    def by_email(self, email: str) -> Account | None:
+        return next((a for a in self._by_id.values() if a.email == email), None)
+
+    def by_id(self, account_id: str) -> Account | None:
+        return self._by_id.get(account_id)
+
+
+class MemorySessionStore:
+    """Sessions in a dict; implements `SessionStore`."""
+
+    def __init__(self) -> None:
+        self._sessions: dict[str, tuple[str, float]] = {}
+
+    def create(self, account_id: str, expires: float) -> str:
+        session_id = secrets.token_urlsafe(32)
+        self._sessions[session_id] = (account_id, expires)
+        return session_id
+
+    def account_of(self, session_id: str, now: float) -> str | None:
+        found = self._sessions.get(session_id)
+        if found is None or found[1] < now:
+            self._sessions.pop(session_id, None)
+            return None
+        return found[0]
+
+    def delete(self, session_id: str) -> None:
+        self._sessions.pop(session_id, None)
+
+
+class MemoryProfileStore:
+    """Profiles (TOML text) in a dict by owner; implements `ProfileStore`."""
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str] = {}
+
+    def read(self, owner: str) -> str | None:
+        return self._texts.get(owner)
+
+    def write(self, owner: str, text: str) -> None:
+        self._texts[owner] = text
