@@ -8,10 +8,10 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 
 from matchready.domain.requirements import RequirementKind
-from matchready.services.database import configured_unit_of_work
 from matchready.services.program_evidence import import_lca
 from matchready.services.programs import RequirementEdit, edit_requirement, import_programs
 from matchready.store.database import alembic_config
+from stores import store_at
 
 DATA = Path(__file__).parent.parent / "data"
 H1B = RequirementKind.H1B_SPONSORED
@@ -23,7 +23,7 @@ def test_one_alembic_head() -> None:
 
 
 def test_claims_lca_evidence_and_version_persist(database_url: str, tmp_path: Path) -> None:
-    with configured_unit_of_work(database_url) as uow:
+    with store_at(database_url) as uow:
         with uow:
             start = uow.programs.revision()
         import_programs(uow, DATA / "lca" / "institutions.csv")
