@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
-from matchready.domain.program import CrosswalkEntry, Program
+from matchready.domain.program import Claim, CrosswalkEntry, LcaEmployer, LcaEvidence, Program
 from matchready.domain.requirements import Requirement, RequirementChange
 from matchready.domain.tracker_book import Tracker
 from matchready.errors import StoreError
@@ -26,6 +26,10 @@ class _State:
         self.crosswalk: list[CrosswalkEntry] = []
         self.imports: list[ImportRecord] = []
         self.trackers: dict[str, Tracker] = {}  # by owner
+        self.lca: list[LcaEmployer] = []
+        self.version = 0
+        self.reloads = 0
+        self.changed: dict[str, int] = {}  # program key -> version of its last change
 
 
 class MemoryProgramRepository:
@@ -35,7 +39,19 @@ class MemoryProgramRepository:
         self._state = state
 
     def all(self) -> list[Program]:
-        return [self._state.programs[k] for k in sorted(self._state.programs)]
+        return [self._read(self._state.programs[k]) for k in sorted(self._state.programs)]
+
+    def _read(self, program: Program) -> Program:
+        """The program with its institution's LCA evidence (as the SQL store reads it)."""
+        if not self._state.lca or program.institution is None:
+            return program
+        key = program.institution.code or program.institution.name
+        years = tuple(sorted({e.fiscal_year for e in self._state.lca}))
+        counts: dict[int, int] = {}
+        for e in self._state.lca:
+            if e.institution == key and e.match_status in {"matched", "confirmed"}:
+                counts[e.fiscal_year] = counts.get(e.fiscal_year, 0) + e.certified
+        return replace(program, h1b_evidence=LcaEvidence(tuple(sorted(counts.items())), years))
 
     def preload(self) -> None:
         pass  # everything is in memory already
@@ -43,23 +59,69 @@ class MemoryProgramRepository:
     def find(self, key: str) -> Program | None:
         for program in self._state.programs.values():
             if key == program.acgme_number or key in {c.code for c in program.codes}:
-                return program
+                return self._read(program)
         return None
 
     def save(self, program: Program, replaces: Program | None) -> None:
         if replaces is not None:
             del self._state.programs[replaces.key]
-        self._state.programs[program.key] = program
+        self._state.programs[program.key] = replace(program, h1b_evidence=None)
 
     def set_requirement(self, key: str, requirement: Requirement) -> None:
         program = self.find(key)
         if program is None:
             raise KeyError(key)
-        self._state.programs[program.key] = program.with_requirements([requirement])
+        stored = self._state.programs[program.key]
+        self._state.programs[program.key] = stored.with_requirements([requirement])
 
     def changed_since(self, changes: int) -> list[Program]:
-        keys = dict.fromkeys(c.program_key for c in self._state.history[changes:])
+        keys = [k for k, v in self._state.changed.items() if v > changes]
         return [p for p in map(self.find, keys) if p is not None]
+
+    def add_claims(self, key: str, claims: Sequence[Claim]) -> None:
+        program = self.find(key)
+        if program is None:
+            raise KeyError(key)
+        stored = self._state.programs[program.key]
+        kept = [c for c in claims if c.source_kind.value != "lca"]
+        self._state.programs[program.key] = stored.with_claims(kept)
+
+    def bump_version(self, changed: Sequence[str] = (), *, reload: bool = False) -> int:
+        self._state.version += 1
+        self._state.reloads += 1 if reload else 0
+        for key in changed:
+            program = self.find(key)
+            if program is not None:
+                self._state.changed[program.key] = self._state.version
+        return self._state.version
+
+    def institution_places(self) -> list[tuple[str, str, str | None, str | None]]:
+        return [
+            (p.institution.code or p.institution.name, p.institution.name, p.city, p.state)
+            for p in self._state.programs.values()
+            if p.institution is not None
+        ]
+
+    def replace_lca(self, fiscal_years: Sequence[int], employers: Sequence[LcaEmployer]) -> None:
+        years = set(fiscal_years)
+        self._state.lca = [e for e in self._state.lca if e.fiscal_year not in years]
+        self._state.lca += list(employers)
+
+    def lca_employers(self) -> list[LcaEmployer]:
+        return sorted(self._state.lca, key=lambda e: (e.employer, e.city, e.fiscal_year))
+
+    def decide_lca(self, employer: str, city: str, state: str, accept: bool) -> int:
+        changed = 0
+        for i, e in enumerate(self._state.lca):
+            if (e.employer, e.city, e.state) == (employer, city, state):
+                status = "confirmed" if accept else "rejected"
+                institution = e.institution if accept else None
+                name = e.institution_name if accept else None
+                self._state.lca[i] = replace(
+                    e, match_status=status, institution=institution, institution_name=name
+                )
+                changed += 1
+        return changed
 
     def history(self, key: str) -> list[RequirementChange]:
         program = self.find(key)
@@ -73,7 +135,7 @@ class MemoryProgramRepository:
         return list(self._state.imports)
 
     def revision(self) -> ProgramsVersion:
-        return ProgramsVersion(len(self._state.imports), len(self._state.history))
+        return ProgramsVersion(self._state.reloads, self._state.version)
 
 
 class MemoryTrackerRepository:
@@ -125,6 +187,7 @@ class MemoryUnitOfWork:
         crosswalk: Sequence[CrosswalkEntry],
     ) -> None:
         self._working.imports.append(record)
+        self.programs.bump_version(reload=True)
         now = datetime.now(UTC)
         self._working.history.extend(replace(c, changed_at=now, by_import=True) for c in changes)
         known = set(self._working.crosswalk)
@@ -133,6 +196,7 @@ class MemoryUnitOfWork:
     def record_changes(self, changes: Sequence[RequirementChange]) -> None:
         now = datetime.now(UTC)
         self._working.history.extend(replace(c, changed_at=now) for c in changes)
+        self.programs.bump_version([c.program_key for c in changes])
 
     def commit(self) -> None:
         self._committed.__dict__.update(copy.deepcopy(self._working.__dict__))

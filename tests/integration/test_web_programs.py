@@ -123,3 +123,24 @@ def test_the_program_table_follows_imports_from_another_process(data_dir: Path) 
         sample = ROOT / "tests" / "data" / "template_sample.csv"
         assert CliRunner().invoke(cli, ["programs", "import", str(sample)]).exit_code == 0
         assert client.get("/api/programs").json()["total_programs"] == before + 3
+
+
+def test_the_program_page_shows_lca_evidence_and_conflicts_side_by_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MATCHREADY_DATA_DIR", str(tmp_path))
+    data = ROOT / "tests" / "data" / "lca"
+    runner = CliRunner()
+    assert (
+        runner.invoke(cli, ["programs", "import", str(data / "institutions.csv")]).exit_code == 0
+    )
+    lca = runner.invoke(cli, ["programs", "import-lca", str(data / "lca_fy2025_sample.csv")])
+    assert lca.exit_code == 0, lca.output
+    with TestClient(create_app(Settings(data_dir=tmp_path))) as client:
+        page = client.get("/programs/1403621075").text
+    assert "H-1B evidence: 3 resident-physician LCAs certified for this institution in FY2025" in (
+        page
+    )
+    assert "Sources disagree: conflict — verify" in page
+    assert "lca: DOL LCA disclosure data FY2024-FY2025" in page
+    assert "Does the program sponsor H-1B visas for incoming residents" in page

@@ -98,3 +98,36 @@ def test_own_spreadsheet_with_map_dry_run_then_import(runner: CliRunner, tmp_pat
     unknown = runner.invoke(app, [*args, "--map", "Min Step 2 CK=step2_min"])
     assert unknown.exit_code == 1
     assert "did you mean step2ck_minimum?" in unknown.output
+
+
+def test_lca_import_review_show_and_read_page(runner: CliRunner) -> None:
+    lca = DATA / "lca"
+    assert runner.invoke(app, ["programs", "import", str(lca / "institutions.csv")]).exit_code == 0
+    done = runner.invoke(app, ["programs", "import-lca", str(lca / "lca_fy2025_sample.csv")])
+    assert done.exit_code == 0, done.output
+    assert "8 certified resident/fellow physician filings (FY2024, FY2025)" in done.output
+    assert "2 matched to an institution, 1 to review" in done.output
+    review = runner.invoke(app, ["programs", "lca", "review"])
+    assert "SAMPLE UNIVERSITY HEALTH PARTNERS" in review.output
+    shown = runner.invoke(app, ["programs", "show", "1403621075"])
+    assert "H-1B evidence: 3 resident-physician LCAs certified for this institution in FY2025" in (
+        shown.output
+    )
+    assert "h1b_sponsored: conflict — verify" in shown.output
+    assert "ask the coordinator: Does the program sponsor H-1B visas" in shown.output
+    page = str(DATA / "pages" / "friendly_im.html")
+    read = runner.invoke(app, ["programs", "read-page", page, "--program", "1403621075"])
+    assert read.exit_code == 0, read.output
+    assert "Nothing stored: --accept all" in read.output
+    accepted = runner.invoke(
+        app,
+        ["programs", "read-page", page, "--program", "1403621075", "--accept", "step2ck_minimum"],
+    )
+    assert "stored step2ck_minimum = 230 (source saved page friendly_im.html" in accepted.output
+    empty = str(DATA / "pages" / "empty.html")
+    nothing = runner.invoke(app, ["programs", "read-page", empty, "--program", "1403621075"])
+    assert nothing.exit_code == 1
+    assert "no requirement text found" in nothing.output
+    offline = runner.invoke(app, ["programs", "import-lca", str(DATA / "template_sample.csv")])
+    assert offline.exit_code == 1
+    assert "missing columns CASE_STATUS" in offline.output

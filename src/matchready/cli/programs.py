@@ -15,7 +15,12 @@ from rich.table import Table
 
 from matchready.cli.common import store
 from matchready.domain.program import Program
-from matchready.domain.requirements import RequirementChange, RequirementKind, format_value
+from matchready.domain.requirements import (
+    COORDINATOR_QUESTIONS,
+    RequirementChange,
+    RequirementKind,
+    format_value,
+)
 from matchready.services.programs import (
     ImportFormat,
     ImportSummary,
@@ -212,8 +217,44 @@ def show(key: Annotated[str, typer.Argument(help="ACGME number or NRMP code.")])
             requirement.verified_on.isoformat() if requirement.verified_on else "",
         )
     console.print(table)
+    if program.h1b_evidence is not None:
+        stated = format_value(program.requirement(RequirementKind.H1B_SPONSORED).value)
+        console.print(f"stated H-1B sponsorship: {stated or 'unknown'}", highlight=False)
+        for line in program.h1b_evidence.lines():
+            console.print(f"  {line}", highlight=False)
+    for kind in RequirementKind:
+        conflict = program.conflict(kind)
+        if conflict:
+            _print_conflict(console, program, kind)
     for change in history:
         console.print(f"  {_change_line(change)}", highlight=False)
+
+
+def _print_conflict(console: Console, program: Program, kind: RequirementKind) -> None:
+    stated = program.requirement(kind)
+    table = Table(title=f"{kind.value}: conflict — verify", title_justify="left")
+    for column in ("value", "source", "date", "evidence"):
+        table.add_column(column)
+    table.add_row(
+        format_value(stated.value) or "unknown",
+        f"stated now: {stated.source or ''}",
+        stated.verified_on.isoformat() if stated.verified_on else "",
+        "",
+    )
+    for claim in program.conflict(kind):
+        table.add_row(
+            format_value(claim.value) or "unknown",
+            f"{claim.source_kind.value}: {claim.source}",
+            claim.recorded_on.isoformat() if claim.recorded_on else "",
+            claim.evidence or "",
+        )
+    console.print(table)
+    console.print(f"  ask the coordinator: {COORDINATOR_QUESTIONS[kind]}", highlight=False)
+    console.print(
+        f"  settle it: matchready programs edit {program.key} --kind {kind.value} --value V "
+        "--source WHERE --resolve",
+        highlight=False,
+    )
 
 
 def _change_line(change: RequirementChange) -> str:
@@ -250,13 +291,24 @@ def edit(
     by: Annotated[
         str, typer.Option("--by", help="Who made the change (kept in the history).")
     ] = "user",
+    resolve: Annotated[
+        bool,
+        typer.Option(
+            "--resolve", help="Settle a conflict: set the other sources' values aside (kept)."
+        ),
+    ] = False,
 ) -> None:
     """Change one requirement of a program by hand; its source is required and kept in the
     history with who made the change and when."""
     edit_ = RequirementEdit(key, kind, value, strictness, source, verified_on)
     with store() as uow:
-        change = edit_requirement(uow, edit_, by, date.today())
+        change = edit_requirement(uow, edit_, by, date.today(), resolve=resolve)
     if change is None:
         typer.echo(f"{key}: {kind} already says that; nothing changed.")
     else:
         typer.echo(f"{change.program_key}: {_change_line(change)}")
+
+
+from matchready.cli import program_sources  # noqa: E402  (registers import-lca, lca, read-page)
+
+__all__ = ["app", "program_sources"]

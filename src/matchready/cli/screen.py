@@ -18,6 +18,7 @@ from matchready.cli.common import (
     store,
     today,
 )
+from matchready.domain.requirements import format_value
 from matchready.domain.screening import Outcome, ProgramScreening, Verdict
 from matchready.domain.yog import months_text
 from matchready.services.profile_screening import screen_profile, screening_applicant
@@ -61,6 +62,16 @@ def _as_json(screening: ProgramScreening) -> dict[str, object]:
                 "source": r.source,
                 "verified_on": r.verified_on.isoformat() if r.verified_on else None,
                 "stale": r.stale,
+                "conflict": [
+                    {
+                        "value": format_value(c.value) or None,
+                        "source": c.source,
+                        "source_kind": c.source_kind.value,
+                        "recorded_on": c.recorded_on.isoformat() if c.recorded_on else None,
+                        "evidence": c.evidence,
+                    }
+                    for c in r.conflict
+                ],
             }
             for r in screening.rules
         ],

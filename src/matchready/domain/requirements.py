@@ -96,6 +96,27 @@ VALUE_HELP: dict[RequirementKind, str] = {
     RequirementKind.ECFMG_CERTIFICATE_BY: "application / interview / rank (deadline)",
 }
 
+COORDINATOR_QUESTIONS: dict[RequirementKind, str] = {
+    RequirementKind.J1_SPONSORED: "Does the program sponsor J-1 visas (through ECFMG) for "
+    "incoming residents this cycle?",
+    RequirementKind.H1B_SPONSORED: "Does the program sponsor H-1B visas for incoming residents "
+    "this cycle, and by when must USMLE Step 3 be passed?",
+    RequirementKind.MAX_YEARS_SINCE_GRADUATION: "What is the latest year of medical school "
+    "graduation you consider, and is it a strict cutoff?",
+    RequirementKind.STEP1_PASS_REQUIRED: "Must Step 1 be passed when applying?",
+    RequirementKind.STEP2CK_MINIMUM: "Is there a minimum Step 2 CK score for interview, and is "
+    "it a strict cutoff?",
+    RequirementKind.MAX_ATTEMPTS: "How many failed USMLE attempts, if any, do you accept?",
+    RequirementKind.USCE_REQUIRED: "How many months of US clinical experience do you require, "
+    "and do observerships count?",
+    RequirementKind.US_LETTERS_REQUIRED: "How many letters of recommendation from US "
+    "physicians do you require?",
+    RequirementKind.ECFMG_CERTIFICATE_BY: "By when must applicants hold the ECFMG certificate: "
+    "application, interview or the rank order list deadline?",
+}
+"""The short question to send a program's coordinator when the sources of a requirement
+disagree."""
+
 _TRUE = {"yes", "y", "true", "t", "1", "x", "✓", "✔", "☑", "sponsored", "sponsors", "required"}
 _FALSE = {"no", "n", "false", "f", "0", "✗", "✘", "not sponsored", "none", "not required"}
 _INT_RANGES: dict[RequirementKind, tuple[int, int]] = {

@@ -20,7 +20,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date
 
-from matchready.domain.program import Program
+from matchready.domain.program import Claim, Program
 from matchready.domain.requirements import (
     EcfmgDeadline,
     Requirement,
@@ -126,6 +126,7 @@ class RuleResult:
     source: str | None
     verified_on: date | None
     stale: bool
+    conflict: tuple[Claim, ...] = ()  # the disagreeing sources, when there is a conflict
 
     @property
     def excludes(self) -> bool:
@@ -259,20 +260,52 @@ def verdict_and_fit(results: tuple[RuleResult, ...]) -> tuple[Verdict, int]:
     return verdict, max(fit, 0)
 
 
+def applies(applicant: ScreeningApplicant, kind: RequirementKind) -> bool:
+    """Whether a rule concerns the applicant (a visa rule only the visa they need)."""
+    if kind is RequirementKind.J1_SPONSORED:
+        return applicant.visa is VisaNeed.J1
+    if kind is RequirementKind.H1B_SPONSORED:
+        return applicant.visa is VisaNeed.H1B
+    return True
+
+
+def conflict_text(requirement: Requirement, conflict: tuple[Claim, ...]) -> str:
+    """ "conflict — verify" with each source's value and date."""
+    parts = [
+        f"{format_value(c.value) or 'unknown'} ({c.source}"
+        + (f", {c.recorded_on.isoformat()}" if c.recorded_on else "")
+        + ")"
+        for c in conflict
+    ]
+    stated = format_value(requirement.value)
+    if stated and not any(format_value(c.value) == stated for c in conflict):
+        parts.insert(0, f"{stated} ({requirement.source or 'stated'})")
+    return "conflict — verify: " + "; ".join(parts)
+
+
 def rule_result(
-    applicant: ScreeningApplicant, requirement: Requirement, as_of: date, season: SeasonDates
+    applicant: ScreeningApplicant,
+    requirement: Requirement,
+    as_of: date,
+    season: SeasonDates,
+    conflict: tuple[Claim, ...] = (),
 ) -> RuleResult:
-    """One rule's full result."""
+    """One rule's full result. A requirement whose sources disagree is unknown for every
+    applicant it concerns ("conflict — verify", each source named)."""
     outcome, evidence = rule_outcome(applicant, requirement, as_of, season)
+    program_value = format_value(requirement.value) or "unknown"
+    if conflict and applies(applicant, requirement.kind):
+        outcome, program_value = Outcome.UNKNOWN, conflict_text(requirement, conflict)
     return RuleResult(
         kind=requirement.kind,
         outcome=outcome,
         applicant_value=evidence,
-        program_value=format_value(requirement.value) or "unknown",
+        program_value=program_value,
         strictness=requirement.strictness,
         source=requirement.source,
         verified_on=requirement.verified_on,
         stale=is_stale(requirement, as_of),
+        conflict=conflict,
     )
 
 
@@ -285,7 +318,7 @@ def screen_program_reference(
     """Screen one program, rule by rule: the readable statement of screening."""
     season = season or SeasonDates()
     results = tuple(
-        rule_result(applicant, program.requirement(kind), as_of, season)
+        rule_result(applicant, program.requirement(kind), as_of, season, program.conflict(kind))
         for kind in RequirementKind
     )
     verdict, fit = verdict_and_fit(results)

@@ -31,6 +31,7 @@ from matchready.domain.screening import (
     SeasonDates,
     Verdict,
     VisaNeed,
+    applies,
     rule_result,
 )
 
@@ -64,7 +65,8 @@ class ProgramTable:
     """Programs as columns: one value, strictness and verification date column per kind.
 
     Values are floats (NaN = unknown): yes/no as 1/0, USCE as months (with `usce_hands_on`),
-    the ECFMG deadline as its index in `EcfmgDeadline`.
+    the ECFMG deadline as its index in `EcfmgDeadline`. `conflict` marks the requirements
+    whose sources disagree (unknown for every applicant they concern).
     """
 
     programs: tuple[Program, ...]
@@ -72,6 +74,7 @@ class ProgramTable:
     strictness: Codes  # (kinds, programs)
     verified_days: Floats  # (kinds, programs), days since 1970-01-01
     usce_hands_on: npt.NDArray[np.bool_]
+    conflict: npt.NDArray[np.bool_]  # (kinds, programs)
 
     @classmethod
     def build(cls, programs: Sequence[Program]) -> ProgramTable:
@@ -81,8 +84,12 @@ class ProgramTable:
         strictness = np.full((len(KINDS), n), STRICTNESS_CODES[Strictness.UNKNOWN], np.int8)
         verified = np.full((len(KINDS), n), np.nan)
         hands_on = np.zeros(n, np.bool_)
+        conflict = np.zeros((len(KINDS), n), np.bool_)
         usce = KINDS.index(RequirementKind.USCE_REQUIRED)
         for j, program in enumerate(programs):
+            if program.claims or program.h1b_evidence is not None:
+                for i, kind in enumerate(KINDS):
+                    conflict[i, j] = bool(program.conflict(kind))
             for requirement in program.requirements:
                 i = KINDS.index(requirement.kind)
                 values[i, j] = _number(requirement.value)
@@ -90,7 +97,7 @@ class ProgramTable:
                 verified[i, j] = _days(requirement.verified_on)
                 if i == usce and isinstance(requirement.value, UsceRequirement):
                     hands_on[j] = requirement.value.kind is UsceKind.HANDS_ON
-        return cls(tuple(programs), values, strictness, verified, hands_on)
+        return cls(tuple(programs), values, strictness, verified, hands_on, conflict)
 
     def __len__(self) -> int:
         return len(self.programs)
@@ -169,6 +176,10 @@ def rule_outcomes(
         ~np.isnan(wanted) & (letters == letters), letters >= wanted
     )
     out[KINDS.index(K.ECFMG_CERTIFICATE_BY)] = _ecfmg(table, certified, as_of, season)
+    if table.conflict.any():
+        concerned = np.array([[applies(x, kind) for x in a] for kind in KINDS], np.bool_)
+        mask = table.conflict[:, np.newaxis, :] & concerned[:, :, np.newaxis]
+        out = np.where(mask, UNKNOWN, out).astype(np.int8)
     return out
 
 
@@ -217,7 +228,13 @@ class ScreeningReport:
         """The full, explained screening of the program at `index`."""
         program = self.table.programs[index]
         rules = tuple(
-            rule_result(self.applicant, program.requirement(kind), self.as_of, self.season)
+            rule_result(
+                self.applicant,
+                program.requirement(kind),
+                self.as_of,
+                self.season,
+                program.conflict(kind),
+            )
             for kind in KINDS
         )
         # The outcomes are the vectorised codes; the rule texts add the evidence.

@@ -80,9 +80,14 @@ def requirement_columns(kind: RequirementKind) -> list[str]:
     return [f"{kind.value}{suffix}" for suffix in SUFFIXES]
 
 
+CONFLICTS_COLUMN = "conflicts"
+"""Written by the export: each requirement whose sources disagree, with every source's value
+and date. Derived from the store, so an import ignores it."""
+
 TEMPLATE_COLUMNS: list[str] = [
     *IDENTITY_COLUMNS,
     *(column for kind in RequirementKind for column in requirement_columns(kind)),
+    CONFLICTS_COLUMN,
 ]
 
 
@@ -97,7 +102,28 @@ def column_notes() -> list[tuple[str, str]]:
             (source, "where the value comes from: a URL, a document, or 'user'"),
             (verified, "when the value was last verified, YYYY-MM-DD"),
         ]
+    notes.append(
+        (CONFLICTS_COLUMN, "written by the export: sources that disagree (ignored on import)")
+    )
     return notes
+
+
+def conflicts_text(program: Program) -> str:
+    """Every requirement of a program whose sources disagree: 'kind: value (source, date) vs
+    ...', requirements separated by ' | '."""
+    parts = []
+    for kind in RequirementKind:
+        conflict = program.conflict(kind)
+        if not conflict:
+            continue
+        values = [
+            f"{format_value(c.value) or 'unknown'} ({c.source}"
+            + (f", {c.recorded_on.isoformat()}" if c.recorded_on else "")
+            + ")"
+            for c in conflict
+        ]
+        parts.append(f"{kind.value}: " + " vs ".join(values))
+    return " | ".join(parts)
 
 
 def _blank_to_none(value: object) -> object:
@@ -299,6 +325,15 @@ def parse_template(table: Table, mapping: ColumnMapping | None = None) -> Parsed
         if parsed.problems:
             return parsed
         table = _mapped_table(table, mapping, parsed)
+    if CONFLICTS_COLUMN in table.header:  # derived on export: never read back
+        at = table.header.index(CONFLICTS_COLUMN)
+        table = Table(
+            table.file,
+            [h for i, h in enumerate(table.header) if i != at],
+            [[c for i, c in enumerate(r) if i != at] for r in table.rows],
+            table.row_numbers,
+            table.sheet,
+        )
     known = set(TEMPLATE_COLUMNS)
     for column in table.header:
         if column not in known:
@@ -405,4 +440,5 @@ def program_row(program: Program) -> list[str]:
             _text(requirement.source),
             _text(requirement.verified_on.isoformat() if requirement.verified_on else None),
         ]
+    cells.append(conflicts_text(program))
     return cells

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol, Self
 from matchready.domain.program import CrosswalkEntry
 
 if TYPE_CHECKING:  # annotations only: importing the ports stays cheap (the CLI's start)
-    from matchready.domain.program import Program
+    from matchready.domain.program import Claim, LcaEmployer, Program
     from matchready.domain.requirements import Requirement, RequirementChange
     from matchready.domain.tracker_book import Tracker
 
@@ -39,8 +39,10 @@ class ImportRecord:
 
 
 class ProgramsVersion(NamedTuple):
-    """How far the program store has come: the last import and the last requirement change
-    (ids only grow). Equal versions mean equal programs."""
+    """How far the program store has come: `changes` is the version of the shared program
+    data (bumped in the same transaction as every write, so it follows commit order) and
+    `imports` counts the writes after which every program is read again (imports). Equal
+    versions mean equal programs."""
 
     imports: int
     changes: int
@@ -87,8 +89,35 @@ class ProgramRepository(Protocol):
         ...
 
     def changed_since(self, changes: int) -> list[Program]:
-        """The programs (as they are now) with a requirement change after `changes` (the
+        """The programs (as they are now) changed after version `changes` (the
         `ProgramsVersion.changes` of an earlier revision)."""
+        ...
+
+    def add_claims(self, key: str, claims: Sequence[Claim]) -> None:
+        """Record sources' values of the program's requirements (a claim replaces the one of
+        the same kind and source)."""
+        ...
+
+    def bump_version(self, changed: Sequence[str] = (), *, reload: bool = False) -> int:
+        """Bump the program data's version in this transaction; `changed` names the programs
+        written (for `changed_since`), `reload` says every program must be read again."""
+        ...
+
+    def institution_places(self) -> list[tuple[str, str, str | None, str | None]]:
+        """(institution key, name, program city, program state) for every program with an
+        institution; the key is the institution's code, else its name."""
+        ...
+
+    def replace_lca(self, fiscal_years: Sequence[int], employers: Sequence[LcaEmployer]) -> None:
+        """Replace the LCA counts of these fiscal years."""
+        ...
+
+    def lca_employers(self) -> list[LcaEmployer]:
+        """Every stored LCA count, by employer, city and fiscal year."""
+        ...
+
+    def decide_lca(self, employer: str, city: str, state: str, accept: bool) -> int:
+        """Confirm (or reject) an employer's match to its institution; the rows changed."""
         ...
 
 

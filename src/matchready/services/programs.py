@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from matchready.domain.program import Program
+from matchready.domain.program import Claim, ClaimSource, Program
 from matchready.domain.requirements import (
     Requirement,
     RequirementChange,
@@ -164,7 +164,7 @@ def merge_program(existing: Program, incoming: Program, *, keep_name: bool = Fal
     """
     changes: dict[str, object] = {}
     for spec in fields(Program):
-        if spec.name in {"codes", "requirements", "contacts"}:
+        if spec.name in {"codes", "requirements", "contacts", "claims", "h1b_evidence"}:
             continue
         value = getattr(incoming, spec.name)
         if value is not None and not (keep_name and spec.name == "name"):
@@ -177,6 +177,28 @@ def merge_program(existing: Program, incoming: Program, *, keep_name: bool = Fal
     codes = tuple(dict.fromkeys((*existing.codes, *incoming.codes)))
     merged = replace(existing, **changes, contacts=contacts, codes=codes)  # type: ignore[arg-type]
     return merged.with_requirements(incoming.requirements)
+
+
+def _kept(existing: Program, claims: list[Claim]) -> list[Claim]:
+    """The claims of an update: the file's, and for a stated value recorded before claims
+    were kept (no claim of its own) a claim of its source, so that it is not lost."""
+    kept = list(claims)
+    kinds = {c.kind for c in claims}
+    for requirement in existing.requirements:
+        stated = any(c.kind is requirement.kind for c in existing.claims)
+        if requirement.kind in kinds and requirement.known and not stated:
+            source = requirement.source or "earlier import"
+            if not any(c.kind is requirement.kind and c.source == source for c in claims):
+                kept.append(
+                    Claim(
+                        requirement.kind,
+                        requirement.value,
+                        source,
+                        ClaimSource.IMPORT,
+                        requirement.verified_on,
+                    )
+                )
+    return kept
 
 
 def _requirement_changes(old: Program, new: Program, changed_by: str) -> list[RequirementChange]:
@@ -219,6 +241,22 @@ def _parse(
             parsed.problems += mapping_problems(mapping, table.where)
         return chosen, parsed, mapping
     return chosen, PARSERS[chosen](table), None
+
+
+def import_claims(program: Program, file_name: str, today: date) -> list[Claim]:
+    """The values a file gives a program's requirements, as claims of their sources (the
+    source column, else the file)."""
+    return [
+        Claim(
+            r.kind,
+            r.value,
+            r.source or f"file {file_name}",
+            ClaimSource.IMPORT,
+            r.verified_on or today,
+        )
+        for r in program.requirements
+        if r.known
+    ]
 
 
 def _preview(row: int, old: Program | None, new: Program) -> RowPreview:
@@ -281,6 +319,7 @@ def import_programs(
     counts = {"inserted": 0, "updated": 0, "unchanged": 0}
     changes: list[RequirementChange] = []
     previews: list[RowPreview] = []
+    today = datetime.now(UTC).date()
     with uow:
         if len(parsed.rows) > PRELOAD_ROWS:
             uow.programs.preload()
@@ -300,9 +339,10 @@ def import_programs(
                 parsed.rejected_rows.add(row.row)
                 continue
             existing = next(iter(found.values()), None)
+            claims = import_claims(incoming, path.name, today)
             if existing is None:
                 previews.append(_preview(row.row, None, incoming))
-                uow.programs.save(incoming, None)
+                uow.programs.save(incoming.with_claims(claims), None)
                 counts["inserted"] += 1
                 continue
             keep_name = chosen is ImportFormat.NRMP_CODES
@@ -311,7 +351,7 @@ def import_programs(
             if merged == existing:
                 counts["unchanged"] += 1
                 continue
-            uow.programs.save(merged, existing)
+            uow.programs.save(merged.with_claims(_kept(existing, claims)), existing)
             changes += _requirement_changes(existing, merged, f"{changed_by} ({path.name})")
             counts["updated"] += 1
         record = ImportRecord(
@@ -444,21 +484,46 @@ def read_requirement_edit(edit: RequirementEdit, today: date) -> Requirement:
 
 
 def edit_requirement(
-    uow: UnitOfWork, edit: RequirementEdit, changed_by: str, today: date
+    uow: UnitOfWork,
+    edit: RequirementEdit,
+    changed_by: str,
+    today: date,
+    *,
+    resolve: bool = False,
 ) -> RequirementChange | None:
     """Change one requirement of one program in one transaction, with a history entry naming
-    who made it; `None` when the program already says exactly that (nothing is written)."""
+    who made it; `None` when the program already says exactly that (nothing is written).
+
+    The value is kept as a claim of its source beside the other sources' values; `resolve`
+    settles a conflict: the other sources' claims of that requirement are set aside (kept,
+    marked superseded)."""
     requirement = read_requirement_edit(edit, today)
     with uow:
         program = uow.programs.find(edit.program.strip().upper())
         if program is None:
             raise NotFoundError(f"no program with ACGME number or NRMP code {edit.program!r}")
         before = program.requirement(requirement.kind)
-        if before == requirement:
+        others = [
+            replace(c, superseded=True)
+            for c in program.claims
+            if resolve
+            and c.kind is requirement.kind
+            and c.source != requirement.source
+            and not c.superseded
+        ]
+        if before == requirement and not others:
             return None
         kept = before if before in program.requirements else None
         change = RequirementChange(program.key, kept, requirement, changed_by)
         uow.programs.set_requirement(program.key, requirement)
+        claim = Claim(
+            requirement.kind,
+            requirement.value,
+            requirement.source or "user",
+            ClaimSource.EDIT,
+            requirement.verified_on,
+        )
+        uow.programs.add_claims(program.key, [claim, *others])
         uow.record_changes([change])
         uow.commit()
     return change

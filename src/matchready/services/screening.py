@@ -90,6 +90,7 @@ def screen_programs(
             table.strictness[:, keep],
             table.verified_days[:, keep],
             table.usce_hands_on[keep],
+            table.conflict[:, keep],
         )
     return screen_table(applicant, table, as_of, season)
 
@@ -105,6 +106,7 @@ def with_programs(table: ProgramTable, programs: Sequence[Program]) -> ProgramTa
     listed = list(table.programs)
     values, strictness = table.values.copy(), table.strictness.copy()
     verified, hands_on = table.verified_days.copy(), table.usce_hands_on.copy()
+    conflict = table.conflict.copy()
     for column, program in enumerate(programs):
         at = position[program.key]
         listed[at] = program
@@ -112,4 +114,5 @@ def with_programs(table: ProgramTable, programs: Sequence[Program]) -> ProgramTa
         strictness[:, at] = fresh.strictness[:, column]
         verified[:, at] = fresh.verified_days[:, column]
         hands_on[at] = fresh.usce_hands_on[column]
-    return ProgramTable(tuple(listed), values, strictness, verified, hands_on)
+        conflict[:, at] = fresh.conflict[:, column]
+    return ProgramTable(tuple(listed), values, strictness, verified, hands_on, conflict)

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from matchready.domain.program import Contacts, Institution, Program, ProgramCode, Setting
+from matchready.domain.program import (
+    Claim,
+    ClaimSource,
+    Contacts,
+    Institution,
+    LcaEvidence,
+    Program,
+    ProgramCode,
+    Setting,
+)
 from matchready.domain.requirements import (
     Requirement,
     RequirementKind,
@@ -10,7 +19,13 @@ from matchready.domain.requirements import (
     format_value,
     parse_value,
 )
-from matchready.store.models import InstitutionRow, ProgramCodeRow, ProgramRow, RequirementRow
+from matchready.store.models import (
+    InstitutionRow,
+    ProgramCodeRow,
+    ProgramRow,
+    RequirementClaimRow,
+    RequirementRow,
+)
 
 
 def requirement_to_domain(row: RequirementRow) -> Requirement:
@@ -25,8 +40,35 @@ def requirement_to_domain(row: RequirementRow) -> Requirement:
     )
 
 
-def program_to_domain(row: ProgramRow) -> Program:
-    """The domain program of a row and its children."""
+def claim_to_domain(row: RequirementClaimRow) -> Claim:
+    """The domain claim of a row."""
+    kind = RequirementKind(row.kind)
+    return Claim(
+        kind,
+        parse_value(kind, row.value or ""),
+        row.source,
+        ClaimSource(row.source_kind),
+        row.recorded_on,
+        row.evidence,
+        row.superseded,
+    )
+
+
+def claim_columns(claim: Claim) -> dict[str, object]:
+    """The columns of a claim's row, without its program."""
+    return {
+        "kind": claim.kind.value,
+        "value": format_value(claim.value) or None,
+        "source": claim.source,
+        "source_kind": claim.source_kind.value,
+        "recorded_on": claim.recorded_on,
+        "evidence": claim.evidence,
+        "superseded": claim.superseded,
+    }
+
+
+def program_to_domain(row: ProgramRow, evidence: LcaEvidence | None = None) -> Program:
+    """The domain program of a row and its children (and its institution's LCA evidence)."""
     institution = None
     if row.institution is not None:
         institution = Institution(
@@ -57,6 +99,8 @@ def program_to_domain(row: ProgramRow) -> Program:
         accreditation_status=row.accreditation_status,
         accreditation_date=row.accreditation_date,
         requirements=tuple(requirement_to_domain(r) for r in row.requirements),
+        claims=tuple(claim_to_domain(c) for c in row.claims if c.source_kind != "lca"),
+        h1b_evidence=evidence,
     )
 
 
@@ -123,6 +167,22 @@ def update_program_row(row: ProgramRow, program: Program) -> None:
             setattr(req_row, column, value)
         new_rows.append(req_row)
     row.requirements = new_rows
+    merge_claim_rows(row, program.claims)
+
+
+def merge_claim_rows(row: ProgramRow, claims: tuple[Claim, ...] | list[Claim]) -> None:
+    """Write claims into a row: a claim replaces the one of the same kind and source."""
+    stored = {(c.kind, c.source): c for c in row.claims}
+    for claim in claims:
+        if claim.source_kind is ClaimSource.LCA:
+            continue  # derived from the LCA counts on every read, never stored
+        found = stored.get((claim.kind.value, claim.source))
+        if found is None:
+            found = RequirementClaimRow()
+            row.claims.append(found)
+            stored[(claim.kind.value, claim.source)] = found
+        for column, value in claim_columns(claim).items():
+            setattr(found, column, value)
 
 
 def institution_row(institution: Institution) -> InstitutionRow:

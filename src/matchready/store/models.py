@@ -61,6 +61,7 @@ class ProgramRow(Base):
     application_service: Mapped[str | None] = mapped_column(String(50))
     accreditation_status: Mapped[str | None] = mapped_column(String(100))
     accreditation_date: Mapped[date | None] = mapped_column(Date)
+    changed_version: Mapped[int] = mapped_column(Integer, index=True, default=0)
 
     institution: Mapped[InstitutionRow | None] = relationship(lazy="joined")
     codes: Mapped[list[ProgramCodeRow]] = relationship(
@@ -68,6 +69,9 @@ class ProgramRow(Base):
     )
     requirements: Mapped[list[RequirementRow]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
+    )
+    claims: Mapped[list[RequirementClaimRow]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="RequirementClaimRow.id"
     )
 
 
@@ -89,6 +93,54 @@ class RequirementRow(Base):
     strictness: Mapped[str] = mapped_column(String(20))
     source: Mapped[str | None] = mapped_column(String(500))
     verified_on: Mapped[date | None] = mapped_column(Date)
+
+
+class RequirementClaimRow(Base):
+    """One source's value of one requirement of one program (kept when sources disagree)."""
+
+    __tablename__ = "requirement_claims"
+    __table_args__ = (UniqueConstraint("program_id", "kind", "source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str | None] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(500))
+    source_kind: Mapped[str] = mapped_column(String(20))
+    recorded_on: Mapped[date | None] = mapped_column(Date)
+    evidence: Mapped[str | None] = mapped_column(Text)
+    superseded: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class LcaEmployerRow(Base):
+    """Certified resident-physician LCAs of one employer in one fiscal year (DOL), with the
+    institution it was matched to."""
+
+    __tablename__ = "lca_employers"
+    __table_args__ = (UniqueConstraint("employer", "city", "state", "fiscal_year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employer: Mapped[str] = mapped_column(String(300))
+    city: Mapped[str] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(10))
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    certified: Mapped[int] = mapped_column(Integer)
+    source_file: Mapped[str] = mapped_column(String(500))
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institutions.id"), index=True)
+    match_score: Mapped[float | None] = mapped_column(Float)
+    match_status: Mapped[str] = mapped_column(String(20))
+
+
+class ProgramDataVersionRow(Base):
+    """One row: the version of the shared program data, bumped (row-locked) in the same
+    transaction as every import and edit, so versions follow commit order; `reloads` counts
+    the changes that need a full re-read (imports)."""
+
+    __tablename__ = "program_data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer)
+    reloads: Mapped[int] = mapped_column(Integer)
 
 
 class RequirementHistoryRow(Base):

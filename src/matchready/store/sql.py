@@ -7,11 +7,18 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from matchready.domain.program import CrosswalkEntry, Institution, Program
+from matchready.domain.program import (
+    Claim,
+    CrosswalkEntry,
+    Institution,
+    LcaEmployer,
+    LcaEvidence,
+    Program,
+)
 from matchready.domain.requirements import (
     Requirement,
     RequirementChange,
@@ -23,7 +30,9 @@ from matchready.domain.requirements import Strictness as _Strictness
 from matchready.errors import StoreError
 from matchready.services.ports import ImportRecord, ProgramsVersion
 from matchready.store.mapping import (
+    claim_columns,
     institution_row,
+    merge_claim_rows,
     program_columns,
     program_to_domain,
     requirement_columns,
@@ -33,12 +42,18 @@ from matchready.store.models import (
     CrosswalkRow,
     ImportRow,
     InstitutionRow,
+    LcaEmployerRow,
     ProgramCodeRow,
+    ProgramDataVersionRow,
     ProgramRow,
+    RequirementClaimRow,
     RequirementHistoryRow,
     RequirementRow,
 )
 from matchready.store.tracker import SqlTrackerRepository
+
+COUNTED = ("matched", "confirmed")
+"""LCA match statuses whose filings count as an institution's evidence."""
 
 
 class SqlProgramRepository:
@@ -49,7 +64,8 @@ class SqlProgramRepository:
         self._rows: dict[str, ProgramRow] | None = None  # by ACGME number and by every code
         self._institutions: dict[tuple[str | None, str], InstitutionRow] = {}
         self._institutions_by_code: dict[str, InstitutionRow] = {}
-        self._programs: dict[int, Program] = {}  # domain objects by id() of their row
+        self._programs: dict[int, Program] = {}  # domain objects by their row's primary key
+        self._evidence: dict[int, LcaEvidence] | None = None  # by institution id
         self._pending: dict[str, Program] = {}  # new programs by every key, inserted in bulk
         self._loose: dict[str, ProgramRow] = {}  # rows read one by one, before any full read
 
@@ -71,7 +87,7 @@ class SqlProgramRepository:
 
     def all(self) -> list[Program]:
         self.flush_new()
-        rows = {id(r): r for r in self._index().values()}.values()
+        rows = {r.id: r for r in self._index().values()}.values()
         return sorted((self._to_domain(r) for r in rows), key=lambda p: p.key)
 
     def find(self, key: str) -> Program | None:
@@ -100,10 +116,43 @@ class SqlProgramRepository:
         return self._loose[key]
 
     def _to_domain(self, row: ProgramRow) -> Program:
-        program = self._programs.get(id(row))
+        program = self._programs.get(row.id)
         if program is None:
-            program = self._programs[id(row)] = program_to_domain(row)
+            evidence = None
+            if row.institution_id is not None:
+                evidence = self._lca_evidence().get(row.institution_id)
+            program = self._programs[row.id] = program_to_domain(row, evidence)
         return program
+
+    def _lca_evidence(self) -> dict[int, LcaEvidence]:
+        """Every institution's LCA evidence (one query); empty when no LCA file was imported."""
+        if self._evidence is None:
+            years = tuple(
+                sorted(self._session.scalars(select(LcaEmployerRow.fiscal_year).distinct()))
+            )
+            self._evidence = {}
+            if years:
+                counts: dict[int, dict[int, int]] = {}
+                query = (
+                    select(
+                        LcaEmployerRow.institution_id,
+                        LcaEmployerRow.fiscal_year,
+                        func.sum(LcaEmployerRow.certified),
+                    )
+                    .where(
+                        LcaEmployerRow.institution_id.is_not(None),
+                        LcaEmployerRow.match_status.in_(COUNTED),
+                    )
+                    .group_by(LcaEmployerRow.institution_id, LcaEmployerRow.fiscal_year)
+                )
+                for institution, year, total in self._session.execute(query):
+                    if institution is not None:
+                        counts.setdefault(institution, {})[int(year)] = int(total)
+                ids = self._session.scalars(select(InstitutionRow.id))
+                self._evidence = {
+                    i: LcaEvidence(tuple(sorted(counts.get(i, {}).items())), years) for i in ids
+                }
+        return self._evidence
 
     def row_of(self, key: str) -> ProgramRow | None:
         """The row of a program by key (for the unit of work's history rows)."""
@@ -122,13 +171,13 @@ class SqlProgramRepository:
         row.institution = self._institution(program.institution)
         update_program_row(row, program)
         self._remember(row)
-        self._programs[id(row)] = program
+        self._programs.pop(row.id, None)  # mapped again from the row (with its evidence)
 
     def flush_new(self) -> None:
         """Insert the new programs saved so far, in bulk (far faster than one by one)."""
         if not self._pending:
             return
-        programs = list({id(p): p for p in self._pending.values()}.values())
+        programs = list({p.key: p for p in self._pending.values()}.values())
         institutions = [self._institution(p.institution) for p in programs]
         self._session.flush()
         values = [
@@ -151,6 +200,14 @@ class SqlProgramRepository:
             self._session.execute(insert(ProgramCodeRow), codes)
         if requirements:
             self._session.execute(insert(RequirementRow), requirements)
+        claims = [
+            {**claim_columns(c), "program_id": id_}
+            for p, id_ in zip(programs, ids, strict=True)
+            for c in p.claims
+            if c.source_kind.value != "lca"
+        ]
+        if claims:
+            self._session.execute(insert(RequirementClaimRow), claims)
         self._pending.clear()
         self._rows = None  # read again, with the new rows, on next use
         self._programs.clear()
@@ -199,14 +256,134 @@ class SqlProgramRepository:
         else:
             for column, value in columns.items():
                 setattr(found, column, value)
-        self._programs.pop(id(row), None)  # mapped again from the row on next read
+        self._programs.pop(row.id, None)  # mapped again from the row on next read
+
+    def add_claims(self, key: str, claims: Sequence[Claim]) -> None:
+        if not claims:
+            return
+        if key in self._pending:
+            program = self._pending[key].with_claims(claims)
+            keys = [program.acgme_number, *(c.code for c in program.codes)]
+            self._pending.update({k: program for k in keys if k})
+            return
+        row = self._row(key)
+        if row is None:
+            raise KeyError(key)
+        merge_claim_rows(row, list(claims))
+        self._programs.pop(row.id, None)
+
+    def bump_version(self, changed: Sequence[str] = (), *, reload: bool = False) -> int:
+        self.flush_new()
+        statement = (
+            update(ProgramDataVersionRow)
+            .where(ProgramDataVersionRow.id == 1)
+            .values(
+                version=ProgramDataVersionRow.version + 1,
+                reloads=ProgramDataVersionRow.reloads + (1 if reload else 0),
+            )
+            .returning(ProgramDataVersionRow.version)
+        )
+        version = int(self._session.execute(statement).scalar_one())
+        for key in changed:
+            row = self._row(key)
+            if row is not None:
+                row.changed_version = version
+        self._evidence = None
+        self._programs.clear()
+        return version
 
     def changed_since(self, changes: int) -> list[Program]:
-        changed = select(RequirementHistoryRow.program_id).where(
-            RequirementHistoryRow.id > changes
+        rows = self._session.scalars(
+            select(ProgramRow).where(ProgramRow.changed_version > changes)
         )
-        rows = self._session.scalars(select(ProgramRow).where(ProgramRow.id.in_(changed)))
         return [self._to_domain(row) for row in rows]
+
+    def institution_places(self) -> list[tuple[str, str, str | None, str | None]]:
+        query = select(InstitutionRow.code, InstitutionRow.name, ProgramRow.city, ProgramRow.state)
+        query = query.join(ProgramRow, ProgramRow.institution_id == InstitutionRow.id)
+        return [
+            (code or name, name, city, state)
+            for code, name, city, state in self._session.execute(query)
+        ]
+
+    def _institution_ids(self) -> dict[str, int]:
+        rows = self._session.execute(
+            select(InstitutionRow.id, InstitutionRow.code, InstitutionRow.name)
+        )
+        return {code or name: id_ for id_, code, name in rows}
+
+    def replace_lca(self, fiscal_years: Sequence[int], employers: Sequence[LcaEmployer]) -> None:
+        self._session.execute(
+            delete(LcaEmployerRow).where(LcaEmployerRow.fiscal_year.in_(list(fiscal_years)))
+        )
+        ids = self._institution_ids()
+        values = [
+            {
+                "employer": e.employer,
+                "city": e.city,
+                "state": e.state,
+                "fiscal_year": e.fiscal_year,
+                "certified": e.certified,
+                "source_file": e.source_file,
+                "institution_id": ids.get(e.institution) if e.institution else None,
+                "match_score": e.match_score,
+                "match_status": e.match_status,
+            }
+            for e in employers
+        ]
+        if values:
+            self._session.execute(insert(LcaEmployerRow), values)
+        self._evidence = None
+        self._programs.clear()
+
+    def lca_employers(self) -> list[LcaEmployer]:
+        names = {
+            id_: (code or name, name)
+            for id_, code, name in self._session.execute(
+                select(InstitutionRow.id, InstitutionRow.code, InstitutionRow.name)
+            )
+        }
+        query = select(LcaEmployerRow).order_by(
+            LcaEmployerRow.employer, LcaEmployerRow.city, LcaEmployerRow.fiscal_year
+        )
+        found = []
+        for r in self._session.scalars(query):
+            key, name = (
+                names.get(r.institution_id, (None, None)) if r.institution_id else (None, None)
+            )
+            found.append(
+                LcaEmployer(
+                    r.employer,
+                    r.city,
+                    r.state,
+                    r.fiscal_year,
+                    r.certified,
+                    r.source_file,
+                    key,
+                    name,
+                    r.match_score,
+                    r.match_status,
+                )
+            )
+        return found
+
+    def decide_lca(self, employer: str, city: str, state: str, accept: bool) -> int:
+        rows = list(
+            self._session.scalars(
+                select(LcaEmployerRow).where(
+                    LcaEmployerRow.employer == employer,
+                    LcaEmployerRow.city == city,
+                    LcaEmployerRow.state == state,
+                )
+            )
+        )
+        for row in rows:
+            row.match_status = "confirmed" if accept else "rejected"
+            if not accept:
+                row.institution_id = None
+        self._evidence = None
+        self._programs.clear()
+        return len(rows)
 
     def history(self, key: str) -> list[RequirementChange]:
         self.flush_new()
@@ -229,11 +406,10 @@ class SqlProgramRepository:
         ]
 
     def revision(self) -> ProgramsVersion:
-        imports = self._session.scalar(select(func.coalesce(func.max(ImportRow.id), 0)))
-        changes = self._session.scalar(
-            select(func.coalesce(func.max(RequirementHistoryRow.id), 0))
-        )
-        return ProgramsVersion(int(imports or 0), int(changes or 0))
+        row = self._session.get(ProgramDataVersionRow, 1)
+        if row is None:
+            return ProgramsVersion(0, 0)
+        return ProgramsVersion(row.reloads, row.version)
 
     def imports(self) -> list[ImportRecord]:
         query = select(ImportRow).order_by(ImportRow.id)
@@ -329,6 +505,7 @@ class SqlUnitOfWork:
         self._session.add(import_row)
         self._session.flush()
         self._write_history(changes, import_row.id)
+        self.programs.bump_version(reload=True)
         existing = {
             (r.source, r.name, r.nrmp_code, r.acgme_number)
             for r in self._session.scalars(select(CrosswalkRow))
@@ -349,6 +526,7 @@ class SqlUnitOfWork:
     def record_changes(self, changes: Sequence[RequirementChange]) -> None:
         self.programs.flush_new()
         self._write_history(changes, None)
+        self.programs.bump_version([c.program_key for c in changes])
 
     def _write_history(self, changes: Sequence[RequirementChange], import_id: int | None) -> None:
         now = datetime.now(UTC)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as Path_
 from fastapi.responses import RedirectResponse, Response
 
-from matchready.domain.requirements import VALUE_HELP, RequirementKind
+from matchready.domain.requirements import COORDINATOR_QUESTIONS, VALUE_HELP, RequirementKind
 from matchready.domain.screening import Verdict
 from matchready.errors import InputError
 from matchready.io.tables import write_table
@@ -141,8 +141,16 @@ def _program_view(
     known = {r.kind: r for r in program.requirements}
     rules = {r.kind: r for r in screening.rules} if screening else {}
     rows = [(kind, known.get(kind), rules.get(kind)) for kind in RequirementKind]
+    conflicts = [
+        (kind, program.requirement(kind), program.conflict(kind), COORDINATOR_QUESTIONS[kind])
+        for kind in RequirementKind
+        if program.conflict(kind)
+    ]
     context = {
         "program": program,
+        "conflicts": conflicts,
+        "h1b_evidence": program.h1b_evidence.lines() if program.h1b_evidence else [],
+        "h1b_stated": program.requirement(RequirementKind.H1B_SPONSORED).value,
         "history": list(reversed(history)),
         "screening": screening,
         "rows": rows,
