@@ -1,6 +1,7 @@
 """The user's path through the Match engine, side by side with ``solve`` (issue 19).
 
-Run: .venv/bin/python bench/bench_match_user.py [--seeds 0 1] [--repeats 3] [--no-write].
+Run: .venv/bin/python bench/bench_match_user.py [--seeds 0 1] [--repeats 3] [--cold-seeds 0]
+[--no-write].
 For each national seed: ``solve(MarketArrays)`` (the simulator's entry), ``run_match`` on a
 fresh ``Instance`` (what a library user calls), ``matchready match run FILE`` as a user runs it
 (a new process: Python start, imports, reading and validating the JSON, the Match, the summary;
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import pickle
 import resource
 import statistics
 import subprocess
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from _report import machine, others_running, publish
-from matchready.match import generate, run_match, solve, to_arrays, write_instance
+from matchready.match import Instance, generate, run_match, solve, to_arrays, write_instance
 
 CLI = [str(Path(sys.executable).parent / "matchready")]
 
@@ -37,14 +37,17 @@ def timed(call: object, repeats: int) -> list[float]:
     return times
 
 
-def cli(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of one CLI run in a new process."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+def cli(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system) and peak RSS (MB) of one CLI run in a new
+    process. The peak is the largest of all children so far (getrusage keeps the maximum), so
+    the cold run, which compiles, is measured last."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run([*CLI, *args], check=True, capture_output=True, env=env)
     wall = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return wall, max(peak, before) / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return wall, cpu, after.ru_maxrss / 1024
 
 
 def shown(times: list[float]) -> str:
@@ -57,6 +60,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--cold-seeds", type=int, nargs="*", default=[0])
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     before = others_running()
@@ -69,10 +73,13 @@ def main() -> None:
             arrays = to_arrays(instance)
             solve(arrays)  # compile or load the engine once
             solve_times = timed(lambda arrays=arrays: solve(arrays), args.repeats)
-            run_times = []
-            blob = pickle.dumps(instance)
+            build_times, run_times = [], []
             for _ in range(args.repeats):
-                fresh = pickle.loads(blob)  # a new Instance: nothing cached with it
+                started = time.perf_counter()
+                fresh = Instance(  # validated and turned into arrays anew
+                    instance.programs, instance.applicants, instance.couples, instance.reversions
+                )
+                build_times.append(time.perf_counter() - started)
                 started = time.perf_counter()
                 result = run_match(fresh)
                 run_times.append(time.perf_counter() - started)
@@ -82,13 +89,21 @@ def main() -> None:
             written = [
                 cli(["match", "run", str(path), "-o", str(out)]) for _ in range(args.repeats)
             ]
-            cache = Path(folder) / f"numba-cache-{seed}"
-            env = {**os.environ, "NUMBA_CACHE_DIR": str(cache)}
-            cold = cli(["match", "run", str(path)], env=env)
+            peak_warm = max(m for *_, m in warm + written)
+            cold_cell = "-"
+            if seed in args.cold_seeds:
+                cache = Path(folder) / f"numba-cache-{seed}"
+                env = {**os.environ, "NUMBA_CACHE_DIR": str(cache)}
+                cold = cli(["match", "run", str(path)], env=env)
+                cold_cell = f"{cold[0]:.1f} / {cold[1]:.1f}"
+                peak_cold = f"{cold[2]:.0f}"
+            else:
+                peak_cold = "-"
             rows.append(
-                f"| {seed} | {shown(solve_times)} | {shown(run_times)} | "
-                f"{shown([w for w, _ in warm])} | {shown([w for w, _ in written])} | "
-                f"{cold[0]:.1f} | {max(m for _, m in warm):.0f} / {cold[1]:.0f} | "
+                f"| {seed} | {shown(solve_times)} | {shown(build_times)} | {shown(run_times)} | "
+                f"{shown([w for w, *_ in warm])} / {shown([c for _, c, _ in warm])} | "
+                f"{shown([w for w, *_ in written])} / {shown([c for _, c, _ in written])} | "
+                f"{cold_cell} | {peak_warm:.0f} / {peak_cold} | "
                 f"{'yes' if result.stable else 'no'} ({result.attempts}) |"
             )
     after = others_running()
@@ -96,17 +111,19 @@ def main() -> None:
         [
             "## Match engine: the user's path (issue 19)",
             "",
-            "`bench/bench_match_user.py`: national preset, wall seconds, median (range) of "
-            f"{args.repeats} runs. **solve** = `solve(MarketArrays)`; **run_match** = "
-            "`run_match` on a fresh `Instance` (an unpickled copy: no arrays cached with it); "
-            "**CLI** = `matchready match run "
-            "FILE.json` in a new process (start, imports, reading and validating the JSON, the "
-            "Match, the summary), **CLI -o** also writing the result; **cold** = the CLI with an "
-            "empty numba cache (`NUMBA_CACHE_DIR`), as on a fresh install.",
+            "`bench/bench_match_user.py`: national preset, seconds, median (range) of "
+            f"{args.repeats} runs. **solve** = `solve(MarketArrays)`; **Instance()** = building "
+            "a new `Instance` from the same programs and applicants (validation, which now "
+            "builds the arrays in the same pass); **run_match** = `run_match` on that new "
+            "`Instance`; **CLI** = `matchready match run FILE.json` in a new process (start, "
+            "imports, reading and validating the JSON, the Match, the summary), wall / CPU "
+            "seconds; **CLI -o** also writing the result; **cold** = the CLI with an empty numba "
+            "cache (`NUMBA_CACHE_DIR`), as on an install that skipped `make env`'s warm-up, "
+            "wall / CPU seconds; peak = the largest resident memory of the CLI processes.",
             "",
-            "| seed | solve | run_match | CLI | CLI -o | cold CLI | peak MB warm / cold | "
-            "stable (attempts) |",
-            "|---|---|---|---|---|---|---|---|",
+            "| seed | solve | Instance() | run_match | CLI wall / CPU | CLI -o wall / CPU | "
+            "cold CLI wall / CPU | peak MB warm / cold | stable (attempts) |",
+            "|---|---|---|---|---|---|---|---|---|",
             *rows,
             "",
             "Targets (issue 19): run_match <= 0.10 s, CLI <= 1.5 s after the first run, cold "
