@@ -27,6 +27,7 @@ from matchready.match import (
     read_result,
     run_match,
     warm_up,
+    warm_up_apart,
     write_instance,
     write_result,
 )
@@ -127,15 +128,15 @@ def _run(
     seed: int,
 ) -> None:
     if engine == Engine.fast and not is_compiled():
-        # compile on a tiny market first: the compiler's memory is given back before the
-        # market is read, so the two peaks do not add up (bench/README, "peak MB ... cold")
+        # compile on a tiny market in a child process first: the compiler's memory goes back
+        # to the system with it, so it does not add up with the market's (bench/README)
         errors = Console(stderr=True)
         if errors.is_terminal:
             with errors.status(COMPILING):
-                warm_up()
+                warm_up_apart()
         else:
             errors.print(COMPILING, highlight=False)
-            warm_up()
+            warm_up_apart()
     instance = _load(instance_path)
     if explain_applicant is not None and explain_applicant not in {
         a.id for a in instance.applicants
