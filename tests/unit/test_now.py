@@ -54,9 +54,7 @@ def test_a_2027_applicant_in_december_is_in_interview_season() -> None:
     assert "personal statement" not in titles and "Screen programs" not in titles
 
 
-def test_a_registered_applicant_is_not_asked_to_register_and_sees_the_rank_list_deadline() -> (
-    None
-):
+def test_a_registered_applicant_is_not_asked_to_register_and_sees_the_rank_list_deadline() -> None:
     plan = build_plan(load_profile(OLDER), FACTS, date(2026, 12, 1))  # registered 2026-09-22
     now = plan.now
     assert now.next_deadline is not None
