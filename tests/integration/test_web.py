@@ -54,10 +54,27 @@ def save_example(client: TestClient, path: Path = RECENT) -> None:
     assert result.status_code == 303, result.text[:500]
 
 
-def test_home_leads_to_the_profile_then_to_the_plan(client: TestClient) -> None:
-    assert client.get("/", follow_redirects=False).headers["location"] == "/profile"
+def test_home_invites_a_profile_then_says_where_you_are(client: TestClient) -> None:
+    empty = client.get("/")
+    assert empty.status_code == 200 and "Start with your profile" in empty.text
+    assert 'href="/profile"' in empty.text
     save_example(client)
-    assert client.get("/", follow_redirects=False).headers["location"] == "/plan"
+    home = client.get("/").text
+    assert "Where you are, Amara Example (fictional)" in home
+    for part in ("Next date", "Your next three actions", "Checklist: ", "Key figures"):
+        assert part in home
+    for link in ("/calendar", "/plan", "/odds", "/programs", "/costs"):
+        assert f'href="{link}"' in home
+    assert re.search(r"\d+% to \d+% \(90% interval\)", home)
+    assert "Import programs: <code>matchready programs import FILE</code>" in home
+
+
+def test_a_new_profile_form_is_empty_with_hints(client: TestClient) -> None:
+    form = client.get("/profile").text
+    name = re.search(r'<input id="f-applicant-name"[^>]*>', form)
+    assert name and 'value=""' in name.group(0) and 'placeholder="e.g. ' in name.group(0)
+    usmle = re.search(r'<input id="f-ecfmg-usmle_id"[^>]*>', form)
+    assert usmle and 'value=""' in usmle.group(0)
 
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.name)
@@ -94,7 +111,7 @@ def test_a_missing_section_marks_its_required_fields(client: TestClient) -> None
     result = client.post("/profile", data={"csrftoken": token(client), "visa.preference": "j1"})
     assert result.status_code == 422
     name = re.search(r'id="err-f-applicant-name"[^>]*>([^<]*)<', result.text)
-    assert name and "required" in name.group(1)
+    assert name and name.group(1) == "fill this in"
 
 
 def test_validation_as_you_type_answers_out_of_band_messages(client: TestClient) -> None:
@@ -105,7 +122,7 @@ def test_validation_as_you_type_answers_out_of_band_messages(client: TestClient)
     message = re.search(
         r'id="err-f-research-publications"[^>]*hx-swap-oob="true">([^<]*)<', result.text
     )
-    assert message and "greater than or equal to 0" in message.group(1)
+    assert message and message.group(1) == "at least 0"
 
 
 def test_import_accepts_a_toml_file_and_reports_a_bad_one(client: TestClient) -> None:
