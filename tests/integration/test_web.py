@@ -10,7 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fakes import MemoryProfileStore
+from matchready.data import load_facts
 from matchready.io.profile import load_profile, parse_profile
+from matchready.services.plan import applicant_today, build_plan
 from matchready.settings import Settings
 from matchready.web.app import create_app
 from matchready.web.forms import profile_form
@@ -54,10 +56,36 @@ def save_example(client: TestClient, path: Path = RECENT) -> None:
     assert result.status_code == 303, result.text[:500]
 
 
-def test_home_leads_to_the_profile_then_to_the_plan(client: TestClient) -> None:
-    assert client.get("/", follow_redirects=False).headers["location"] == "/profile"
+def test_home_invites_a_profile_then_says_where_you_are(client: TestClient) -> None:
+    empty = client.get("/")
+    assert empty.status_code == 200 and "Start with your profile" in empty.text
+    assert 'href="/profile"' in empty.text
     save_example(client)
-    assert client.get("/", follow_redirects=False).headers["location"] == "/plan"
+    home = client.get("/").text
+    assert "Where you are, Amara Example (fictional)" in home
+    profile = load_profile(RECENT)
+    now = build_plan(profile, load_facts(), applicant_today(profile)).now
+    assert f'<h2 id="h-now">Now: {now.phase_title}</h2>' in home
+    assert now.next_deadline is not None
+    assert f"Next deadline: {now.next_deadline.basis}, " in home
+    for part in ("Your next three actions", "Checklist: ", "Key figures"):
+        assert part in home
+    for link in ("/calendar", "/plan", "/odds", "/programs", "/costs"):
+        assert f'href="{link}"' in home
+    assert re.search(r"\d+% to \d+% \(90% interval\)", home)
+    assert "Import programs: <code>matchready programs import FILE</code>" in home
+
+
+def test_a_new_profile_form_is_empty_with_hints(client: TestClient) -> None:
+    form = client.get("/profile").text
+    name = re.search(r'<input id="f-applicant-name"[^>]*>', form)
+    assert name and 'value=""' in name.group(0) and "placeholder" not in name.group(0)
+    usmle = re.search(r'<input id="f-ecfmg-usmle_id"[^>]*>', form)
+    assert usmle and 'value=""' in usmle.group(0)
+    assert 'placeholder="e.g. 1-234-567-8"' in usmle.group(0)
+    assert '<p class="help" id="help-f-ecfmg-usmle_id">for example 1-234-567-8</p>' in form
+    # words that describe a field are no example, and the help is not repeated
+    assert "for example Country" not in form and "for example Your" not in form
 
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.name)
@@ -94,7 +122,7 @@ def test_a_missing_section_marks_its_required_fields(client: TestClient) -> None
     result = client.post("/profile", data={"csrftoken": token(client), "visa.preference": "j1"})
     assert result.status_code == 422
     name = re.search(r'id="err-f-applicant-name"[^>]*>([^<]*)<', result.text)
-    assert name and "required" in name.group(1)
+    assert name and name.group(1) == "fill this in"
 
 
 def test_validation_as_you_type_answers_out_of_band_messages(client: TestClient) -> None:
@@ -105,7 +133,7 @@ def test_validation_as_you_type_answers_out_of_band_messages(client: TestClient)
     message = re.search(
         r'id="err-f-research-publications"[^>]*hx-swap-oob="true">([^<]*)<', result.text
     )
-    assert message and "greater than or equal to 0" in message.group(1)
+    assert message and message.group(1) == "at least 0"
 
 
 def test_import_accepts_a_toml_file_and_reports_a_bad_one(client: TestClient) -> None:

@@ -34,3 +34,32 @@ def source_link(value: object) -> Markup:
     if url is None:
         return escape(str(value))
     return Markup('<a href="{0}" rel="noopener noreferrer">{0}</a>').format(url)
+
+
+ACRONYMS = {
+    "us": "US",
+    "md": "MD",
+    "do": "DO",
+    "img": "IMG",
+    "imgs": "IMGs",
+    "usmle": "USMLE",
+    "ecfmg": "ECFMG",
+    "oet": "OET",
+    "ck": "CK",
+    "pgy": "PGY",
+    "usce": "USCE",
+    "j1": "J-1",
+    "h1b": "H-1B",
+    "nrmp": "NRMP",
+    "eras": "ERAS",
+    "cs": "CS",
+    "id": "ID",
+    "yog": "YOG",
+}
+
+
+def words(value: object) -> str:
+    """A code as words for people: `us_md_senior` -> `US MD senior`, `j1` -> `J-1`."""
+    parts = str(value).replace("_", " ").replace("-", " - ").split()
+    text = " ".join(ACRONYMS.get(part.lower(), part) for part in parts)
+    return text.replace(" - ", "-")

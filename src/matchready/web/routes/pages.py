@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
@@ -10,10 +11,13 @@ from markupsafe import Markup
 
 from matchready.domain.facts import ApplicantType
 from matchready.domain.odds import MAX_RANKS
+from matchready.domain.screening import Verdict
 from matchready.errors import ProfileError
 from matchready.io.profile import dump_profile, validate_profile_data
 from matchready.report.charts import odds_charts, specialties_odds_chart
+from matchready.services.costs import cost_estimate
 from matchready.services.plan import build_plan
+from matchready.services.profile_screening import verdict_page
 from matchready.services.profiles import (
     import_profile_text,
     save_profile_data,
@@ -27,9 +31,9 @@ from matchready.web.routes.common import (
     cached_page,
     odds_of,
     page,
-    profile_or_none,
     require_profile,
     saved_or_none,
+    screened_programs,
     whole_number,
 )
 from matchready.web.state import owner, state
@@ -41,8 +45,42 @@ MAX_UPLOAD = 256 * 1024
 
 @router.get("/", include_in_schema=False)
 async def home(request: Request) -> Response:
-    target = "/plan" if profile_or_none(request) is not None else "/profile"
-    return RedirectResponse(target, status_code=303)
+    """Where am I: the cycle phase and the next deadline (the plan's `now`), three next
+    actions, the checklist as a strip and the key figures (odds with interval, programs
+    eligible and to verify, costs ahead), each linking to its page."""
+    saved = saved_or_none(request)
+    if saved is None:
+        return page(request, "home.html", {"plan": None})
+    when = as_of(request, None, saved.profile)
+    facts = state(request).facts
+    known = state(request).programs()
+
+    def context() -> dict[str, object]:
+        plan = saved.remember(
+            request, ("plan", when), lambda: build_plan(saved.profile, facts, when)
+        )
+        report = screened_programs(request, saved, known, when, "", "")
+        _, counts, _ = verdict_page(report, None, 0, 0)
+        costs = saved.remember(
+            request,
+            ("costs", when, None, None, None),
+            partial(cost_estimate, saved.profile, facts, when),
+        )
+        return {
+            "plan": plan,
+            "now": plan.now,
+            "actions": plan.next_actions[:3],
+            "done": sum(1 for item in plan.checklist if item.state.value == "done"),
+            "odds": odds_of(request, saved, list(saved.profile.target.specialties)[:1], None),
+            "programs": {
+                "total": len(known.table.programs),
+                "eligible": counts[Verdict.ELIGIBLE],
+                "unknown": counts[Verdict.UNKNOWN],
+            },
+            "costs": costs,
+        }
+
+    return cached_page(request, saved.key("home", when, known.version), "home.html", context)
 
 
 def _fieldsets(request: Request, data: dict[str, object], errors: dict[str, str]) -> Markup:
