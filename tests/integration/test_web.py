@@ -201,7 +201,6 @@ def test_pages_after_saving(client: TestClient) -> None:
     ("url", "status"),
     [
         ("/plan?as_of=yesterday", 422),
-        ("/odds?ranks=many", 422),
         ("/specialties?sort=nonsense", 422),
         ("/no-such-page", 404),
     ],
@@ -214,6 +213,57 @@ def test_bad_requests_get_a_4xx_page_with_the_message(
     assert result.status_code == status
     assert "text/html" in result.headers["content-type"]
     assert f"Error {status}" in result.text
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "typed", "message"),
+    [
+        ("/odds?ranks=many", "ranks", "many", "write a whole number from 0 to 300"),
+        ("/odds?specialty=XYZ", "specialty", None, "choose a specialty from the list"),
+        (
+            "/costs?travel=-5&ranks=12",
+            "travel",
+            "-5",
+            "write a whole number from 0 to 10,000,000",
+        ),
+        (
+            "/programs?state=New+York",
+            "state",
+            "New York",
+            "write the state as its two letters, such as NY",
+        ),
+        ("/programs?verdict=maybe", "verdict", None, "choose a verdict from the list"),
+        (
+            "/list?specialty=IM&budget=lots",
+            "budget",
+            "lots",
+            "write a whole number from 0 to 1,000,000",
+        ),
+    ],
+)
+def test_a_filter_that_fails_keeps_the_form_with_the_message_beside_the_field(
+    client: TestClient, url: str, field: str, typed: str | None, message: str
+) -> None:
+    save_example(client)
+    result = client.get(url)
+    assert result.status_code == 422
+    assert 'aria-current="page"' in result.text  # the navigation is kept
+    assert "The filter was not applied" in result.text
+    control = re.search(rf'<(?:input|select) id="{field}"[^>]*>', result.text)
+    assert control and 'aria-invalid="true"' in control.group(0)
+    assert f'aria-describedby="err-{field}"' in control.group(0)
+    if typed is not None:  # the user's text is still in the field
+        assert f'value="{typed}"' in control.group(0)
+    assert f'<p class="field-error" id="err-{field}" role="status">{message}</p>' in result.text
+    assert "Error 422" not in result.text  # the page itself, not an error page
+
+
+def test_the_fields_that_passed_are_kept_beside_one_that_failed(client: TestClient) -> None:
+    save_example(client)
+    page = client.get("/costs?travel=-5&ranks=12").text
+    ranks = re.search(r'<input id="ranks"[^>]*>', page)
+    assert ranks and 'value="12"' in ranks.group(0) and "aria-invalid" not in ranks.group(0)
+    assert "Costs:" in page  # drawn without the refused value
 
 
 @pytest.mark.parametrize(

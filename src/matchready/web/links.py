@@ -39,7 +39,6 @@ def source_link(value: object) -> Markup:
 ACRONYMS = {
     "us": "US",
     "md": "MD",
-    "do": "DO",
     "img": "IMG",
     "imgs": "IMGs",
     "usmle": "USMLE",
@@ -55,6 +54,9 @@ ACRONYMS = {
     "cs": "CS",
     "id": "ID",
     "yog": "YOG",
+    "step1": "Step 1",
+    "step2ck": "Step 2 CK",
+    "step3": "Step 3",
 }
 
 
@@ -62,4 +64,5 @@ def words(value: object) -> str:
     """A code as words for people: `us_md_senior` -> `US MD senior`, `j1` -> `J-1`."""
     parts = str(value).replace("_", " ").replace("-", " - ").split()
     text = " ".join(ACRONYMS.get(part.lower(), part) for part in parts)
-    return text.replace(" - ", "-")
+    # "do" is the degree only after "US" (us_do_senior); elsewhere it is the verb (to_do)
+    return text.replace("US do", "US DO").replace("non US", "non-US").replace(" - ", "-")

@@ -17,13 +17,14 @@ from matchready.domain.costs import CostEstimate
 from matchready.io.ics import calendar_ics
 from matchready.services.calendar import cycle_calendar
 from matchready.services.costs import cost_estimate
+from matchready.web.filters import QueryForm
 from matchready.web.routes.common import (
     Saved,
     as_of,
     cached_page,
+    page,
     require_saved,
     saved_or_none,
-    whole_number,
 )
 from matchready.web.state import state
 
@@ -76,17 +77,19 @@ async def costs_page(request: Request) -> Response:
     if saved is None:
         return RedirectResponse("/profile", status_code=303)
     limits = {"programs": MAX_COUNT, "ranks": MAX_COUNT, "travel": MAX_TRAVEL}
-    query = request.query_params
-    inputs = {name: whole_number(query.get(name), name, high) for name, high in limits.items()}
+    form = QueryForm(request)
+    inputs = {name: form.number(name, high) for name, high in limits.items()}
     when = as_of(request, request.query_params.get("as_of"), saved.profile)
     counts = (inputs["programs"], inputs["ranks"], inputs["travel"])
     shown = {k: "" if v is None else str(v) for k, v in inputs.items()}
-    return cached_page(
-        request,
-        saved.key("costs", when, *counts),
-        "costs.html",
-        lambda: {"costs": _costs(request, saved, when, *counts), "inputs": shown},
-    )
+
+    def context() -> dict[str, object]:
+        costs = _costs(request, saved, when, *counts)
+        return {"costs": costs, "inputs": shown, "form": form}
+
+    if form.errors:
+        return page(request, "costs.html", context(), form.status)
+    return cached_page(request, saved.key("costs", when, *counts), "costs.html", context)
 
 
 @api.get("/calendar", response_model=CycleCalendar, summary="The cycle calendar")

@@ -25,6 +25,7 @@ from matchready.services.profiles import (
 )
 from matchready.services.specialties import competitiveness
 from matchready.web.csrf import require_token
+from matchready.web.filters import QueryForm
 from matchready.web.forms import field_errors, form_to_data, profile_form
 from matchready.web.routes.common import (
     as_of,
@@ -34,7 +35,8 @@ from matchready.web.routes.common import (
     require_profile,
     saved_or_none,
     screened_programs,
-    whole_number,
+    specialty_choices,
+    specialty_codes,
 )
 from matchready.web.state import owner, state
 
@@ -192,11 +194,11 @@ async def odds_page(request: Request) -> Response:
     saved = saved_or_none(request)
     if saved is None:
         return RedirectResponse("/profile", status_code=303)
-    ranks = whole_number(request.query_params.get("ranks"), "ranks", MAX_RANKS)
+    form = QueryForm(request)
+    ranks = form.number("ranks", MAX_RANKS)
+    wanted = form.specialty(specialty_codes(request))
     ranks_text = "" if ranks is None else str(ranks)
-    wanted = request.query_params.get("specialty") or ""
     codes = [wanted] if wanted else list(saved.profile.target.specialties)
-    codes_known = [s.code for s in state(request).facts.specialties if s.code != "ALL"]
 
     def context() -> dict[str, object]:
         results = odds_of(request, saved, codes, ranks)
@@ -210,9 +212,12 @@ async def odds_page(request: Request) -> Response:
             "across": across,
             "ranks": ranks_text,
             "specialty": wanted,
-            "codes": codes_known,
+            "form": form,
+            "specialties": specialty_choices(request),
         }
 
+    if form.errors:
+        return page(request, "odds.html", context(), form.status)
     return cached_page(request, saved.key("odds", wanted, ranks_text), "odds.html", context)
 
 
