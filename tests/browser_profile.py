@@ -16,7 +16,8 @@ def fill_profile(page: Any, name: str, specialties: list[str]) -> None:
     page.locator("#f-school-ecfmg_note").select_option("yes")
     page.locator("#f-school-graduation").fill("2024-06-30")
     page.locator("#f-target-match_year").fill("2027")
-    page.locator("#f-target-specialties").fill(", ".join(specialties))
+    for code in specialties:  # chosen from the list, by name
+        page.locator(f"#f-target-specialties-{code}").check()
     page.locator("#f-exams-step2ck-status").select_option("passed")
     page.locator("#f-exams-step2ck-attempts").fill("1")
     page.locator("#f-exams-step2ck-date").fill("2025-08-01")

@@ -341,3 +341,27 @@ def test_no_request_reaches_opentelemetry_even_when_the_host_configures_it(
         assert test_client.get("/plan").status_code == 200
         assert test_client.get("/api/plan").status_code == 200
     assert asked == []
+
+
+def test_specialties_are_chosen_from_a_list_with_names(client: TestClient) -> None:
+    form = client.get("/profile").text
+    assert (
+        '<label for="f-target-specialties-IM" class="choice"><input type="checkbox" '
+        'id="f-target-specialties-IM" name="target.specialties" value="IM"> '
+        "Internal Medicine (IM)</label>"
+    ) in form
+    usce = re.search(r'<select id="f-usce-0-specialty".*?</select>', form, re.S)
+    assert usce and '<option value="FM">Family Medicine (FM)</option>' in usce.group(0)
+    fields = form_fields(RECENT)
+    del fields["target.specialties"]
+    body: dict[str, str | list[str]] = {"csrftoken": token(client), **fields}
+    body["target.specialties"] = ["IM", "FM"]  # two checkboxes of one name
+    saved = client.post("/profile", data=body, follow_redirects=False)
+    assert saved.status_code == 303
+    assert client.get("/api/profile").json()["target"]["specialties"] == ["IM", "FM"]
+    checked = client.get("/profile").text
+    for code in ("IM", "FM"):
+        assert (
+            f'id="f-target-specialties-{code}" name="target.specialties" value="{code}" checked'
+            in checked
+        )

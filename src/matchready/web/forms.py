@@ -31,9 +31,10 @@ REMOVE = "_remove"
 class FormField:
     name: str
     label: str
-    kind: str  # text, number, date, select, checkbox, list
+    kind: str  # text, number, date, select, checkbox, list, choices (several checkboxes)
     value: str = ""
     options: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # option -> what people read
     required: bool = False
     help: str = ""
     example: str = ""  # a hint from the profile template ("e.g. 1-234-567-8"), never a value
@@ -41,6 +42,11 @@ class FormField:
     @property
     def id(self) -> str:
         return "f-" + self.name.replace(".", "-")
+
+    @property
+    def chosen(self) -> list[str]:
+        """The values of a `choices` field (its value is comma-separated)."""
+        return [v.strip() for v in self.value.split(",") if v.strip()]
 
 
 @dataclass
@@ -166,16 +172,42 @@ def _groups(
     return ([FormGroup(title=title, fields=own)] if own else []) + nested
 
 
+SPECIALTY_FIELDS = {"target.specialties": "choices", "specialty": "select"}
+"""The fields holding specialty codes (the target list; a USCE entry's, under any index)."""
+
+
+def _with_specialties(field_: FormField, names: Mapping[str, str]) -> FormField:
+    """A specialty field as a choice from the list, each code with its name; a code the list
+    does not hold (an imported profile's) stays, shown as it is."""
+    kind = SPECIALTY_FIELDS.get(field_.name) or SPECIALTY_FIELDS.get(field_.name.rsplit(".")[-1])
+    if kind is None or field_.name.startswith("target.") != (kind == "choices"):
+        return field_
+    values = field_.chosen if kind == "choices" else [field_.value] if field_.value else []
+    extra = [v for v in values if v not in names]
+    field_.kind, field_.options = kind, [*names, *extra]
+    field_.labels = {code: f"{name} ({code})" for code, name in names.items()}
+    field_.help = "" if kind == "choices" else field_.help
+    field_.example = ""
+    return field_
+
+
 @functools.cache
 def _template_hints() -> dict[str, Any]:
     """The profile template's (fictional) values, shown as hints beside empty fields."""
     return parse_profile(template_text()).model_dump(mode="python")
 
 
-def profile_form(data: Mapping[str, Any]) -> list[FormGroup]:
+def profile_form(
+    data: Mapping[str, Any], specialties: Mapping[str, str] | None = None
+) -> list[FormGroup]:
     """The form's groups, filled from `data` (a profile dumped to a dict, or submitted values;
-    empty for a new profile), each field with the template's value as a hint."""
-    return _groups(Profile, "", data, "Profile", _template_hints())
+    empty for a new profile), each field with the template's value as a hint. With
+    `specialties` (code -> name), the specialty fields are choices from that list."""
+    groups = _groups(Profile, "", data, "Profile", _template_hints())
+    if specialties:
+        for group in groups:
+            group.fields = [_with_specialties(f, specialties) for f in group.fields]
+    return groups
 
 
 def _is_blank(value: Any) -> bool:

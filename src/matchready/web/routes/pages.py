@@ -26,7 +26,7 @@ from matchready.services.profiles import (
 from matchready.services.specialties import competitiveness
 from matchready.web.csrf import require_token
 from matchready.web.filters import QueryForm
-from matchready.web.forms import field_errors, form_to_data, profile_form
+from matchready.web.forms import SPECIALTY_FIELDS, field_errors, form_to_data, profile_form
 from matchready.web.routes.common import (
     as_of,
     cached_page,
@@ -43,6 +43,7 @@ from matchready.web.state import owner, state
 router = APIRouter()
 protected = [Depends(require_token)]
 MAX_UPLOAD = 256 * 1024
+CHOICES = {name for name, kind in SPECIALTY_FIELDS.items() if kind == "choices"}
 
 
 @router.get("/", include_in_schema=False)
@@ -87,7 +88,8 @@ async def home(request: Request) -> Response:
 
 def _fieldsets(request: Request, data: dict[str, object], errors: dict[str, str]) -> Markup:
     template = request.app.state.templates.get_template("partials/profile_fields.html")
-    return Markup(template.render(groups=profile_form(data), errors=errors))
+    names = dict(specialty_choices(request))
+    return Markup(template.render(groups=profile_form(data, names), errors=errors))
 
 
 def _form_page(
@@ -117,8 +119,15 @@ async def profile_page(request: Request) -> Response:
 
 
 async def _submitted(request: Request) -> dict[str, str]:
+    """The submitted fields; a field sent several times (the target specialties' checkboxes)
+    as its values joined by commas, as the form's text field takes them."""
     form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
+    fields: dict[str, str] = {}
+    for name, value in form.multi_items():
+        if isinstance(value, str):
+            several = name in fields and name in CHOICES
+            fields[name] = f"{fields[name]},{value}" if several else value
+    return fields
 
 
 @router.post("/profile", include_in_schema=False, dependencies=protected)
