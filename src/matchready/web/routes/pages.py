@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
@@ -15,7 +14,6 @@ from matchready.domain.screening import Verdict
 from matchready.errors import ProfileError
 from matchready.io.profile import dump_profile, validate_profile_data
 from matchready.report.charts import odds_charts, specialties_odds_chart
-from matchready.services.costs import cost_estimate
 from matchready.services.plan import build_plan
 from matchready.services.profile_screening import verdict_page
 from matchready.services.profiles import (
@@ -38,6 +36,7 @@ from matchready.web.routes.common import (
     specialty_choices,
     specialty_codes,
 )
+from matchready.web.routes.cycle import costs_ahead
 from matchready.web.state import owner, state
 
 router = APIRouter()
@@ -57,6 +56,7 @@ async def home(request: Request) -> Response:
     when = as_of(request, None, saved.profile)
     facts = state(request).facts
     known = state(request).programs()
+    costs, tracked = await costs_ahead(request, saved, when)
 
     def context() -> dict[str, object]:
         plan = saved.remember(
@@ -64,11 +64,6 @@ async def home(request: Request) -> Response:
         )
         report = screened_programs(request, saved, known, when, "", "")
         _, counts, _ = verdict_page(report, None, 0, 0)
-        costs = saved.remember(
-            request,
-            ("costs", when, None, None, None),
-            partial(cost_estimate, saved.profile, facts, when),
-        )
         return {
             "plan": plan,
             "now": plan.now,
@@ -83,7 +78,8 @@ async def home(request: Request) -> Response:
             "costs": costs,
         }
 
-    return cached_page(request, saved.key("home", when, known.version), "home.html", context)
+    key = saved.key("home", when, known.version, tracked)
+    return cached_page(request, key, "home.html", context)
 
 
 def _fieldsets(request: Request, data: dict[str, object], errors: dict[str, str]) -> Markup:
