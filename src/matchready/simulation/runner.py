@@ -114,16 +114,12 @@ def _local(
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
 
     def completions() -> Iterator[tuple[int, T]]:
-        # The first submissions start the workers: they inherit "ignore Ctrl-C" and this
-        # process stops them on Ctrl-C (so no half-imported worker prints a traceback). Only
-        # those are submitted with Ctrl-C ignored: a Ctrl-C while the other seeds are queued
-        # (seconds for hundreds of seeds on a loaded machine) must not be lost.
+        # Submitting starts the workers: they inherit "ignore Ctrl-C" and this process stops
+        # them on Ctrl-C (so no half-imported worker prints a traceback).
         with _sigint_ignored():
             pending: dict[Future[T], int] = {
-                executor.submit(task, seed): i for i, seed in enumerate(seeds[:workers])
+                executor.submit(task, seed): i for i, seed in enumerate(seeds)
             }
-        for i, seed in enumerate(seeds[workers:], start=workers):
-            pending[executor.submit(task, seed)] = i
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
