@@ -22,7 +22,12 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Location:
-    """Where a problem is: any of file, row (1-based, header excluded), column/field, line:col."""
+    """Where a problem is: any of file, row, column/field, line:col.
+
+    `row` is the row number a spreadsheet shows (the header is row 1 of a file without
+    comment lines; see `matchready.io.tables.Table.row_number`); an XLSX file's `file` names
+    the sheet too ("programs.xlsx, sheet 'Programs'"). A record without a spreadsheet row (a
+    JSON list, a form) numbers its records from 1."""
 
     file: str | None = None
     row: int | None = None

@@ -148,6 +148,7 @@ def _program_view(
     ]
     context = {
         "program": program,
+        "specialty_label": web.facts.specialty_label(program),
         "conflicts": conflicts,
         "h1b_evidence": program.h1b_evidence.lines() if program.h1b_evidence else [],
         "h1b_stated": program.requirement(RequirementKind.H1B_SPONSORED).value,

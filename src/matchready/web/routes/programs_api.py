@@ -9,8 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Query, Request
 from pydantic import BaseModel, Field
 
-from matchready.domain.program import Program
+from matchready.domain.facts import Facts
+from matchready.domain.program import Claim, Program
 from matchready.domain.requirements import (
+    COORDINATOR_QUESTIONS,
     Requirement,
     RequirementChange,
     RequirementKind,
@@ -68,30 +70,76 @@ class ChangeOut(BaseModel):
         )
 
 
+class ClaimOut(BaseModel):
+    """One source's value of a requirement (in the template's text form; '' = unknown)."""
+
+    value: str
+    source: str
+    source_kind: str
+    recorded_on: date | None
+    evidence: str | None
+
+    @classmethod
+    def of(cls, claim: Claim) -> ClaimOut:
+        return cls(
+            value=format_value(claim.value),
+            source=claim.source,
+            source_kind=claim.source_kind.value,
+            recorded_on=claim.recorded_on,
+            evidence=claim.evidence,
+        )
+
+
+class ConflictOut(BaseModel):
+    """A requirement whose sources disagree ("conflict — verify"): the value stated now, each
+    source's value side by side, and the question to send the coordinator."""
+
+    kind: RequirementKind
+    stated: RequirementOut
+    claims: list[ClaimOut]
+    coordinator_question: str
+
+
 class ProgramOut(BaseModel):
     key: str
     name: str
     specialty: str | None
+    specialty_label: str
     city: str | None
     state: str | None
     img_share: float | None
     website: str | None
     nrmp_codes: list[str]
     requirements: list[RequirementOut]
+    conflicts: list[ConflictOut]
+    h1b_evidence: list[str]
     history: list[ChangeOut]
 
     @classmethod
-    def of(cls, program: Program, history: list[RequirementChange]) -> ProgramOut:
+    def of(cls, program: Program, history: list[RequirementChange], facts: Facts) -> ProgramOut:
+        conflicts = [
+            ConflictOut(
+                kind=kind,
+                stated=RequirementOut.of(program.requirement(kind)),
+                claims=[ClaimOut.of(c) for c in program.conflict(kind)],
+                coordinator_question=COORDINATOR_QUESTIONS[kind],
+            )
+            for kind in RequirementKind
+            if program.conflict(kind)
+        ]
         return cls(
             key=program.key,
             name=program.name,
             specialty=program.specialty,
+            specialty_label=facts.specialty_label(program),
             city=program.city,
             state=program.state,
             img_share=program.img_share,
             website=program.website,
             nrmp_codes=[c.code for c in program.codes],
             requirements=[RequirementOut.of(program.requirement(k)) for k in RequirementKind],
+            conflicts=conflicts,
+            h1b_evidence=program.h1b_evidence.lines() if program.h1b_evidence else [],
             history=[ChangeOut.of(c) for c in history],
         )
 
@@ -147,7 +195,7 @@ async def get_programs(
 @router.get("/programs/{key}", response_model=ProgramOut, summary="One program")
 async def get_one_program(request: Request, key: str) -> ProgramOut:
     program, history = get_program(store_units(request), key)
-    return ProgramOut.of(program, history)
+    return ProgramOut.of(program, history, state(request).facts)
 
 
 @router.put(
