@@ -156,7 +156,8 @@ def test_the_api_shows_conflicts_like_the_page_and_names_specialties_by_code(
     monkeypatch.setenv("MATCHREADY_DATA_DIR", str(tmp_path))
     data = ROOT / "tests" / "data" / "lca"
     runner = CliRunner()
-    assert runner.invoke(cli, ["programs", "import", str(data / "institutions.csv")]).exit_code == 0
+    imported = runner.invoke(cli, ["programs", "import", str(data / "institutions.csv")])
+    assert imported.exit_code == 0
     lca = runner.invoke(cli, ["programs", "import-lca", str(data / "lca_fy2025_sample.csv")])
     assert lca.exit_code == 0, lca.output
     with TestClient(create_app(Settings(data_dir=tmp_path))) as client:
