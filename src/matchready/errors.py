@@ -7,6 +7,7 @@
     │   ├── ImportFileError         a program/tracker file to import has a bad row
     │   └── TrackerError            a refused change to an application, letter, signal or list
     ├── NotFoundError               a named thing (fact, program, applicant) does not exist
+    ├── NotAllowedError             the user may not do this (a non-editor deciding a proposal)
     └── StoreError                  the database could not be reached or migrated
 
 Adapters convert foreign errors (TOML, pydantic, CSV, SQLAlchemy, openpyxl) into these, keeping
@@ -99,6 +100,10 @@ class TrackerError(InputError):
 
 class NotFoundError(MatchreadyError):
     """A named thing does not exist."""
+
+
+class NotAllowedError(MatchreadyError):
+    """The user may not do this (only editors change the shared program data)."""
 
 
 class StoreError(MatchreadyError):
