@@ -109,8 +109,8 @@ def tracked_applications() -> tuple[Application, ...]:
 
 def tracked_interviews() -> tuple[tuple[str, date], ...]:
     """(program, day) of each dated interview in this computer's tracker."""
+    from matchready.services.calendar import interview_days
     from matchready.services.tracker import get_tracker
 
     with runtime() as built:
-        tracker = get_tracker(built.units(), built.owner)
-    return tuple((i.program, i.on) for i in tracker.interviews if i.on is not None)
+        return interview_days(get_tracker(built.units(), built.owner))
