@@ -56,6 +56,8 @@ from matchready.web.state import actor, state, viewer
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
+MAX_NUMBER = 2**31 - 1
+"""The largest proposal number (a 32-bit row id): a larger one is a 422, not a database error."""
 VERDICTS = {
     "eligible": Verdict.ELIGIBLE,
     "unknown": Verdict.UNKNOWN,
@@ -150,7 +152,9 @@ async def proposals_page(request: Request) -> Response:
 
 
 @router.post("/proposals/{number}", dependencies=[Depends(require_token)])
-async def proposal_decide(request: Request, number: int) -> Response:
+async def proposal_decide(
+    request: Request, number: Annotated[int, Path_(ge=1, le=MAX_NUMBER)]
+) -> Response:
     form = await request.form()
     decision = form.get("decision")
     if decision not in {"accept", "decline"}:

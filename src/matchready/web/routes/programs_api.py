@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from matchready.domain.facts import Facts
@@ -39,6 +39,7 @@ from matchready.web.routes.common import (
     screened_programs,
     store_units,
 )
+from matchready.web.routes.programs import MAX_NUMBER
 from matchready.web.state import actor, state, viewer
 
 router = APIRouter(tags=["api"])
@@ -314,7 +315,9 @@ async def get_proposals(request: Request) -> list[ProposalOut]:
     summary="Accept or decline a proposal (editors)",
 )
 async def post_decision(
-    request: Request, number: int, body: Annotated[DecisionIn, Body()]
+    request: Request,
+    number: Annotated[int, Path(ge=1, le=MAX_NUMBER)],
+    body: Annotated[DecisionIn, Body()],
 ) -> EditOut:
     change = decide_proposal(store_units(request), actor(request), number, accept=body.accept)
     state(request).programs_changed()
