@@ -128,7 +128,7 @@ def create_app(
     errors.install(app)
 
     from matchready.web.routes import accounts as account_routes
-    from matchready.web.routes import api, cycle, pages, programs_api
+    from matchready.web.routes import api, cycle, pages, program_import, programs_api
     from matchready.web.routes import facts as facts_routes
     from matchready.web.routes import programs as program_routes
     from matchready.web.routes import tracker as tracker_routes
@@ -137,6 +137,8 @@ def create_app(
     if runtime.multi_user:
         app.include_router(account_routes.router)
     app.include_router(pages.router, dependencies=signed_in)
+    if not runtime.multi_user:  # shared programs: in server mode an administrator imports
+        app.include_router(program_import.router, dependencies=signed_in)
     app.include_router(program_routes.router, dependencies=signed_in)
     app.include_router(cycle.pages, dependencies=signed_in)
     app.include_router(tracker_routes.router, dependencies=signed_in)

@@ -76,6 +76,7 @@ async def home(request: Request) -> Response:
                 "unknown": counts[Verdict.UNKNOWN],
             },
             "costs": costs,
+            "multi_user": state(request).multi_user,
         }
 
     key = saved.key("home", when, known.version, tracked)
