@@ -163,7 +163,11 @@ def main() -> int:
         port = free_port()
         load_before, busy_before = os.getloadavg()[0], others_running()
         env = {"MATCHREADY_DATABASE_URL": url, "MATCHREADY_MULTI_USER": "true"}
-        server = start_server(data, port, env, probe="/login")
+        try:
+            server = start_server(data, port, env, probe="/login")
+        except RuntimeError:
+            print((cluster.base / "log").read_text()[-4000:])  # why PostgreSQL refused
+            raise
         rows = [
             "| page | requests | non-2xx | p50 ms | p95 ms (range over rounds) | p99 ms "
             "| app CPU ms / request | statements / transactions / session lookups |",

@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from markupsafe import Markup, escape
+
+from matchready.domain.calendar import CycleCalendar
+from matchready.domain.costs import CostEstimate
+from matchready.services.specialties import Competitiveness
 
 WIDTH = 400
 """The drawing's width in SVG units; CSS scales it (at most 44rem wide)."""
@@ -204,21 +207,21 @@ def timeline(name: str, title: str, events: Sequence[Event], today: date) -> Mar
 # --- the charts of the pages ------------------------------------------------------------------
 
 
-def specialty_rates(table: Any) -> Markup:
+def specialty_rates(table: Competitiveness) -> Markup:
     """Match rate of each specialty (the Specialties page's table, drawn)."""
     rows = list(table.specialties)
     bars = [
         Bar(
             f"{s.name} ({s.code})",
             s.match_rate_pct,
-            "not reported" if s.match_rate_pct is None else f"{s.match_rate_pct:g}%",
+            "not reported" if s.match_rate_pct is None else f"{s.match_rate_pct:.1f}%",
         )
         for s in rows
     ]
     return bar_chart("rates", "Match rate by specialty", bars, 100.0, "percent matched")
 
 
-def specialty_scores(table: Any) -> Markup:
+def specialty_scores(table: Competitiveness) -> Markup:
     """Step 2 CK medians of the matched and the unmatched, per specialty."""
     rows = list(table.specialties)
     pairs = [
@@ -233,7 +236,7 @@ def specialty_scores(table: Any) -> Markup:
     )
 
 
-def cost_items(costs: Any) -> Markup:
+def cost_items(costs: CostEstimate) -> Markup:
     """Each cost item ahead, with unknown fees named rather than drawn."""
     lines = list(costs.lines)
     known = [line.amount_usd for line in lines if line.amount_usd is not None]
@@ -248,10 +251,13 @@ def cost_items(costs: Any) -> Markup:
     return bar_chart("costs", "Costs ahead by item", bars, float(max(known, default=0)), "USD")
 
 
-def calendar_timeline(calendar: Any) -> Markup:
+def calendar_timeline(calendar: CycleCalendar) -> Markup:
     """The dated entries of the calendar on one time axis, today marked."""
+    # the date alone beside each entry: its full label (an estimate's pattern) is in the table
     events = [
-        Event(e.title, e.on, e.kind.value == "task", e.label) for e in calendar.entries if e.on
+        Event(e.title, e.on, e.kind.value == "task", e.on.isoformat())
+        for e in calendar.entries
+        if e.on
     ]
     return timeline(
         "calendar", f"The {calendar.match_year} Match on a time line", events, calendar.as_of
