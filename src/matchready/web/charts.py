@@ -50,7 +50,9 @@ def _svg(name: str, title: str, description: str, height: float, body: list[str]
 def bar_chart(name: str, title: str, bars: Sequence[Bar], top: float, unit: str = "") -> Markup:
     """Horizontal bars, one row each: the label on top, the bar and its value below."""
     body: list[str] = []
-    usable = WIDTH - 90
+    # the longest value text must fit after the longest bar (11 px text: about 6 units a letter)
+    longest = max((len(b.text) for b in bars if b.value is not None), default=0)
+    usable = max(WIDTH - 12 - 6 * longest, 120)
     for index, bar in enumerate(bars):
         y = index * ROW
         label = escape(_short(bar.label))
@@ -238,7 +240,7 @@ def specialty_scores(table: Competitiveness) -> Markup:
 
 def cost_items(costs: CostEstimate) -> Markup:
     """Each cost item ahead, with unknown fees named rather than drawn."""
-    lines = list(costs.lines)
+    lines = [line for line in costs.lines if not line.spent]  # ahead: the spent are in the table
     known = [line.amount_usd for line in lines if line.amount_usd is not None]
     bars = [
         Bar(
