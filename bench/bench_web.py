@@ -94,7 +94,8 @@ def start_server(
     uvicorn = [sys.executable, "-m", "uvicorn", "--factory", "matchready.web.app:create_app"]
     args = [*uvicorn, "--port", str(port), "--workers", "2", "--log-level", "warning"]
     server = subprocess.Popen(args, env=env)
-    deadline = time.monotonic() + 180  # each worker builds the program table first
+    deadline = time.monotonic() + 900  # each worker builds the program table first (minutes
+    # for 13,000 programs from PostgreSQL on a loaded machine)
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=1)
