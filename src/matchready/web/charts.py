@@ -12,7 +12,7 @@ from datetime import date
 
 from markupsafe import Markup, escape
 
-from matchready.domain.calendar import CycleCalendar
+from matchready.domain.calendar import CalendarEntry, CycleCalendar
 from matchready.domain.costs import CostEstimate
 from matchready.services.specialties import Competitiveness
 
@@ -253,11 +253,17 @@ def cost_items(costs: CostEstimate) -> Markup:
     return bar_chart("costs", "Costs ahead by item", bars, float(max(known, default=0)), "USD")
 
 
+def _day_shown(entry: CalendarEntry) -> str:
+    """The day only (the full label, with the pattern of an estimate, is in the table)."""
+    assert entry.on is not None
+    shown = entry.on.isoformat()
+    return f"{shown} (est.)" if entry.date_kind.value == "estimated" else shown
+
+
 def calendar_timeline(calendar: CycleCalendar) -> Markup:
     """The dated entries of the calendar on one time axis, today marked."""
-    # the date alone beside each entry: its full label (an estimate's pattern) is in the table
     events = [
-        Event(e.title, e.on, e.kind.value == "task", e.on.isoformat())
+        Event(e.title, e.on, e.kind.value == "task", _day_shown(e))
         for e in calendar.entries
         if e.on
     ]

@@ -18,6 +18,7 @@ from matchready.domain.cycle import check_as_of
 from matchready.domain.screening_table import ScreeningReport
 from matchready.errors import InputError, Location, MatchreadyError, NotFoundError, Problem
 from matchready.services.odds import OddsEstimate, estimate_odds
+from matchready.services.overrides import fingerprint, overrides_of, with_overrides
 from matchready.services.plan import applicant_today
 from matchready.services.ports import UnitOfWork
 from matchready.services.profile_screening import screen_profile
@@ -168,6 +169,26 @@ def odds_of(
     ]
 
 
+def known_programs(request: Request) -> Programs:
+    """The program table as the request's user sees it: the shared one, with their own values
+    in place in server mode (kept per owner, store revision and values)."""
+    web = state(request)
+    shared = web.programs()
+    if not web.multi_user or web.units is None:
+        return shared
+    who = owner(request)
+    mine = overrides_of(web.units(), who)
+    if not mine:
+        return shared
+    digest = fingerprint(mine)
+
+    def build() -> Programs:
+        table = with_overrides(shared.table, mine)
+        return Programs(shared.version, table, shared.index, digest)
+
+    return web.memo.get(("owner-programs", who, shared.version, digest), build)
+
+
 def screened_programs(
     request: Request, saved: Saved, known: Programs, today: date, specialty: str, us_state: str
 ) -> ScreeningReport:
@@ -183,4 +204,4 @@ def screened_programs(
         state=us_state or None,
         index=known.index,
     )
-    return saved.remember(request, ("screen", known.version, today, specialty, us_state), compute)
+    return saved.remember(request, ("screen", known.revision, today, specialty, us_state), compute)

@@ -28,6 +28,7 @@ from matchready.web.forms import SPECIALTY_FIELDS, field_errors, form_to_data, p
 from matchready.web.routes.common import (
     as_of,
     cached_page,
+    known_programs,
     odds_of,
     page,
     require_profile,
@@ -55,7 +56,7 @@ async def home(request: Request) -> Response:
         return page(request, "home.html", {"plan": None})
     when = as_of(request, None, saved.profile)
     facts = state(request).facts
-    known = state(request).programs()
+    known = known_programs(request)  # the user's own values in place (server mode)
     costs, tracked = await costs_ahead(request, saved, when)
 
     def context() -> dict[str, object]:
@@ -79,7 +80,7 @@ async def home(request: Request) -> Response:
             "multi_user": state(request).multi_user,
         }
 
-    key = saved.key("home", when, known.version, tracked)
+    key = saved.key("home", when, known.revision, tracked)
     return cached_page(request, key, "home.html", context)
 
 

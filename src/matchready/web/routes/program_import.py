@@ -21,7 +21,7 @@ from matchready.services.programs import ImportSummary, import_programs
 from matchready.web.csrf import require_token
 from matchready.web.middleware import MAX_UPLOAD_BYTES
 from matchready.web.routes.common import page, store_units
-from matchready.web.state import editor, state
+from matchready.web.state import actor, state
 
 router = APIRouter(include_in_schema=False)
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".json")
@@ -79,7 +79,7 @@ async def _import(request: Request, upload: object, check_only: bool) -> Respons
             path = Path(folder) / name  # the file's own name, so messages name it
             path.write_bytes(data)
             return import_programs(
-                store_units(request), path, changed_by=editor(request), dry_run=check_only
+                store_units(request), path, changed_by=actor(request).name, dry_run=check_only
             )
 
     try:
