@@ -34,6 +34,8 @@ PAGES = {
     "costs": "/costs",
     "specialties": "/specialties",
     "facts": "/facts",
+    "import": "/programs/import",
+    "search": "/programs/search?q=internal+medicine",
     "not-found": "/no-such-page",
 }
 CHARTS = {"specialties": 2, "costs": 1, "calendar": 1}

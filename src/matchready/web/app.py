@@ -33,6 +33,7 @@ from matchready.web import charts, errors, middleware
 from matchready.web.csrf import CSRFMiddleware, token_of
 from matchready.web.limits import text_problems
 from matchready.web.links import safe_url, source_link, words
+from matchready.web.program_names import program_briefs
 from matchready.web.state import WebState, require_owner
 
 NO_TELEMETRY: TelemetryConfig = {
@@ -108,6 +109,7 @@ def create_app(
     templates.env.filters["safe_url"] = safe_url
     templates.env.filters["source_link"] = source_link
     templates.env.filters["words"] = words
+    templates.env.globals["program_briefs"] = program_briefs
     templates.env.globals.update(
         specialty_rates=charts.specialty_rates,
         specialty_scores=charts.specialty_scores,
@@ -128,7 +130,14 @@ def create_app(
     errors.install(app)
 
     from matchready.web.routes import accounts as account_routes
-    from matchready.web.routes import api, cycle, pages, programs_api
+    from matchready.web.routes import (
+        api,
+        cycle,
+        pages,
+        program_import,
+        program_search,
+        programs_api,
+    )
     from matchready.web.routes import facts as facts_routes
     from matchready.web.routes import programs as program_routes
     from matchready.web.routes import tracker as tracker_routes
@@ -137,6 +146,9 @@ def create_app(
     if runtime.multi_user:
         app.include_router(account_routes.router)
     app.include_router(pages.router, dependencies=signed_in)
+    if not runtime.multi_user:  # shared programs: in server mode an administrator imports
+        app.include_router(program_import.router, dependencies=signed_in)
+    app.include_router(program_search.router, dependencies=signed_in)
     app.include_router(program_routes.router, dependencies=signed_in)
     app.include_router(cycle.pages, dependencies=signed_in)
     app.include_router(tracker_routes.router, dependencies=signed_in)

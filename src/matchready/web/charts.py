@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from markupsafe import Markup, escape
+
+from matchready.domain.calendar import CalendarEntry, CycleCalendar
+from matchready.domain.costs import CostEstimate
+from matchready.services.specialties import Competitiveness
 
 WIDTH = 400
 """The drawing's width in SVG units; CSS scales it (at most 44rem wide)."""
@@ -47,7 +50,9 @@ def _svg(name: str, title: str, description: str, height: float, body: list[str]
 def bar_chart(name: str, title: str, bars: Sequence[Bar], top: float, unit: str = "") -> Markup:
     """Horizontal bars, one row each: the label on top, the bar and its value below."""
     body: list[str] = []
-    usable = WIDTH - 90
+    # the longest value text must fit after the longest bar (11 px text: about 6 units a letter)
+    longest = max((len(b.text) for b in bars if b.value is not None), default=0)
+    usable = max(WIDTH - 12 - 6 * longest, 120)
     for index, bar in enumerate(bars):
         y = index * ROW
         label = escape(_short(bar.label))
@@ -204,21 +209,21 @@ def timeline(name: str, title: str, events: Sequence[Event], today: date) -> Mar
 # --- the charts of the pages ------------------------------------------------------------------
 
 
-def specialty_rates(table: Any) -> Markup:
+def specialty_rates(table: Competitiveness) -> Markup:
     """Match rate of each specialty (the Specialties page's table, drawn)."""
     rows = list(table.specialties)
     bars = [
         Bar(
             f"{s.name} ({s.code})",
             s.match_rate_pct,
-            "not reported" if s.match_rate_pct is None else f"{s.match_rate_pct:g}%",
+            "not reported" if s.match_rate_pct is None else f"{s.match_rate_pct:.1f}%",
         )
         for s in rows
     ]
     return bar_chart("rates", "Match rate by specialty", bars, 100.0, "percent matched")
 
 
-def specialty_scores(table: Any) -> Markup:
+def specialty_scores(table: Competitiveness) -> Markup:
     """Step 2 CK medians of the matched and the unmatched, per specialty."""
     rows = list(table.specialties)
     pairs = [
@@ -233,9 +238,9 @@ def specialty_scores(table: Any) -> Markup:
     )
 
 
-def cost_items(costs: Any) -> Markup:
+def cost_items(costs: CostEstimate) -> Markup:
     """Each cost item ahead, with unknown fees named rather than drawn."""
-    lines = list(costs.lines)
+    lines = [line for line in costs.lines if not line.spent]  # ahead: the spent are in the table
     known = [line.amount_usd for line in lines if line.amount_usd is not None]
     bars = [
         Bar(
@@ -248,13 +253,14 @@ def cost_items(costs: Any) -> Markup:
     return bar_chart("costs", "Costs ahead by item", bars, float(max(known, default=0)), "USD")
 
 
-def _day_shown(entry: Any) -> str:
+def _day_shown(entry: CalendarEntry) -> str:
     """The day only (the full label, with the pattern of an estimate, is in the table)."""
+    assert entry.on is not None
     shown = entry.on.isoformat()
     return f"{shown} (est.)" if entry.date_kind.value == "estimated" else shown
 
 
-def calendar_timeline(calendar: Any) -> Markup:
+def calendar_timeline(calendar: CycleCalendar) -> Markup:
     """The dated entries of the calendar on one time axis, today marked."""
     events = [
         Event(e.title, e.on, e.kind.value == "task", _day_shown(e))

@@ -38,6 +38,14 @@ class QueryForm:
             return ""
         return text
 
+    def text(self, name: str, max_length: int) -> str:
+        """Free text of at most `max_length` characters (longer is refused, not cut)."""
+        text = self._raw(name)
+        if len(text) > max_length:
+            self.errors[name] = f"write at most {max_length} characters"
+            return ""
+        return text
+
     def specialty(self, codes: Collection[str], name: str = "specialty") -> str:
         return self.choice(name, codes, "choose a specialty from the list")
 

@@ -77,6 +77,7 @@ async def home(request: Request) -> Response:
                 "unknown": counts[Verdict.UNKNOWN],
             },
             "costs": costs,
+            "multi_user": state(request).multi_user,
         }
 
     key = saved.key("home", when, known.revision, tracked)
