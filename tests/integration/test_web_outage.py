@@ -75,13 +75,16 @@ def _serve(settings: Settings) -> Iterator[str]:
 
 @pytest.fixture
 def signed_in(cluster: Cluster, tmp_path: Path) -> Iterator[httpx.Client]:
-    """A client of the running server, signed in as one account."""
+    """A client of the running server, signed in as one account with the editor role."""
     url = cluster.database_url("outage")
     settings = Settings(data_dir=tmp_path, database_url=url, multi_user=True, secret_key="t")
     with bootstrap(settings) as runtime:
         import_programs(runtime.units(), DATA / "template_sample.csv")
         assert runtime.accounts is not None and runtime.sessions is not None
         account = register(runtime.accounts, "outage@example.org", "correct horse battery 42")
+        # an editor: the writes go to the shared data and its history (a non-editor's would be
+        # their own values, which keep no history)
+        runtime.accounts.set_editor(account.id, True)
         session = runtime.sessions.create(account.id, time.time() + 3600)
         runtime.profiles.write(account.id, dump_profile(load_profile(PROFILE)))
     for base in _serve(settings):
