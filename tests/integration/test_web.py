@@ -81,8 +81,10 @@ def test_a_new_profile_form_is_empty_with_hints(client: TestClient) -> None:
     name = re.search(r'<input id="f-applicant-name"[^>]*>', form)
     assert name and 'value=""' in name.group(0) and "placeholder" not in name.group(0)
     usmle = re.search(r'<input id="f-ecfmg-usmle_id"[^>]*>', form)
-    assert usmle and 'value=""' in usmle.group(0)
-    assert 'placeholder="e.g. 1-234-567-8"' in usmle.group(0)
+    # the example is visible beside the field (tied to it by aria-describedby), never only a
+    # placeholder that disappears as the user types
+    assert usmle and 'value=""' in usmle.group(0) and "placeholder" not in usmle.group(0)
+    assert 'aria-describedby="help-f-ecfmg-usmle_id err-f-ecfmg-usmle_id"' in usmle.group(0)
     assert '<p class="help" id="help-f-ecfmg-usmle_id">for example 1-234-567-8</p>' in form
     # words that describe a field are no example, and the help is not repeated
     assert "for example Country" not in form and "for example Your" not in form
