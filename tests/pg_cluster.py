@@ -1,6 +1,6 @@
 """A throwaway PostgreSQL cluster on loopback (initdb + pg_ctl), that can be stopped and started
-again on the same port: the outage test and the server-mode web benchmark use it (a module of
-its own, so neither imports a `conftest` by name)."""
+again on the same port: the integration fixtures, the outage test and the server-mode web
+benchmark use it (a module of its own, so none imports a `conftest` by name)."""
 
 from __future__ import annotations
 
@@ -65,7 +65,17 @@ class Cluster:
 
     def create(self) -> None:
         initdb = str(self.bindir / "initdb")
-        self._run(initdb, "-D", str(self.data), "-U", "matchready", "--auth=trust", "-E", "UTF8")
+        self._run(
+            initdb,
+            "-D",
+            str(self.data),
+            "-U",
+            "matchready",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
 
     def start(self) -> None:
         options = (
