@@ -217,6 +217,11 @@ class Target(_Model):
         description="The day you registered for this Match with the NRMP (empty: not yet)",
     )
 
+    def registered_by(self, day: dt.date) -> dt.date | None:
+        """The day of NRMP registration when it is on or before `day` (registered by then)."""
+        on = self.nrmp_registered
+        return on if on is not None and on <= day else None
+
 
 class USCE(_Model):
     kind: USCEKind

@@ -339,7 +339,6 @@ def _in_phase(
     review = _passed(facts, year, "programs_review_opens", as_of)
     ranking = _passed(facts, year, "ranking_opens", as_of)
     deadline = _passed(facts, year, "rol_deadline", as_of)
-    paid = registered if registered is not None and registered <= as_of else None
     marked: list[CostLine] = []
     for line in lines:
         when: str | None = None
@@ -349,8 +348,8 @@ def _in_phase(
                 if tracked
                 else f"due when you applied (programs reviewed applications from {review})"
             )
-        elif line.key == "nrmp.registration" and paid is not None:
-            when = f"paid when you registered ({paid})"
+        elif line.key == "nrmp.registration" and registered is not None:
+            when = f"paid when you registered ({registered})"
         elif line.key == "nrmp.registration" and ranking is not None:
             when = f"due by the time ranking opened ({ranking})"
         elif line.key == "nrmp.registration":
@@ -430,7 +429,9 @@ def estimate_costs(
                 basis="The amount you gave",
             )
         )
-    lines = _in_phase(lines, facts, year, as_of, bool(submitted), profile.target.nrmp_registered)
+    lines = _in_phase(
+        lines, facts, year, as_of, bool(submitted), profile.target.registered_by(as_of)
+    )
     seasons = sorted({line.schedule_season for line in lines if line.schedule_season})
     if seasons:
         notes.append(

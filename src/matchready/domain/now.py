@@ -58,7 +58,7 @@ def _registration(
 ) -> list[NextAction]:
     """Register for the Match with the NRMP, by the standard deadline while it is ahead, then
     by the rank order list deadline (the late registration deadline, with a late fee)."""
-    if registered is not None and registered <= today:
+    if registered is not None:
         return []
     standard = resolve(facts, match_year, "nrmp_registration_deadline").as_due()
     rol = resolve(facts, match_year, "rol_deadline").as_due()
@@ -236,13 +236,13 @@ def build_now(
     registered: date | None = None,
 ) -> tuple[NowOut, list[NextAction]]:
     """The Now section, and the whole ranked list of open actions (for the long section);
-    `registered`: the day the applicant registered for the Match with the NRMP, if they have."""
+    `registered`: the day the applicant registered for the Match with the NRMP, if they had by
+    `today`."""
     zone = ZoneInfo(zone_name)
     span = phase_on(facts, today, match_year, zone_name)
     actions, overdue = rank_actions(items, flags, span, facts, match_year, today, zone, registered)
-    is_registered = registered is not None and registered <= today
     deadline = _next_deadline(
-        items, facts, match_year, today, zone, span.phase in _BEFORE_REVIEW, is_registered
+        items, facts, match_year, today, zone, span.phase in _BEFORE_REVIEW, registered is not None
     )
     following = phase_on(facts, span.end, match_year, zone_name) if span.end else None
     days = None
