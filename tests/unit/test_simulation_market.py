@@ -15,8 +15,14 @@ from matchready.simulation.calibration import (
     dump_calibration,
     load_calibration,
 )
-from matchready.simulation.layout import ADVANCED, PRELIMINARY, build_layout
-from matchready.simulation.market import generate, run_market
+from matchready.simulation.layout import ADVANCED, FOCUS_PROGRAMS, PRELIMINARY, build_layout
+from matchready.simulation.market import (
+    distinct_interviews,
+    draw_programs,
+    generate,
+    redraw_window,
+    run_market,
+)
 
 FACTS = load_facts()
 CALIBRATION = load_calibration()
@@ -156,3 +162,52 @@ def test_the_calibration_file_keeps_the_per_specialty_residuals(tmp_path: Path) 
     assert dict(again.parameters.specialty_share) == pytest.approx(shares, abs=1e-4)
     im = again.specialty("IM")
     assert im is not None and im.published == 48.51 and im.calibrated
+
+
+def test_applicants_hold_the_interviews_drawn_for_them_even_in_a_small_specialty() -> None:
+    """Issue 15: at a tenth of the national size Pathology has 10 programs; requests that fell
+    on a program already picked used to be dropped, so the market's applicants held fewer
+    interviews than the inserted applicant with the same count (5 asked, about 3 held). They
+    are drawn again now, with a wider spread each round."""
+    layout = build_layout(FACTS, 2025, 0.1)
+    programs = draw_programs(layout, np.random.default_rng(3))
+    path = layout.specialty_index("PATH")
+    assert int(programs.spec_programs[path]) == 10
+    n = 400
+    specialty = np.full(n, path, dtype=np.int64)
+    quantile = np.linspace(0.01, 0.99, n)
+    wanted = np.full(n, 5, dtype=np.int64)
+    keys = distinct_interviews(
+        programs, specialty, quantile, wanted, 0.15, np.random.default_rng(4)
+    )
+    owner, program = keys // len(programs.capacity), keys % len(programs.capacity)
+    assert len(np.unique(keys)) == len(keys)
+    assert np.bincount(owner, minlength=n).tolist() == [5] * n
+    assert set(programs.specialty[program].tolist()) == {path}
+    assert redraw_window(0.15, 0) == 0.15 and redraw_window(0.15, 9) == 0.15 * 16
+
+
+def test_the_applicants_specialty_keeps_50_programs_in_a_reduced_market() -> None:
+    """Issue 15: in `simulate`'s default market (scale 0.1) the applicant's own specialty keeps
+    at least FOCUS_PROGRAMS programs, with its positions and applicants in proportion."""
+    plain = build_layout(FACTS, 2025, 0.1)
+    layout = build_layout(FACTS, 2025, 0.1, ("PATH", None))
+    path = layout.specialty_index("PATH")
+    groups = [g for g in layout.groups if g.specialty == path]
+    assert [(g.programs, g.positions) for g in groups] == [(FOCUS_PROGRAMS, 328)]  # 636 x 50/97
+    assert [code for code, _ in layout.focus] == ["PATH"]
+    assert layout.focus[0][1] == pytest.approx(50 / 97)
+    others = [(g.programs, g.positions) for g in layout.groups if g.specialty != path]
+    assert others == [(g.programs, g.positions) for g in plain.groups if g.specialty != path]
+    # non-US IMGs: 11,465 nationally, 2.97% of them (375 / 11,685... as their demand) more
+    extra = round(11465 * plain.demand[3][path] * (50 / 97 - 0.1))
+    assert layout.applicants[3] == plain.applicants[3] + extra
+    share = layout.demand[3][path] * layout.applicants[3]
+    assert share == pytest.approx(plain.demand[3][path] * plain.applicants[3] + extra)
+    assert all(sum(d) == pytest.approx(1.0) for d in layout.demand)
+    assert any("PATH at 0.52" in a for a in layout.assumptions)
+    # a specialty with 50 programs or more at this scale is left as it is
+    assert build_layout(FACTS, 2025, 0.1, ("IM",)).focus == ()
+    assert build_layout(FACTS, 2025, 1.0, ("RADONC",)).focus == ()
+    radonc = build_layout(FACTS, 2025, 0.1, ("RADONC",))
+    assert radonc.focus == (("RADONC", 1.0),)  # 28 programs nationally: all of them

@@ -21,7 +21,7 @@ from matchready.domain.facts import ApplicantType, Facts, SpecialtyStats
 from matchready.errors import DataFileError, NotFoundError
 from matchready.match import ArrayOutcome, MarketArrays
 from matchready.simulation.layout import ADVANCED, PRELIM, Layout
-from matchready.simulation.market import SimulatedMarket, pick_programs
+from matchready.simulation.market import SimulatedMarket, pick_programs, redraw_window
 from matchready.simulation.targets import TYPES
 
 Ints = npt.NDArray[np.int64]
@@ -32,7 +32,10 @@ SCORE_WEIGHT = 0.5
 more than the score, and the matched-unmatched gap is only about 0.4 SD (Charting Outcomes)."""
 DEFAULT_PRELIM_RANKS = 3
 DEFAULT_SUPPLEMENTAL = 5
-BATCH = 32
+BATCH = 4
+"""Candidate programs are drawn in batches of BATCH, each batch with a wider spread
+(`redraw_window`), as the market's applicants re-draw requests that fell on a program
+already picked."""
 
 
 @dataclass(frozen=True)
@@ -194,12 +197,12 @@ def candidates(market: SimulatedMarket, draws: Draws, specialty: int, count: int
     quantile = float(np.mean(peers < draws.anchor)) if len(peers) else 0.5
     rng = np.random.default_rng([draws.seed, 2, specialty])
     found = np.zeros(0, dtype=np.int64)
-    for _ in range(200):  # fixed-size batches: a longer request extends a shorter one
+    for batch in range(400):  # fixed-size batches: a longer request extends a shorter one
         picks = pick_programs(
             programs,
             np.full(BATCH, specialty, dtype=np.int64),
             np.full(BATCH, quantile),
-            market.parameters.window,
+            redraw_window(market.parameters.window, batch),
             rng,
         )
         merged = np.concatenate((found, picks))

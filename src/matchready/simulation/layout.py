@@ -11,6 +11,7 @@ Derived or assumed where the facts are silent: every such step adds a sentence t
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,6 +51,12 @@ in our facts; these are the specialties commonly entered after a preliminary yea
 
 MAX_INTERVIEWS = 60
 """Assumed cap on interviews (and so ranks) per applicant and specialty in the generator."""
+
+FOCUS_PROGRAMS = 50
+"""In a reduced market the applicant's own specialties keep at least this many programs (up
+to their national size): at a tenth of the national size Pathology would have 10 programs and
+an applicant's 5 interviews would cover half of them, where nationally they cover one in 20,
+so each interview would be worth more than the national market (the calibration) says."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,7 @@ class Layout:
     assumptions: tuple[str, ...]
     img_interviews: tuple[float, ...] = ()  # per specialty (PRELIM: pooled): median interviews
     specialty_targets: tuple[SpecialtyTarget, ...] = ()  # per specialty (no PRELIM)
+    focus: tuple[tuple[str, float], ...] = ()  # specialties kept at a larger scale, and it
 
     @property
     def prelim(self) -> int:
@@ -124,8 +132,15 @@ def _split(total: int, weights: Floats) -> list[int]:
     return [int(p) for p in parts]
 
 
-def build_layout(facts: Facts, match_year: int = 2025, scale: float = 1.0) -> Layout:
-    """The market of `match_year` at `scale`; refuses when a needed figure is missing."""
+def build_layout(
+    facts: Facts,
+    match_year: int = 2025,
+    scale: float = 1.0,
+    focus: Sequence[str | None] = (),
+) -> Layout:
+    """The market of `match_year` at `scale`; refuses when a needed figure is missing. The
+    specialties in `focus` (the applicant's) keep at least FOCUS_PROGRAMS programs, up to their
+    national size, with their positions and the applicants who choose them scaled alike."""
     national = market_targets(facts, match_year, 1.0)
     scaled = market_targets(facts, match_year, scale)
     stats = [s for s in facts.specialties if s.positions and s.code != "ALL"]
@@ -164,16 +179,39 @@ def build_layout(facts: Facts, match_year: int = 2025, scale: float = 1.0) -> La
     group_positions = np.array([g[2] for g in national_groups], dtype=np.float64)
     positions = [max(1, p) for p in _split(scaled.positions, group_positions)]
     programs = _split(scaled.programs, group_positions)
+    national_programs = _split(national.programs, group_positions)
+    factor = _focus_factors(codes, national_groups, national_programs, scale, focus)
+    for g, (spec, _, pos) in enumerate(national_groups):
+        if spec in factor:
+            positions[g] = max(1, round(pos * factor[spec]))
+            programs[g] = round(national_programs[g] * factor[spec])
     groups = tuple(
         Group(spec, track, pos, max(1, min(pos, prog)))
         for (spec, track, _), pos, prog in zip(national_groups, positions, programs, strict=True)
     )
+    if factor:
+        assumptions.append(
+            f"Your specialties are simulated at a larger scale than the rest of the market "
+            f"(scale {scale:g}): "
+            + ", ".join(f"{codes[i]} at {f:.2g}" for i, f in factor.items())
+            + f", so that each keeps at least {FOCUS_PROGRAMS} programs (or all of its "
+            "national ones) with its positions and applicants in the same proportion: with "
+            "fewer, an applicant's interviews would cover a large share of the specialty's "
+            "programs and each would be worth more than in the national market the simulator "
+            "is calibrated on."
+        )
 
     img_preferred = np.array([float(s.img_preferred or 0) for s in stats])
     by_positions = np.array([float(s.positions or 0) for s in stats])
     us_demand = tuple(float(x) for x in by_positions / by_positions.sum())
     img_demand = tuple(float(x) for x in img_preferred / img_preferred.sum())
-    demand = (us_demand, us_demand, img_demand, img_demand, us_demand)
+    demand: tuple[tuple[float, ...], ...] = (
+        us_demand,
+        us_demand,
+        img_demand,
+        img_demand,
+        us_demand,
+    )
     assumptions += [
         "Non-US IMGs choose a specialty in proportion to the non-US IMGs who ranked it first "
         "(Charting Outcomes 2026); US IMGs are assumed to choose like them; US seniors and "
@@ -181,6 +219,9 @@ def build_layout(facts: Facts, match_year: int = 2025, scale: float = 1.0) -> La
     ]
 
     counts = [scaled.applicants[kind] for kind in TYPES] + [scaled.others]
+    if factor:
+        national_counts = [national.applicants[kind] for kind in TYPES] + [national.others]
+        counts, demand = _focus_demand(counts, national_counts, demand, factor, scale)
     rates = [national.match_rates[kind] for kind in TYPES]
     everyone = facts.outcome(ApplicantType.ALL, match_year)
     matched = [facts.outcome(kind, match_year) for kind in TYPES]
@@ -221,7 +262,51 @@ def build_layout(facts: Facts, match_year: int = 2025, scale: float = 1.0) -> La
         assumptions=tuple(assumptions),
         img_interviews=interviews,
         specialty_targets=targets,
+        focus=tuple((codes[i], f) for i, f in factor.items()),
     )
+
+
+def _focus_factors(
+    codes: tuple[str, ...],
+    national_groups: list[tuple[int, int, int]],
+    national_programs: list[int],
+    scale: float,
+    focus: Sequence[str | None],
+) -> dict[int, float]:
+    """Per focused specialty (index) whose programs at `scale` would be fewer than
+    FOCUS_PROGRAMS: its own scale, at most 1."""
+    found: dict[int, float] = {}
+    for code in focus:
+        if code is None or code.strip().upper() not in codes:
+            continue
+        i = codes.index(code.strip().upper())
+        pairs = zip(national_groups, national_programs, strict=True)
+        total = sum(p for (spec, _, _), p in pairs if spec == i)
+        wanted = min(1.0, max(scale, FOCUS_PROGRAMS / max(total, 1)))
+        if wanted > scale:
+            found[i] = wanted
+    return found
+
+
+def _focus_demand(
+    counts: list[int],
+    national_counts: list[int],
+    demand: tuple[tuple[float, ...], ...],
+    factor: dict[int, float],
+    scale: float,
+) -> tuple[list[int], tuple[tuple[float, ...], ...]]:
+    """Applicant counts and specialty choices with the focused specialties' applicants at
+    their own scale: type t gains national_t x demand_t[s] x (factor_s - scale) applicants,
+    all choosing s."""
+    new_counts, new_demand = [], []
+    for t, (count, national_count) in enumerate(zip(counts, national_counts, strict=True)):
+        wanted = np.asarray(demand[t], dtype=np.float64) * count
+        for i, f in factor.items():
+            wanted[i] += round(national_count * demand[t][i] * (f - scale))
+        total = round(float(wanted.sum()))
+        new_counts.append(total)
+        new_demand.append(tuple(float(x) for x in wanted / wanted.sum()))
+    return new_counts, tuple(new_demand)
 
 
 def _img_figures(

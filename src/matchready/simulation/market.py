@@ -149,6 +149,67 @@ def pick_programs(
     return programs.at_place[place.astype(np.int64)]
 
 
+DRAW_ROUNDS = 8
+"""Rounds of re-drawing for requests that fell on a program already picked."""
+REDRAW_FACTOR = 3
+"""A re-drawing round asks for this many times the applicant's shortfall."""
+
+
+def redraw_window(window: float, round_: int) -> float:
+    """The spread of the `round_`-th round of interview requests (0: the first): doubled each
+    round up to 16 times, so an applicant whose requests fell on programs already picked
+    reaches further from their own level, as applicants do when their first choices are
+    full. Shared by the market's applicants and the inserted one."""
+    return window * 2.0 ** min(round_, 4)
+
+
+def distinct_interviews(
+    programs: Programs,
+    specialty: Ints,
+    quantile: Floats,
+    wanted: Ints,
+    window: float,
+    rng: np.random.Generator,
+) -> Ints:
+    """`wanted[i]` distinct programs of `specialty[i]` near applicant i's quantile, as sorted
+    keys applicant * programs + program. Requests that hit a program already picked are drawn
+    again (at most DRAW_ROUNDS rounds), as the inserted applicant's candidates are, so an
+    applicant holds the interviews drawn for them even where a specialty has few programs (in
+    small markets most of a narrow window's requests would otherwise collapse onto the same
+    few programs, and the market's applicants would hold fewer interviews than the one inserted
+    with the same count)."""
+    n_programs = len(programs.capacity)
+    n = len(wanted)
+    keys = np.zeros(0, dtype=np.int64)  # sorted
+    held = np.zeros(n, dtype=np.int64)
+    short = wanted.astype(np.int64)
+    for round_ in range(DRAW_ROUNDS):
+        # the first round asks for what is wanted; later ones ask for 3 times the shortfall
+        # and keep, per applicant, the first new programs drawn
+        asked = short if round_ == 0 else REDRAW_FACTOR * short
+        owner = np.repeat(np.arange(n, dtype=np.int64), asked)
+        if len(owner) == 0:
+            break
+        spread = redraw_window(window, round_)
+        picked = pick_programs(programs, specialty[owner], quantile[owner], spread, rng)
+        new = owner * n_programs + picked
+        if len(keys):
+            at = np.searchsorted(keys, new)
+            new = new[(at >= len(keys)) | (keys[np.minimum(at, len(keys) - 1)] != new)]
+        by_key = np.argsort(new, kind="stable")
+        first = np.ones(len(new), dtype=bool)
+        first[1:] = new[by_key][1:] != new[by_key][:-1]
+        new = new[np.sort(by_key[first])]  # each new program once, in drawing order
+        mine = new // n_programs
+        starts = np.searchsorted(mine, np.arange(n))
+        new = new[np.arange(len(new)) - starts[mine] < short[mine]]
+        new.sort()
+        keys = np.insert(keys, np.searchsorted(keys, new), new)
+        held += np.bincount(new // n_programs, minlength=n)
+        short = np.maximum(wanted - held, 0)
+    return keys
+
+
 @dataclass(frozen=True, eq=False)
 class SimulatedMarket:
     """One generated market: the engine's arrays and the metadata to read its outcome."""
@@ -225,10 +286,8 @@ def generate(layout: Layout, parameters: Parameters, seed: int) -> SimulatedMark
     sizes = np.bincount(specialty, minlength=len(layout.specialties)).astype(np.int64)
     quantile = _ranks_in_groups(specialty, quality, sizes)
 
-    # The interview graph: requests in the applicant's specialty, duplicates dropped.
-    owner = np.repeat(np.arange(n, dtype=np.int64), interviews)
-    picked = pick_programs(programs, specialty[owner], quantile[owner], prm.window, rng)
-    pairs = _distinct(owner * n_programs + picked)
+    # The interview graph: distinct programs in the applicant's specialty.
+    pairs = distinct_interviews(programs, specialty, quantile, interviews, prm.window, rng)
     owner, picked = pairs // n_programs, pairs % n_programs
 
     # Supplemental lists (one per applicant with an advanced interview) and backup prelims.

@@ -240,7 +240,9 @@ def prepare(
 ) -> tuple[Task, list[str]]:
     """The task of one simulation (validated) and the assumptions to print with it."""
     calibration = calibration or load_calibration()
-    layout = build_layout(facts, calibration.match_year, scale)
+    layout = build_layout(
+        facts, calibration.match_year, scale, (strategy.specialty, strategy.also)
+    )
     codes = set(layout.specialties[:-1])
     for code in (strategy.specialty, strategy.also):
         if code is not None and code.upper() not in codes:
