@@ -28,10 +28,16 @@ from matchready.errors import ImportFileError, InputError, Location, Problem
 from matchready.io.tables import read_table, write_csv_rows, write_table_to
 
 COLUMNS = tuple(
-    "record program list position key specialty state from_state date recorded_at by advanced "
-    "would_not_go writer us_physician status requested_on received_on uploaded_on kind name "
-    "version sha256 path season tier format scores note".split()
+    dict.fromkeys(
+        ["record"]
+        + [
+            info.serialization_alias or name
+            for m in KINDS.values()
+            for name, info in m.model_fields.items()
+        ]
+    )
 )
+"""Every record kind's fields, in the order of the kinds (`domain.tracker_records.KINDS`)."""
 SUFFIXES = (".csv", ".xlsx")
 
 NOTES = (
