@@ -528,8 +528,8 @@ def rol_what_if(
     _say(f"your draft as a strategy: {strategy.label()} (interviewed programs only)")
     if left_out:
         _say(f"not counted, no interview recorded: {', '.join(left_out)}")
-    _say(f"{result.label}: P(match) {result.probability} ({result.strategy})")
-    _say(f"change on the same {runs} markets: {result.change.points()}")
+    _say(f"{result.label}: P(match) {result.estimate} ({result.strategy})")
+    _say(f"change on the same {runs} markets: {result.change.points() if result.change else ''}")
     _say("Simulated markets calibrated to the latest NRMP Main Match; see: matchready simulate.")
 
 

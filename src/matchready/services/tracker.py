@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from matchready.domain.facts import Facts, FactStatus
+from matchready.domain.interval import WhatIf
 from matchready.domain.program import Program, ProgramCode, TrackType, is_nrmp_code
 from matchready.domain.rank_checks import interviewed_programs
 from matchready.domain.tracker import (
@@ -62,7 +63,6 @@ from matchready.services.ports import UnitOfWork
 if TYPE_CHECKING:  # the what-if needs the simulator (numpy) only when it runs
     from matchready.domain.applicant import Profile
     from matchready.simulation.applicant import Strategy
-    from matchready.simulation.study import WhatIf
 
 T = TypeVar("T")
 
