@@ -1,9 +1,10 @@
-"""Latency of the main pages with 50 concurrent clients on loopback (issue 8).
+"""Latency of the main pages with 50 concurrent clients on loopback (issue 8), local mode.
 
 Target: p95 under 100 ms. The server runs as it would on a 2-core host (`uvicorn --workers 2`,
 the app factory, a fictional example profile in a temporary data directory); the load comes from
 `wrk` in its own process (Debian: apt-get install wrk): 50 connections, each sending its next
-request as soon as the last one is answered, for 10 s per page.
+request as soon as the last one is answered, for 10 s per page. Server mode on PostgreSQL:
+bench_web_server.py.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ end
 """
 
 
-def load_programs(data: Path) -> None:
+def load_programs(data: Path, url: str | None = None) -> None:
     """13,000 generated (fictional) programs in the bench database, through the importer."""
     spec = importlib.util.spec_from_file_location("generate", GENERATOR)
     assert spec is not None and spec.loader is not None
@@ -69,7 +70,7 @@ def load_programs(data: Path) -> None:
     write_table(
         path, TEMPLATE_COLUMNS, [program_row(p) for p in module.example_programs(PROGRAMS)]
     )
-    url = f"sqlite:///{data / 'matchready.sqlite3'}"
+    url = url or f"sqlite:///{data / 'matchready.sqlite3'}"
     with bootstrap(Settings(database_url=url)) as runtime:
         import_programs(runtime.units(), path)
 
@@ -80,20 +81,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(data: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(
+    data: Path, port: int, extra: dict[str, str] | None = None, probe: str = "/plan"
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "MATCHREADY_DATA_DIR": str(data),
         "MATCHREADY_SECRET_KEY": "bench",
         "MATCHREADY_WARM_START": "true",  # as `matchready serve` runs it
+        **(extra or {}),
     }
     uvicorn = [sys.executable, "-m", "uvicorn", "--factory", "matchready.web.app:create_app"]
     args = [*uvicorn, "--port", str(port), "--workers", "2", "--log-level", "warning"]
     server = subprocess.Popen(args, env=env)
-    deadline = time.monotonic() + 180  # each worker builds the program table first
+    deadline = time.monotonic() + 900  # each worker builds the program table first (minutes
+    # for 13,000 programs from PostgreSQL on a loaded machine)
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/plan", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{probe}", timeout=1)
             return server
         except OSError:
             time.sleep(0.2)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
+from matchready.domain.overrides import Override, ProposalState
 from matchready.domain.program import (
     Claim,
     CrosswalkEntry,
@@ -20,7 +21,7 @@ from matchready.domain.program import (
     Program,
     ProgramCode,
 )
-from matchready.domain.requirements import Requirement, RequirementChange
+from matchready.domain.requirements import Requirement, RequirementChange, RequirementKind
 from matchready.domain.tracker import Tracker
 from matchready.errors import StoreError
 from matchready.services.ports import ImportRecord, ProgramsVersion
@@ -37,6 +38,7 @@ class _State:
         self.version = 0
         self.reloads = 0
         self.changed: dict[str, int] = {}  # program key -> version of its last change
+        self.overrides: dict[int, Override] = {}  # by number
 
 
 class MemoryProgramRepository:
@@ -169,6 +171,51 @@ class MemoryTrackerRepository:
         self._state.trackers[owner] = tracker
 
 
+class MemoryOverrideRepository:
+    """Users' own values in a dict by number; implements `OverrideRepository`."""
+
+    def __init__(self, state: _State) -> None:
+        self._state = state
+
+    def _number(self, owner: str, key: str, kind: RequirementKind) -> int | None:
+        return next(
+            (
+                n
+                for n, o in self._state.overrides.items()
+                if (o.owner, o.program_key, o.kind) == (owner, key, kind)
+            ),
+            None,
+        )
+
+    def of(self, owner: str) -> list[Override]:
+        return [o for o in self._state.overrides.values() if o.owner == owner]
+
+    def put(self, override: Override) -> None:
+        if override.program_key not in self._state.programs:
+            raise KeyError(override.program_key)
+        number = self._number(override.owner, override.program_key, override.kind)
+        if number is None:
+            number = max(self._state.overrides, default=0) + 1
+        at = override.recorded_at or datetime.now(UTC)
+        self._state.overrides[number] = replace(override, recorded_at=at, number=number)
+
+    def drop(self, owner: str, key: str, kind: RequirementKind) -> bool:
+        number = self._number(owner, key, kind)
+        if number is None:
+            return False
+        del self._state.overrides[number]
+        return True
+
+    def proposals(self) -> list[Override]:
+        return [o for o in self._state.overrides.values() if o.proposal is ProposalState.PROPOSED]
+
+    def by_number(self, number: int) -> Override | None:
+        return self._state.overrides.get(number)
+
+    def drop_number(self, number: int) -> None:
+        self._state.overrides.pop(number, None)
+
+
 class MemoryUnitOfWork:
     """A unit of work over in-memory state, with real commit and rollback."""
 
@@ -177,6 +224,7 @@ class MemoryUnitOfWork:
         self._working = _State()
         self.programs = MemoryProgramRepository(self._working)
         self.tracker = MemoryTrackerRepository(self._working)
+        self.overrides = MemoryOverrideRepository(self._working)
         self.commits = 0
 
     def __enter__(self) -> Self:

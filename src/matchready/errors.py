@@ -7,6 +7,7 @@
     │   ├── ImportFileError         a program/tracker file to import has a bad row
     │   └── TrackerError            a refused change to an application, letter, signal or list
     ├── NotFoundError               a named thing (fact, program, applicant) does not exist
+    ├── NotAllowedError             the user may not do this (a non-editor deciding a proposal)
     └── StoreError                  the database could not be reached or migrated
 
 Adapters convert foreign errors (TOML, pydantic, CSV, SQLAlchemy, openpyxl) into these, keeping
@@ -22,7 +23,12 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Location:
-    """Where a problem is: any of file, row (1-based, header excluded), column/field, line:col."""
+    """Where a problem is: any of file, row, column/field, line:col.
+
+    `row` is the row number a spreadsheet shows (the header is row 1 of a file without
+    comment lines; see `matchready.io.tables.Table.row_number`); an XLSX file's `file` names
+    the sheet too ("programs.xlsx, sheet 'Programs'"). A record without a spreadsheet row (a
+    JSON list, a form) numbers its records from 1."""
 
     file: str | None = None
     row: int | None = None
@@ -94,6 +100,10 @@ class TrackerError(InputError):
 
 class NotFoundError(MatchreadyError):
     """A named thing does not exist."""
+
+
+class NotAllowedError(MatchreadyError):
+    """The user may not do this (only editors change the shared program data)."""
 
 
 class StoreError(MatchreadyError):

@@ -173,7 +173,7 @@ def test_the_program_page_saves_a_correction_and_shows_it_in_the_history(
     assert saved.status_code == 303
     assert saved.headers["location"] == f"{path}?saved=step2ck_minimum#history"
     page = client.get(saved.headers["location"]).text
-    assert "Saved: step2ck minimum." in page
+    assert "Saved: Step 2 CK minimum." in page
     assert "edited by local user" in page and "https://example.org/im/2027" in page
     # the screening table sees the edit at once
     api = client.get(f"/api/programs/{KEY}").json()
@@ -214,7 +214,11 @@ def test_the_api_edits_and_reports_bad_input(client: TestClient) -> None:
     assert done.status_code == 200, done.text
     assert done.json()["changed"] is True
     assert done.json()["change"]["new"]["value"] == "no"
-    assert client.put(url, json=body).json() == {"changed": False, "change": None}
+    assert client.put(url, json=body).json() == {
+        "changed": False,
+        "scope": "shared",
+        "change": None,
+    }
     bad = client.put(url, json={**body, "value": "perhaps"})
     assert bad.status_code == 422 and "value" in bad.text
     assert client.put(url, json={"value": "no"}).status_code == 422  # no source
@@ -222,17 +226,20 @@ def test_the_api_edits_and_reports_bad_input(client: TestClient) -> None:
     assert client.put("/api/programs/0/requirements/j1_sponsored", json=body).status_code == 404
 
 
-def test_in_server_mode_edits_need_a_login_and_are_attributed(data_dir: Path) -> None:
+def test_in_server_mode_edits_need_a_login_and_editors_are_never_named(data_dir: Path) -> None:
+    """An editor's edit is shared and attributed to the account, which sees "you"; another
+    user sees "an editor", never the email (the regression: history showed it to everyone)."""
     from test_web_accounts import login, register
 
     from fakes import MemoryAccountStore, MemoryProfileStore, MemorySessionStore
 
     settings = Settings(data_dir=data_dir)
     engine, factory = open_database(settings.resolved_database_url())
+    accounts = MemoryAccountStore()
     app = create_app(
         settings,
         profiles=MemoryProfileStore(),
-        accounts=MemoryAccountStore(),
+        accounts=accounts,
         sessions=MemorySessionStore(),
         units=partial(SqlUnitOfWork, factory),
     )
@@ -243,17 +250,22 @@ def test_in_server_mode_edits_need_a_login_and_are_attributed(data_dir: Path) ->
     with TestClient(app, base_url="https://testserver") as ana:
         register(ana, "ana@example.org")
         login(ana, "ana@example.org")
-        assert ana.put(url, json=body).json()["change"]["changed_by"] == "ana@example.org"
-        page = ana.get(f"/programs/{KEY}")
+        found = accounts.by_email("ana@example.org")
+        assert found is not None
+        accounts.set_editor(found.id, True)
+        done = ana.put(url, json=body).json()
+        assert (done["scope"], done["change"]["changed_by"]) == ("shared", "you")
         form = {**FORM, "csrftoken": _token(ana, f"/programs/{KEY}")}
         saved = ana.post(f"/programs/{KEY}/requirements", data=form, follow_redirects=False)
         assert saved.status_code == 303
+        assert "edited by you" in ana.get(f"/programs/{KEY}").text
     with TestClient(app, base_url="https://testserver") as ben:
         register(ben, "ben@example.org")
         login(ben, "ben@example.org")
         page = ben.get(f"/programs/{KEY}").text  # programs are shared: Ben sees Ana's edits
     engine.dispose()
-    assert "edited by ana@example.org" in page and "https://example.org/im/h1b" in page
+    assert "edited by an editor" in page and "https://example.org/im/h1b" in page
+    assert "ana@example.org" not in page
 
 
 def test_changed_since_names_the_edited_programs(database_url: str) -> None:

@@ -165,10 +165,18 @@ def test_users_never_see_or_change_each_others_data(new_client: Callable[[], Tes
     assert alice.put("/api/profile", json=renamed).status_code == 200
     assert "Plan for Amara Renamed" in alice.get("/plan").text
     # by id guessing: no route takes an account or profile id; only the shared programs
-    # are addressed by key
+    # are addressed by key ("yours" is always the caller's own value), and proposals by
+    # number for editors only (403 for anyone else: tests/integration/test_program_ownership)
     paths = alice.get("/openapi.json").json()["paths"]
     with_ids = {path for path in paths if "{" in path}
-    assert with_ids == {"/api/programs/{key}", "/api/programs/{key}/requirements/{kind}"}
+    assert with_ids == {
+        "/api/programs/{key}",
+        "/api/programs/{key}/requirements/{kind}",
+        "/api/programs/{key}/yours/{kind}",
+        "/api/programs/{key}/yours/{kind}/proposal",
+        "/api/proposals/{number}",
+    }
+    assert alice.post("/api/proposals/1", json={"accept": True}).status_code == 403
     # a forged session cookie is nobody
     mallory = new_client()
     mallory.cookies.set("matchready_session", "0" * 43)

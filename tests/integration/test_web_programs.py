@@ -67,7 +67,7 @@ def test_a_program_page_shows_every_requirement_with_its_source(client: TestClie
     assert key
     page = client.get(f"/programs/{key.group(1)}")
     assert page.status_code == 200
-    for kind in ("j1 sponsored", "step2ck minimum", "usce required", "ecfmg certificate by"):
+    for kind in ("J-1 sponsored", "Step 2 CK minimum", "USCE required", "ECFMG certificate by"):
         assert kind in page.text
     assert "Your verdict" in page.text
     assert client.get("/programs/0000000000").status_code == 404
@@ -144,3 +144,44 @@ def test_the_program_page_shows_lca_evidence_and_conflicts_side_by_side(
     assert "Sources disagree: conflict — verify" in page
     assert "lca: DOL LCA disclosure data FY2024-FY2025" in page
     assert "Does the program sponsor H-1B visas for incoming residents" in page
+
+
+def test_the_api_shows_conflicts_like_the_page_and_names_specialties_by_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The JSON API gives each conflict's sources side by side (as the CLI, the page and the
+    exports do), and a program whose specialty was not stated is named from its ACGME number
+    by the code table: on the page, in the API and in `programs list`, never "specialty
+    unknown"."""
+    monkeypatch.setenv("MATCHREADY_DATA_DIR", str(tmp_path))
+    data = ROOT / "tests" / "data" / "lca"
+    runner = CliRunner()
+    imported = runner.invoke(cli, ["programs", "import", str(data / "institutions.csv")])
+    assert imported.exit_code == 0
+    lca = runner.invoke(cli, ["programs", "import-lca", str(data / "lca_fy2025_sample.csv")])
+    assert lca.exit_code == 0, lca.output
+    with TestClient(create_app(Settings(data_dir=tmp_path))) as client:
+        body = client.get("/api/programs/1403621075").json()
+        family = client.get("/programs/1203100001").text
+        family_api = client.get("/api/programs/1203100001").json()
+    assert [c["kind"] for c in body["conflicts"]] == ["h1b_sponsored"]
+    conflict = body["conflicts"][0]
+    assert conflict["stated"]["value"] == "no"
+    assert conflict["stated"]["source"] == "https://example.org/im/visa"
+    assert [(c["value"], c["source_kind"], c["source"]) for c in conflict["claims"]] == [
+        ("no", "import", "https://example.org/im/visa"),
+        ("yes", "lca", "DOL LCA disclosure data FY2024-FY2025"),
+    ]
+    assert conflict["claims"][1]["evidence"] == (
+        "4 resident-physician LCAs certified for this institution in FY2024-FY2025 (DOL)"
+    )
+    assert conflict["coordinator_question"].startswith("Does the program sponsor H-1B visas")
+    assert body["h1b_evidence"][0].startswith("H-1B evidence: 3 resident-physician LCAs")
+    assert family_api["specialty"] is None
+    assert family_api["specialty_label"] == "Family medicine (ACGME code 120, unverified)"
+    assert "Family medicine (ACGME code 120, unverified)" in family
+    assert "specialty unknown" not in family
+    listing = runner.invoke(cli, ["programs", "list"])
+    assert listing.exit_code == 0
+    assert "Family medicine (ACGME code 120" in listing.output
+    assert "specialty unknown" not in listing.output

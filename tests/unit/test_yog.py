@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matchready.domain.yog import (
@@ -66,6 +66,7 @@ def test_elapsed_is_the_largest_whole_number_of_months(a: date, b: date) -> None
     assert add_months(start, months) <= end < add_months(start, months + 1)
 
 
+@settings(deadline=None)  # a property of dates, not a speed test: no deadline on a loaded machine
 @given(dates, dates, st.integers(min_value=0, max_value=400))
 def test_elapsed_never_decreases_as_the_end_moves_later(a: date, b: date, days: int) -> None:
     start, end = min(a, b), max(a, b)

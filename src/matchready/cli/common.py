@@ -109,8 +109,8 @@ def tracked_applications() -> tuple[Application, ...]:
 
 def tracked_interviews() -> tuple[tuple[str, date], ...]:
     """(program, day) of each dated interview in this computer's tracker."""
+    from matchready.services.calendar import interview_days
     from matchready.services.tracker import Tracking
 
     with runtime() as built:
-        tracker = Tracking(built.units(), built.owner, built.facts).tracker()
-    return tuple((i.program, i.on) for i in tracker.interviews if i.on is not None)
+        return interview_days(Tracking(built.units(), built.owner, built.facts).tracker())

@@ -12,7 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from matchready.cli.common import runtime, store
+from matchready.cli.common import facts, runtime, store
+from matchready.domain.facts import Facts
 from matchready.domain.program import Program
 from matchready.domain.requirements import (
     COORDINATOR_QUESTIONS,
@@ -165,6 +166,7 @@ def list_command(
     """List programs, optionally of one specialty and state."""
     with store() as uow:
         programs = list_programs(uow, specialty=specialty, state=state)
+    known = facts()
     table = Table(title=f"{len(programs)} programs")
     for column in ("key", "name", "specialty", "city", "state", "tracks"):
         table.add_column(column)
@@ -172,7 +174,7 @@ def list_command(
         table.add_row(
             program.key,
             program.name,
-            program.specialty or program.specialty_code or "",
+            known.specialty_label(program),
             program.city or "",
             program.state or "",
             ", ".join(t.value for t in program.tracks),
@@ -180,12 +182,12 @@ def list_command(
     _console().print(table)
 
 
-def _identity_lines(program: Program) -> list[tuple[str, str]]:
+def _identity_lines(program: Program, known: Facts) -> list[tuple[str, str]]:
     institution = program.institution
     return [
         ("ACGME number", program.acgme_number or "unknown"),
         ("NRMP codes", ", ".join(f"{c.code} ({c.track.value})" for c in program.codes) or "none"),
-        ("specialty", f"{program.specialty or 'unknown'} ({program.specialty_code or '?'})"),
+        ("specialty", known.specialty_label(program)),
         ("institution", institution.name if institution else "unknown"),
         ("location", ", ".join(x for x in (program.city, program.state) if x) or "unknown"),
         ("positions per year", str(program.positions_per_year or "unknown")),
@@ -201,7 +203,7 @@ def show(key: Annotated[str, typer.Argument(help="ACGME number or NRMP code.")])
         program, history = get_program(uow, key)
     console = _console()
     console.print(f"[bold]{program.name}[/bold]", highlight=False)
-    for label, value in _identity_lines(program):
+    for label, value in _identity_lines(program, facts()):
         console.print(f"  {label}: {value}", highlight=False)
     table = Table(title="requirements")
     for column in ("requirement", "value", "strictness", "source", "verified on"):

@@ -212,6 +212,15 @@ class Communication(_Model):
 class Target(_Model):
     match_year: int = Field(ge=2021, le=2100, description="The Match (March) you aim for")
     specialties: list[str] = Field(min_length=1, description="Codes such as IM, FM, PEDS")
+    nrmp_registered: dt.date | None = Field(
+        default=None,
+        description="The day you registered for this Match with the NRMP (empty: not yet)",
+    )
+
+    def registered_by(self, day: dt.date) -> dt.date | None:
+        """The day of NRMP registration when it is on or before `day` (registered by then)."""
+        on = self.nrmp_registered
+        return on if on is not None and on <= day else None
 
 
 class USCE(_Model):

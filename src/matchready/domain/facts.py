@@ -38,6 +38,7 @@ from matchready.domain.fact_rows import (
     country_key,
     parse_scope,
 )
+from matchready.domain.program import Program
 
 # The row schemas live in fact_rows.py; callers keep importing them from here.
 __all__ = [
@@ -90,6 +91,21 @@ class Facts:
     def acgme_specialty(self, code: str | None) -> AcgmeSpecialtyCode | None:
         """The ACGME specialty of a 3-digit code (a program number's first 3 digits)."""
         return next((c for c in self.acgme_codes if c.code == code), None) if code else None
+
+    def specialty_label(self, program: Program) -> str:
+        """How a program's specialty is shown, everywhere (the one rule): its stated name, else
+        the name the ACGME specialty-code table gives its code (the code stated, else the first
+        3 digits of its ACGME number), marked unverified when the table's row is; "specialty
+        unknown" only when neither says."""
+        if program.specialty:
+            return program.specialty
+        number = program.acgme_number
+        code = program.specialty_code or (number[:3] if number else None)
+        found = self.acgme_specialty(code)
+        if found is None:
+            return f"specialty unknown (ACGME code {code})" if code else "specialty unknown"
+        checked = "" if found.status is FactStatus.VERIFIED else ", unverified"
+        return f"{found.name} (ACGME code {code}{checked})"
 
     def rule(self, key: str, on: date | None = None) -> RuleFact | None:
         """The version of fact `key` in force on `on` (the latest one if `on` is None).

@@ -121,6 +121,7 @@ class ClaimSource(enum.StrEnum):
     EDIT = "edit"  # a correction by hand (the user's own note)
     PAGE = "page"  # read from the program's own page, with the sentence
     LCA = "lca"  # DOL LCA disclosure data (H-1B evidence; derived, never stored)
+    OWN = "own"  # a user's own value in server mode (kept per user, never in shared claims)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ federal fiscal year (October to September, from the decision date).
 Columns read (FY2020 onward layout): CASE_STATUS, DECISION_DATE, JOB_TITLE, SOC_CODE,
 EMPLOYER_NAME, EMPLOYER_CITY, EMPLOYER_STATE. A file without one of them is refused with the
 missing columns named. CSV files are scanned with polars (streaming, all columns as text);
-XLSX files are streamed with openpyxl (read-only), one row at a time.
+XLSX files are streamed by `matchready.io.xlsx_stream` (only these columns' cells, in flat
+memory: openpyxl and the calamine readers are too slow or too large for a year's file).
 
 A filing counts when CASE_STATUS is "Certified" (certified-then-withdrawn filings do not),
 and its job title names a resident or fellow (resident, residency, fellow, house staff,
@@ -27,11 +28,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
 import polars as pl
-from openpyxl.utils.exceptions import InvalidFileException
 
 from matchready.errors import ImportFileError, Location, Problem
+from matchready.io.xlsx_stream import XlsxColumns, XlsxFormatError, serial_date
 
 COLUMNS = (
     "CASE_STATUS",
@@ -215,33 +215,40 @@ def _day(value: object) -> dt.date | None:
 
 
 def _read_xlsx(path: Path) -> LcaFile:
+    """Stream the first sheet's seven columns (`matchready.io.xlsx_stream`): a year's file in
+    seconds and flat memory. A date cell is an Excel serial number, or text as in the CSV."""
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as error:
-        raise ImportFileError(
-            Problem(f"not a readable XLSX file ({error})", Location(file=path.name))
-        ) from error
+        book = XlsxColumns(str(path))
+    except XlsxFormatError as error:
+        raise ImportFileError(Problem(str(error), Location(file=path.name))) from error
     counts: Counter[tuple[str, str, str, int]] = Counter()
-    total = undated = 0
-    try:
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = [str(h or "") for h in next(rows, ())]
-        if not any(header):
+    undated = 0
+    with book:
+        if not any(book.header):
             raise ImportFileError(Problem("the file is empty", Location(file=path.name)))
-        _missing(path, header)
-        at = {h.strip().upper(): i for i, h in enumerate(header)}
-        status, decided, title, soc, name, city, state = (at[c] for c in COLUMNS)
-        for row in rows:
-            total += 1
-            if str(row[status] or "").strip().upper() != "CERTIFIED":
-                continue
-            if not is_resident_physician(str(row[title] or ""), str(row[soc] or "")):
-                continue
-            day = _day(row[decided])
-            if day is None:
-                undated += 1
-                continue
-            counts[_key(row[name], row[city], row[state], fiscal_year(day))] += 1
-    finally:
-        workbook.close()
+        _missing(path, book.header)
+        at = {h.strip().upper(): i for i, h in enumerate(book.header)}
+        try:
+            for status, decided, title, soc, name, city, state in book.rows(
+                [at[c] for c in COLUMNS]
+            ):
+                if status.strip().upper() != "CERTIFIED":
+                    continue
+                if not is_resident_physician(title, soc):
+                    continue
+                day = _day(decided) or _serial_day(decided, book.date1904)
+                if day is None:
+                    undated += 1
+                    continue
+                counts[_key(name, city, state, fiscal_year(day))] += 1
+        except (XlsxFormatError, zipfile.BadZipFile, ValueError, IndexError) as error:
+            raise ImportFileError(
+                Problem(f"not a readable XLSX file ({error})", Location(file=path.name))
+            ) from error
+        total = book.rows_read
     return _result(path, total, counts, undated)
+
+
+def _serial_day(text: str, date1904: bool) -> dt.date | None:
+    found = serial_date(text, date1904)
+    return None if found is None else dt.date(*found)

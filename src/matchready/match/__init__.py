@@ -27,7 +27,7 @@ from matchready.match._result import Assignment, BlockingPair, Result, Search
 from matchready.match._run import run_match, search_budget
 from matchready.match._stability import STABILITY_DEFINITIONS, Audit
 from matchready.match._stability import audit as check_stability
-from matchready.match._warmup import is_compiled, warm_up
+from matchready.match._warmup import is_compiled, warm_up, warm_up_apart
 
 __all__ = [
     "PRESETS",
@@ -61,6 +61,7 @@ __all__ = [
     "solve",
     "to_arrays",
     "warm_up",
+    "warm_up_apart",
     "write_instance",
     "write_result",
 ]

@@ -61,54 +61,12 @@ def _build(instance: Instance) -> Market:
 
 
 def _source(instance: Instance) -> MarketArrays:
-    """The instance as integer arrays (ids replaced by their position in the instance)."""
-    i64 = np.int64
-    program_index = {p.id: i for i, p in enumerate(instance.programs)}
-    applicant_index = {a.id: i for i, a in enumerate(instance.applicants)}
-    n = len(instance.applicants)
+    """The instance as integer arrays: those its validation built (``_ingest``), else the
+    reference conversion."""
+    from matchready.match._ingest import reference_arrays
 
-    a_len = np.array([len(a.ranks) for a in instance.applicants], dtype=i64)
-    a_off = np.zeros(n + 1, dtype=i64)
-    np.cumsum(a_len, out=a_off[1:])
-    a_prog = np.array(
-        [-1 if r is None else program_index[r] for a in instance.applicants for r in a.ranks],
-        dtype=i64,
-    )
-    p_len = np.array([len(p.ranks) for p in instance.programs], dtype=i64)
-    p_off = np.zeros(len(instance.programs) + 1, dtype=i64)
-    np.cumsum(p_len, out=p_off[1:])
-    p_app = np.array([applicant_index[a] for p in instance.programs for a in p.ranks], dtype=i64)
-
-    a_supp = np.full(len(a_prog), -1, dtype=i64)
-    s_prog: list[int] = []
-    s_owner: list[int] = []
-    s_off = [0]
-    for a, applicant in enumerate(instance.applicants):
-        for supplemental in applicant.supplemental:
-            links = {program_index[link] for link in supplemental.links}
-            for k in range(int(a_off[a]), int(a_off[a + 1])):
-                if int(a_prog[k]) in links:
-                    a_supp[k] = len(s_owner)
-            s_prog.extend(program_index[r] for r in supplemental.ranks)
-            s_owner.append(a)
-            s_off.append(len(s_prog))
-    return MarketArrays(
-        capacity=np.array([p.capacity for p in instance.programs], dtype=i64),
-        applicant_offsets=a_off,
-        applicant_programs=a_prog,
-        program_offsets=p_off,
-        program_applicants=p_app,
-        supplemental_link=a_supp,
-        supplemental_applicant=np.array(s_owner, dtype=i64),
-        supplemental_offsets=np.array(s_off, dtype=i64),
-        supplemental_programs=np.array(s_prog, dtype=i64),
-        couple_first=np.array([applicant_index[c.first] for c in instance.couples], dtype=i64),
-        couple_second=np.array([applicant_index[c.second] for c in instance.couples], dtype=i64),
-        reversion_donor=np.array([program_index[r.donor] for r in instance.reversions], dtype=i64),
-        reversion_receiver=np.array(
-            [program_index[r.receiver] for r in instance.reversions], dtype=i64
-        ),
-    )
+    arrays = instance.__dict__.get("_arrays")
+    return arrays if isinstance(arrays, MarketArrays) else reference_arrays(instance)
 
 
 def compile_arrays(source: MarketArrays) -> Market:

@@ -22,11 +22,13 @@ V = TypeVar("V")
 
 
 class LazyMapping(Mapping[str, V]):
-    """A read-only mapping computed by ``build`` on first access."""
+    """A read-only mapping computed by ``build`` on first access. ``matched`` (assignments
+    only) is the number of applicants holding a primary place, known without building it."""
 
-    def __init__(self, build: Callable[[], dict[str, V]]) -> None:
+    def __init__(self, build: Callable[[], dict[str, V]], matched: int | None = None) -> None:
         self._build: Callable[[], dict[str, V]] | None = build
         self._data: dict[str, V] = {}
+        self.matched = matched
 
     def _get(self) -> dict[str, V]:
         if self._build is not None:
@@ -125,7 +127,7 @@ def build_result(
     )
     return Result(
         engine="fast",
-        assignments=LazyMapping(assignments),
+        assignments=LazyMapping(assignments, int(np.count_nonzero(found.program >= 0))),
         programs=LazyMapping(programs),
         capacities=LazyMapping(capacities),
         unfilled=LazyMapping(unfilled),

@@ -128,9 +128,14 @@ class Instance:
     )
 
     def __post_init__(self) -> None:
+        from matchready.match._ingest import checked_arrays
         from matchready.match._validate import find_problems
 
-        problems = find_problems(self)
+        arrays = checked_arrays(self)  # the fast pass: the arrays, or None if a rule may break
+        if arrays is not None:
+            self.__dict__["_arrays"] = arrays  # kept for the engine (``_fast.compile_market``)
+            return
+        problems = find_problems(self)  # the rules, read one by one: every problem named
         if problems:
             located = [_locate(problem, self.origins) for problem in problems]
             raise InstanceError(located)

@@ -98,6 +98,14 @@ class Result:
     search: Search | None = field(default=None, compare=False)
     """Set when the first ``max_attempts`` couple orders all ended unstable (:class:`Search`)."""
 
+    def matched_count(self) -> int:
+        """How many applicants hold a primary place (without building every assignment when
+        the fast engine already knows)."""
+        known = getattr(self.assignments, "matched", None)
+        if isinstance(known, int):
+            return known
+        return sum(1 for seat in self.assignments.values() if seat.program is not None)
+
     def matched(self) -> dict[str, str | None]:
         """Applicant id to matched (primary) program or None."""
         return {a: s.program for a, s in self.assignments.items()}

@@ -4,7 +4,8 @@ search that goes on until a stable matching is found or proven not to exist.
 Roth-Peranson (reference §1.2, §5): with couples the procedure can cycle or end unstable, and
 another couple order may succeed. The first ``max_attempts`` orders are tried as before (the
 input order, then seeded re-shuffles). If all end unstable, the search goes on within a budget
-that scales with the unstable region (:func:`search_budget`): more couple orders, then, for a
+that scales with the unstable region (:func:`search_budget`): more couple orders (the unstable
+region re-processed last, :func:`region_last`, alternating with seeded shuffles), then, for a
 market of at most ``exact_applicants`` applicants, the exact model (``_exact``), which returns a
 stable matching or proves that none exists. The result's ``search`` says what was searched.
 """
@@ -14,9 +15,11 @@ from __future__ import annotations
 import itertools
 import math
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import Literal
+
+import numpy as np
 
 from matchready.match._model import Instance
 from matchready.match._outcome import (
@@ -37,9 +40,10 @@ EXACT_APPLICANTS = 400
 
 def search_budget(region: int) -> tuple[int, float]:
     """The search budget for an unstable region of ``region`` applicants, couples and programs:
-    32 more couple orders per member of the region (at least 64, at most 2,000) or 2 s per
-    member (at least 10 s, at most 60 s), whichever runs out first. The orders are the budget;
-    the time is a cap for a slow or loaded machine. The exact model, when it runs, gets the time
+    32 more couple orders per member of the region (at least 64, at most 2,000) or 2 s of this
+    process's CPU time per member (at least 10 s, at most 60 s), whichever runs out first. The
+    orders are the budget; the time is a cap for a slow attempt (CPU time, so other jobs on a
+    shared machine do not spend it). The exact model, when it runs, gets the time
     budget again (at least 30 s)."""
     return min(2_000, max(64, 32 * region)), min(60.0, max(10.0, 2.0 * region))
 
@@ -78,48 +82,93 @@ def run_match(
     """
     if max_attempts < 1:
         raise ValueError("max_attempts must be at least 1")
-    attempts = _attempts(instance, engine, seed, restart_limit, log, audit)
+    run = _runner(instance, engine, seed, restart_limit, log, audit)
+    attempts = _attempts(run, instance, seed)
     if not instance.couples:
         return next(attempts)
     first = _first_stable(itertools.islice(attempts, max_attempts))
     if first.stable or not search:
         return first
-    return _search(instance, first, attempts, exact_applicants)
+    return _search(instance, first, run, attempts, seed, exact_applicants)
 
 
-def _attempts(
+Runner = Callable[[list[int], int], Result]
+"""Runs one attempt: the couple order and the attempt's number (1-based) to a result."""
+
+
+def _runner(
     instance: Instance,
     engine: EngineName,
     seed: int,
     restart_limit: int,
     log: bool,
     audit: bool,
-) -> Iterator[Result]:
-    """Attempt after attempt (couple orders 0, 1, 2, ...), each audited as ``run_match`` says."""
+) -> Runner:
+    """One attempt per call, audited as ``run_match`` says (the fast engine's arrays and audits
+    are built once and shared by every attempt)."""
     if engine == "fast":
-        yield from _fast_attempts(instance, seed, restart_limit, audit)
-        return
-    for attempt in itertools.count():
-        order = couple_order(len(instance.couples), seed, attempt)
+        return _fast_runner(instance, seed, restart_limit, audit)
+
+    def run(order: list[int], attempts: int) -> Result:
         outcome = ReferenceEngine(instance, restart_limit, log).attempt(order)
-        yield _result(instance, outcome, engine, seed, attempt + 1, order, audit or outcome.cycle)
+        return _result(instance, outcome, engine, seed, attempts, order, audit or outcome.cycle)
+
+    return run
+
+
+def _attempts(run: Runner, instance: Instance, seed: int) -> Iterator[Result]:
+    """Attempt after attempt with couple orders 0, 1, 2, ... (:func:`couple_order`)."""
+    for attempt in itertools.count():
+        yield run(couple_order(len(instance.couples), seed, attempt), attempt + 1)
+
+
+def region_last(instance: Instance, result: Result, seed: int, round_: int) -> list[int]:
+    """The couple order that re-processes the unstable region last: the couples in a blocking
+    pair of ``result`` or holding a place at a program in one enter after every other couple
+    (which keep their order in ``result``), in a seeded shuffle (``round_``)."""
+    index = {a: c for c, pair in enumerate(instance.couples) for a in (pair.first, pair.second)}
+    region: list[int] = []
+    for pair in result.blocking:
+        region.extend(index[a] for a in pair.applicants if a in index)
+        for program in pair.programs:
+            if program is not None:
+                region.extend(index[a] for a in result.programs.get(program, ()) if a in index)
+    region = list(dict.fromkeys(region))
+    before = result.couple_order or tuple(range(len(instance.couples)))
+    chosen = set(region)
+    shuffled = np.random.default_rng([seed, round_, 1]).permutation(len(region))
+    return [c for c in before if c not in chosen] + [region[int(i)] for i in shuffled]
 
 
 def _search(
-    instance: Instance, first: Result, attempts: Iterator[Result], exact_applicants: int
+    instance: Instance,
+    first: Result,
+    run: Runner,
+    attempts: Iterator[Result],
+    seed: int,
+    exact_applicants: int,
 ) -> Result:
     """Go on after ``first`` (the best of the first attempts, all unstable): more couple orders
-    within the budget, then the exact model on a small market."""
+    within the budget, then the exact model on a small market.
+
+    The orders alternate: the unstable region of the best attempt so far re-processed last
+    (:func:`region_last`), then the next seeded shuffle. The budget's time is this process's
+    CPU time, so other jobs on a shared machine do not cut the search short."""
     from matchready.match._exact import exact_stable
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     region = _region(first.blocking)
     budget_attempts, budget_seconds = search_budget(region)
     best, used = first, 0
     found: Result | None = None
     orders = math.factorial(len(instance.couples)) if len(instance.couples) <= 12 else 0
     seen: set[tuple[int, ...]] = set()
-    for result in attempts:
+    while True:
+        targeted = region_last(instance, best, seed, used) if used % 2 == 0 else None
+        if targeted is not None and tuple(targeted) not in seen:
+            result = run(targeted, first.attempts + used + 1)
+        else:
+            result = next(attempts)
         used += 1
         seen.add(result.couple_order)
         if result.stable:
@@ -127,7 +176,7 @@ def _search(
             break
         if len(result.blocking) < len(best.blocking):
             best = result
-        if used >= budget_attempts or time.perf_counter() - started >= budget_seconds:
+        if used >= budget_attempts or time.process_time() - cpu >= budget_seconds:
             break
         if len(seen) == orders:  # every couple order has been tried
             break
@@ -212,24 +261,20 @@ def _first_stable(results: Iterator[Result]) -> Result:
     return replace(best, attempts=attempts)
 
 
-def _fast_attempts(
-    instance: Instance, seed: int, restart_limit: int, audit: bool
-) -> Iterator[Result]:
-    """The attempts on the fast engine's arrays, with the numba stability audit (``_audit``,
-    held to the Python audit by a property test) and the result's mappings built lazily."""
-    import numpy as np
-
+def _fast_runner(instance: Instance, seed: int, restart_limit: int, audit: bool) -> Runner:
+    """Attempts on the fast engine's arrays, with the numba stability audit (``_audit``, held
+    to the Python audit by a property test) and the result's mappings built lazily."""
     from matchready.match._fast import Audits, compile_market, run_attempt
     from matchready.match._lazy import build_result
 
     market = compile_market(instance)
     audits = Audits(market)
-    for attempt in itertools.count():
-        order = couple_order(len(instance.couples), seed, attempt)
-        found = run_attempt(market, np.array(order, dtype=np.int64), restart_limit, attempt + 1)
+
+    def run(order: list[int], attempts: int) -> Result:
+        found = run_attempt(market, np.array(order, dtype=np.int64), restart_limit, attempts)
         audited = audit or found.cycled
         rows, violations = audits.of(found) if audited else (np.zeros((0, 3), np.int64), 0)
-        yield build_result(
+        return build_result(
             instance,
             market,
             found,
@@ -237,9 +282,11 @@ def _fast_attempts(
             violations,
             audited,
             seed=seed,
-            attempts=attempt + 1,
+            attempts=attempts,
             order=order,
         )
+
+    return run
 
 
 def _result(

@@ -3,12 +3,16 @@
 On a fresh install the first run compiles the kernel, the audit and the rank tables: about
 25-30 s on a 2-core machine (bench/README, "cold"). :func:`is_compiled` tells whether numba's
 on-disk cache holds them (so a caller can say so before the wait); :func:`warm_up` compiles them
-on a tiny market (``matchready match warmup``, run by ``make env``).
+on a tiny market (``matchready match warmup``, run by ``make env``). :func:`warm_up_apart` does
+it in a child process, whose compiler memory (about 300 MB) goes back to the system when it
+ends, so a cold ``match run`` does not hold it beside the market.
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from importlib.util import find_spec
 from pathlib import Path
@@ -83,4 +87,33 @@ def warm_up() -> float:
     )
     run_match(instance, search=False)
     solve(to_arrays(instance), audit=True)
+    return time.perf_counter() - started
+
+
+def _loaded_here() -> bool:
+    """Whether this process already holds the compiled entry points (numba compiles once per
+    process too: a test process that ran the engine need not compile again)."""
+    for module, function in ENTRY_POINTS:
+        loaded = sys.modules.get(f"matchready.match.{module}")
+        dispatcher = getattr(loaded, function, None)
+        if dispatcher is None or not getattr(dispatcher, "signatures", None):
+            return False
+    return True
+
+
+def warm_up_apart() -> float:
+    """:func:`warm_up` in a child process that writes numba's cache and ends (this process then
+    loads the cache); in this process when it already holds the compiled engine or the child
+    fails. The seconds it took."""
+    started = time.perf_counter()
+    if _loaded_here():
+        warm_up()
+        return time.perf_counter() - started
+    child = subprocess.run(
+        [sys.executable, "-c", "from matchready.match._warmup import warm_up; warm_up()"],
+        capture_output=True,
+        check=False,
+    )
+    if child.returncode != 0:  # e.g. no writable cache folder: compile here instead
+        warm_up()
     return time.perf_counter() - started

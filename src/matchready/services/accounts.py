@@ -44,6 +44,9 @@ class Account:
     id: str
     email: str
     password_hash: str
+    editor: bool = False
+    """Edits the shared program data (granted by an administrator); other accounts' corrections
+    are their own values (see `matchready.domain.overrides`)."""
 
 
 class AccountStore(Protocol):
@@ -54,6 +57,12 @@ class AccountStore(Protocol):
     def by_id(self, account_id: str) -> Account | None: ...
 
     def set_password(self, account_id: str, password_hash: str) -> None: ...
+
+    def set_editor(self, account_id: str, editor: bool) -> None: ...
+
+    def editors(self) -> list[Account]:
+        """The accounts with the editor role, by email."""
+        ...
 
     def add_reset(self, digest: str, account_id: str, expires: float) -> None: ...
 
@@ -118,7 +127,14 @@ class MemoryAccountStore:
 
     def set_password(self, account_id: str, password_hash: str) -> None:
         old = self._by_id[account_id]
-        self._by_id[account_id] = Account(old.id, old.email, password_hash)
+        self._by_id[account_id] = Account(old.id, old.email, password_hash, old.editor)
+
+    def set_editor(self, account_id: str, editor: bool) -> None:
+        old = self._by_id[account_id]
+        self._by_id[account_id] = Account(old.id, old.email, old.password_hash, editor)
+
+    def editors(self) -> list[Account]:
+        return sorted((a for a in self._by_id.values() if a.editor), key=lambda a: a.email)
 
     def add_reset(self, digest: str, account_id: str, expires: float) -> None:
         self._resets[digest] = (account_id, expires)
@@ -255,6 +271,18 @@ def authenticate(store: AccountStore, email: str, password: str) -> Account | No
     except (VerificationError, InvalidHashError):
         return None
     return account
+
+
+def set_editor(store: AccountStore, email: str, editor: bool) -> tuple[Account, bool]:
+    """Grant (or revoke) the editor role of the account `email`: the account, and whether the
+    role changed (False when it already was so)."""
+    account = store.by_email(normal_email(email))
+    if account is None:
+        raise NotFoundError(f"no account with the email {normal_email(email)}")
+    if account.editor == editor:
+        return account, False
+    store.set_editor(account.id, editor)
+    return Account(account.id, account.email, account.password_hash, editor), True
 
 
 def _digest(token: str) -> str:

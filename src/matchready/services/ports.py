@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol, Self
 from matchready.domain.program import CrosswalkEntry
 
 if TYPE_CHECKING:  # annotations only: importing the ports stays cheap (the CLI's start)
+    from matchready.domain.overrides import Override
     from matchready.domain.program import Claim, LcaEmployer, Program
-    from matchready.domain.requirements import Requirement, RequirementChange
+    from matchready.domain.requirements import Requirement, RequirementChange, RequirementKind
     from matchready.domain.tracker import Tracker
 
 LOCAL_OWNER = "local"
@@ -138,6 +139,35 @@ class TrackerRepository(Protocol):
         ...
 
 
+class OverrideRepository(Protocol):
+    """Where each user's own requirement values live (server mode; see domain/overrides)."""
+
+    def of(self, owner: str) -> list[Override]:
+        """The owner's values, oldest first."""
+        ...
+
+    def put(self, override: Override) -> None:
+        """Add or replace the owner's value of that program's requirement (the program must
+        exist)."""
+        ...
+
+    def drop(self, owner: str, key: str, kind: RequirementKind) -> bool:
+        """Remove the owner's value; whether there was one."""
+        ...
+
+    def proposals(self) -> list[Override]:
+        """Every value proposed to the editors and not yet decided, oldest first."""
+        ...
+
+    def by_number(self, number: int) -> Override | None:
+        """The value with this proposal number."""
+        ...
+
+    def drop_number(self, number: int) -> None:
+        """Remove the value with this proposal number."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done inside is committed together or not at all."""
 
@@ -149,6 +179,11 @@ class UnitOfWork(Protocol):
     @property
     def tracker(self) -> TrackerRepository:
         """The trackers seen by this unit of work."""
+        ...
+
+    @property
+    def overrides(self) -> OverrideRepository:
+        """The users' own requirement values seen by this unit of work."""
         ...
 
     def __enter__(self) -> Self: ...

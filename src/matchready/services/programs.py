@@ -502,28 +502,43 @@ def edit_requirement(
         program = uow.programs.find(edit.program.strip().upper())
         if program is None:
             raise NotFoundError(f"no program with ACGME number or NRMP code {edit.program!r}")
-        before = program.requirement(requirement.kind)
-        others = [
-            replace(c, superseded=True)
-            for c in program.claims
-            if resolve
-            and c.kind is requirement.kind
-            and c.source != requirement.source
-            and not c.superseded
-        ]
-        if before == requirement and not others:
-            return None
-        kept = before if before in program.requirements else None
-        change = RequirementChange(program.key, kept, requirement, changed_by)
-        uow.programs.set_requirement(program.key, requirement)
-        claim = Claim(
-            requirement.kind,
-            requirement.value,
-            requirement.source or "user",
-            ClaimSource.EDIT,
-            requirement.verified_on,
-        )
-        uow.programs.add_claims(program.key, [claim, *others])
-        uow.record_changes([change])
-        uow.commit()
+        change = write_requirement(uow, program, requirement, changed_by, resolve=resolve)
+        if change is not None:
+            uow.commit()
+    return change
+
+
+def write_requirement(
+    uow: UnitOfWork,
+    program: Program,
+    requirement: Requirement,
+    changed_by: str,
+    *,
+    resolve: bool = False,
+) -> RequirementChange | None:
+    """Within an open unit of work (not committed): set one shared requirement, keep it as a
+    claim of its source and write its history entry; `None` when nothing changes."""
+    before = program.requirement(requirement.kind)
+    others = [
+        replace(c, superseded=True)
+        for c in program.claims
+        if resolve
+        and c.kind is requirement.kind
+        and c.source != requirement.source
+        and not c.superseded
+    ]
+    if before == requirement and not others:
+        return None
+    kept = before if before in program.requirements else None
+    change = RequirementChange(program.key, kept, requirement, changed_by)
+    uow.programs.set_requirement(program.key, requirement)
+    claim = Claim(
+        requirement.kind,
+        requirement.value,
+        requirement.source or "user",
+        ClaimSource.EDIT,
+        requirement.verified_on,
+    )
+    uow.programs.add_claims(program.key, [claim, *others])
+    uow.record_changes([change])
     return change

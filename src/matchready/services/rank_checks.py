@@ -5,6 +5,7 @@ from __future__ import annotations
 from matchready.domain.applicant import Profile
 from matchready.domain.cycle import due
 from matchready.domain.facts import Facts
+from matchready.domain.overrides import apply_overrides
 from matchready.domain.rank_checks import RankApplicant, RankWarning, rank_checks
 from matchready.services.ports import UnitOfWork
 from matchready.services.profile_screening import visa_need
@@ -29,7 +30,9 @@ def rank_list_checks(
     """Every warning about the programs on `owner`'s draft (primary list) for `profile`."""
     with uow:
         draft = uow.tracker.get(owner).draft
-        programs = {key: uow.programs.find(key) for key in draft.primary}
+        mine = uow.overrides.of(owner)  # the owner's own requirement values (server mode)
+        found = {key: uow.programs.find(key) for key in draft.primary}
+    programs = {k: None if p is None else apply_overrides(p, mine) for k, p in found.items()}
     year = profile.target.match_year
     return rank_checks(
         draft.primary,

@@ -44,7 +44,9 @@ class SqlAccountStore:
     def _domain(row: AccountRow | None) -> Account | None:
         if row is None:
             return None
-        return Account(id=row.id, email=row.email, password_hash=row.password_hash)
+        return Account(
+            id=row.id, email=row.email, password_hash=row.password_hash, editor=row.editor
+        )
 
     def by_email(self, email: str) -> Account | None:
         with self._sessions() as db:
@@ -61,6 +63,17 @@ class SqlAccountStore:
                 .where(AccountRow.id == account_id)
                 .values(password_hash=password_hash)
             )
+
+    def set_editor(self, account_id: str, editor: bool) -> None:
+        with transaction(self._sessions) as db:
+            db.execute(update(AccountRow).where(AccountRow.id == account_id).values(editor=editor))
+
+    def editors(self) -> list[Account]:
+        with self._sessions() as db:
+            query = (
+                select(AccountRow).where(AccountRow.editor.is_(True)).order_by(AccountRow.email)
+            )
+            return [a for a in map(self._domain, db.scalars(query)) if a is not None]
 
     def add_reset(self, digest: str, account_id: str, expires: float) -> None:
         with transaction(self._sessions) as db:

@@ -174,8 +174,8 @@ def merge_claim_rows(row: ProgramRow, claims: tuple[Claim, ...] | list[Claim]) -
     """Write claims into a row: a claim replaces the one of the same kind and source."""
     stored = {(c.kind, c.source): c for c in row.claims}
     for claim in claims:
-        if claim.source_kind is ClaimSource.LCA:
-            continue  # derived from the LCA counts on every read, never stored
+        if claim.source_kind in {ClaimSource.LCA, ClaimSource.OWN}:
+            continue  # derived on every read (LCA counts, a user's own values), never stored
         found = stored.get((claim.kind.value, claim.source))
         if found is None:
             found = RequirementClaimRow()

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -143,6 +144,27 @@ class ProgramDataVersionRow(Base):
     reloads: Mapped[int] = mapped_column(Integer)
 
 
+class RequirementOverrideRow(Base):
+    """One user's own value of one requirement of one program (server mode): applied to their
+    screening only; `proposal` says whether it was proposed to the editors (and declined)."""
+
+    __tablename__ = "requirement_overrides"
+    __table_args__ = (UniqueConstraint("owner", "program_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(64), index=True)
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("programs.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str | None] = mapped_column(String(40))
+    strictness: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str | None] = mapped_column(String(500))
+    verified_on: Mapped[date | None] = mapped_column(Date)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    proposal: Mapped[str] = mapped_column(String(20), index=True)
+
+
 class RequirementHistoryRow(Base):
     __tablename__ = "requirement_history"
 
@@ -196,6 +218,8 @@ class AccountRow(Base):
     email: Mapped[str] = mapped_column(String(320), unique=True, index=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    editor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """Whether the account edits the shared program data (granted by an administrator)."""
 
 
 class SessionRow(Base):

@@ -50,6 +50,7 @@ from matchready.store.models import (
     RequirementHistoryRow,
     RequirementRow,
 )
+from matchready.store.overrides import SqlOverrideRepository
 from matchready.store.tracker import SqlTrackerRepository
 
 COUNTED = ("matched", "confirmed")
@@ -204,7 +205,7 @@ class SqlProgramRepository:
             {**claim_columns(c), "program_id": id_}
             for p, id_ in zip(programs, ids, strict=True)
             for c in p.claims
-            if c.source_kind.value != "lca"
+            if c.source_kind.value not in {"lca", "own"}
         ]
         if claims:
             self._session.execute(insert(RequirementClaimRow), claims)
@@ -466,6 +467,7 @@ class SqlUnitOfWork:
 
     programs: SqlProgramRepository
     tracker: SqlTrackerRepository
+    overrides: SqlOverrideRepository
 
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._session_factory = session_factory
@@ -474,6 +476,7 @@ class SqlUnitOfWork:
         self._session = self._session_factory()
         self.programs = SqlProgramRepository(self._session)
         self.tracker = SqlTrackerRepository(self._session)
+        self.overrides = SqlOverrideRepository(self._session, self.programs)
         return self
 
     def __exit__(

@@ -29,10 +29,11 @@ from matchready.services.accounts import (
 from matchready.services.ports import UnitOfWork
 from matchready.services.profiles import ProfileStore
 from matchready.settings import Settings
-from matchready.web import errors, middleware
+from matchready.web import charts, errors, middleware
 from matchready.web.csrf import CSRFMiddleware, token_of
 from matchready.web.limits import text_problems
-from matchready.web.links import safe_url, source_link
+from matchready.web.links import safe_url, source_link, words
+from matchready.web.program_names import program_briefs
 from matchready.web.state import WebState, require_owner
 
 NO_TELEMETRY: TelemetryConfig = {
@@ -107,6 +108,14 @@ def create_app(
     templates.env.filters["requirement_value"] = lambda value: format_value(value) or "unknown"
     templates.env.filters["safe_url"] = safe_url
     templates.env.filters["source_link"] = source_link
+    templates.env.filters["words"] = words
+    templates.env.globals["program_briefs"] = program_briefs
+    templates.env.globals.update(
+        specialty_rates=charts.specialty_rates,
+        specialty_scores=charts.specialty_scores,
+        cost_items=charts.cost_items,
+        calendar_timeline=charts.calendar_timeline,
+    )
     app.state.templates = templates
     app.state.form_cache = {}
     app.mount("/static", StaticFiles(directory=str(_folder("static"))), name="static")
@@ -121,7 +130,14 @@ def create_app(
     errors.install(app)
 
     from matchready.web.routes import accounts as account_routes
-    from matchready.web.routes import api, cycle, pages, programs_api
+    from matchready.web.routes import (
+        api,
+        cycle,
+        pages,
+        program_import,
+        program_search,
+        programs_api,
+    )
     from matchready.web.routes import facts as facts_routes
     from matchready.web.routes import programs as program_routes
     from matchready.web.routes import tracker as tracker_routes
@@ -130,6 +146,9 @@ def create_app(
     if runtime.multi_user:
         app.include_router(account_routes.router)
     app.include_router(pages.router, dependencies=signed_in)
+    if not runtime.multi_user:  # shared programs: in server mode an administrator imports
+        app.include_router(program_import.router, dependencies=signed_in)
+    app.include_router(program_search.router, dependencies=signed_in)
     app.include_router(program_routes.router, dependencies=signed_in)
     app.include_router(cycle.pages, dependencies=signed_in)
     app.include_router(tracker_routes.router, dependencies=signed_in)

@@ -23,6 +23,7 @@ from matchready.errors import (
     InputError,
     Location,
     MatchreadyError,
+    NotAllowedError,
     NotFoundError,
     Problem,
     StoreError,
@@ -104,6 +105,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(NotFoundError)
     async def _missing(request: Request, error: NotFoundError) -> Response:
         return render(request, payload(404, "Not found", [Problem(str(error))]))
+
+    @app.exception_handler(NotAllowedError)
+    async def _not_allowed(request: Request, error: NotAllowedError) -> Response:
+        return render(request, payload(403, "Forbidden", [Problem(str(error))]))
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, error: LoginRequired) -> Response:

@@ -14,6 +14,7 @@ from typing import TypeVar, cast
 from fastapi import Request
 
 from matchready.domain.facts import Facts
+from matchready.domain.overrides import account_marker
 from matchready.domain.screening_table import ProgramTable
 from matchready.services.accounts import (
     AccountStore,
@@ -21,6 +22,7 @@ from matchready.services.accounts import (
     RateLimiter,
     SessionStore,
 )
+from matchready.services.overrides import LOCAL_ACTOR, Actor
 from matchready.services.ports import LOCAL_OWNER, ProgramsVersion, UnitOfWork
 from matchready.services.profiles import ProfileStore
 from matchready.services.screening import ProgramIndex, load_program_table, with_programs
@@ -31,11 +33,18 @@ from matchready.web.nav import NAV
 
 @dataclass(frozen=True)
 class Programs:
-    """The program table at one revision of the store, with its filter index."""
+    """The program table at one revision of the store, with its filter index; `overrides` is
+    the digest of the user's own values applied to it ('' for the shared table)."""
 
     version: ProgramsVersion
     table: ProgramTable
     index: ProgramIndex
+    overrides: str = ""
+
+    @property
+    def revision(self) -> tuple[ProgramsVersion, str]:
+        """What cached results computed from this table depend on."""
+        return self.version, self.overrides
 
 
 T = TypeVar("T")
@@ -164,18 +173,22 @@ def owner(request: Request) -> str:
     return account_id
 
 
-def editor(request: Request) -> str:
-    """Who a shared change (a requirement edit) is attributed to: the account's email in server
-    mode, "local user" in local mode."""
+def actor(request: Request) -> Actor:
+    """Who is asking, for the program data: the local user (the editor) in local mode; in
+    server mode the account, an editor only if an administrator granted it the role. History
+    records an account by id (`account_marker`), never by email."""
     web = state(request)
     if web.accounts is None:
-        return "local user"
+        return LOCAL_ACTOR
     account = web.accounts.by_id(owner(request))
     if account is None:
         raise LoginRequired()
-    if len(account.email) > 100:  # the history's column
-        return f"account {account.id}"
-    return account.email
+    return Actor(account.id, account.editor, account_marker(account.id))
+
+
+def viewer(request: Request) -> str | None:
+    """The account whose history entries read "you" (None in local mode)."""
+    return owner(request) if state(request).multi_user else None
 
 
 async def require_owner(request: Request) -> None:

@@ -41,6 +41,7 @@ def test_public_api_is_pinned() -> None:
         "solve",
         "to_arrays",
         "warm_up",
+        "warm_up_apart",
         "write_instance",
         "write_result",
     ]

@@ -18,6 +18,7 @@ from matchready.domain.cycle import check_as_of
 from matchready.domain.screening_table import ScreeningReport
 from matchready.errors import InputError, Location, MatchreadyError, NotFoundError, Problem
 from matchready.services.odds import OddsEstimate, estimate_odds
+from matchready.services.overrides import fingerprint, overrides_of, with_overrides
 from matchready.services.plan import applicant_today
 from matchready.services.ports import UnitOfWork
 from matchready.services.profile_screening import screen_profile
@@ -85,7 +86,7 @@ def whole_number(text: str | None, name: str, high: int) -> int | None:
     if not text:
         return None
     if not text.isdigit() or int(text) > high:
-        problem = f"expected a whole number from 0 to {high:,}"
+        problem = f"write a whole number from 0 to {high:,}"
         raise InputError(Problem(problem, Location(field=name)))
     return int(text)
 
@@ -143,6 +144,15 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
     return response
 
 
+def specialty_choices(request: Request) -> list[tuple[str, str]]:
+    """(code, name) of every specialty with figures, for the lists people choose from."""
+    return [(s.code, s.name) for s in state(request).facts.specialties if s.code != "ALL"]
+
+
+def specialty_codes(request: Request) -> set[str]:
+    return {code for code, _ in specialty_choices(request)}
+
+
 def odds_of(
     request: Request, saved: Saved, codes: list[str], ranks: int | None
 ) -> list[OddsEstimate]:
@@ -157,6 +167,26 @@ def odds_of(
         )
         for code in codes
     ]
+
+
+def known_programs(request: Request) -> Programs:
+    """The program table as the request's user sees it: the shared one, with their own values
+    in place in server mode (kept per owner, store revision and values)."""
+    web = state(request)
+    shared = web.programs()
+    if not web.multi_user or web.units is None:
+        return shared
+    who = owner(request)
+    mine = overrides_of(web.units(), who)
+    if not mine:
+        return shared
+    digest = fingerprint(mine)
+
+    def build() -> Programs:
+        table = with_overrides(shared.table, mine)
+        return Programs(shared.version, table, shared.index, digest)
+
+    return web.memo.get(("owner-programs", who, shared.version, digest), build)
 
 
 def screened_programs(
@@ -174,4 +204,4 @@ def screened_programs(
         state=us_state or None,
         index=known.index,
     )
-    return saved.remember(request, ("screen", known.version, today, specialty, us_state), compute)
+    return saved.remember(request, ("screen", known.revision, today, specialty, us_state), compute)

@@ -2,8 +2,8 @@
 history line, so `tracker_applications.state` and `tracker_state_changes.from_state` (copies
 of what the history says) are dropped. Downgrading fills them in again from the history.
 
-Revision ID: 0006_tracker_history_once
-Revises: 0005_program_evidence
+Revision ID: 0007_tracker_history_once
+Revises: 0006_program_ownership
 Create Date: 2026-12-02
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_tracker_history_once"
-down_revision = "0005_program_evidence"
+revision = "0007_tracker_history_once"
+down_revision = "0006_program_ownership"
 branch_labels = None
 depends_on = None
 
