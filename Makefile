@@ -12,7 +12,7 @@ FACTS  := packages/matchready-facts
 
 # The facts ship as their own distribution (packages/matchready-facts), installed from the
 # repository together with matchready, which depends on it with a lower bound.
-$(STAMP): pyproject.toml $(FACTS)/pyproject.toml
+$(STAMP): pyproject.toml $(FACTS)/pyproject.toml $(FACTS)/src/matchready_facts/__init__.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --no-warn-script-location --upgrade pip
 	$(BIN)/python -m pip install --quiet --no-warn-script-location -e ./$(FACTS) \

@@ -28,9 +28,9 @@ def test_a_newer_facts_release_changes_the_fee_shown(tmp_path: Path) -> None:
     shutil.copytree(PACKAGE, source, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     init = source / "src" / "matchready_facts" / "__init__.py"
     text = init.read_text()
-    assert '__version__ = "2026.12.1"' in text
+    assert '__version__ = "2026.12.2"' in text
     init.write_text(
-        text.replace('"2026.12.1"', '"2027.1.1"').replace('"2026-12-01"', '"2027-01-05"')
+        text.replace('"2026.12.2"', '"2027.1.1"').replace('"2026-12-02"', '"2027-01-05"')
     )
     fees = source / "src" / "matchready_facts" / "fees.csv"
     old = "eras.token,2026,165,once"
@@ -60,7 +60,7 @@ def test_a_newer_facts_release_changes_the_fee_shown(tmp_path: Path) -> None:
     env.pop("PYTHONPATH", None)
     before = _matchready("facts", "fee.2026.eras.token", env=env)
     assert before.returncode == 0, before.stderr
-    assert "Facts release 2026.12.1" in before.stdout and "165 usd" in before.stdout
+    assert "Facts release 2026.12.2" in before.stdout and "165 usd" in before.stdout
 
     after = _matchready("facts", "fee.2026.eras.token", env={**env, "PYTHONPATH": str(site)})
     assert after.returncode == 0, after.stderr

@@ -135,8 +135,10 @@ def test_the_plan_page_opens_with_now(saved: TestClient) -> None:
     assert page.status_code == 200
     text = page.text
     assert text.index("Now — 2027 Match") < text.index("ECFMG checklist")
-    assert "Interview season" in text and "in 93 days" in text
-    assert "2027-03-03, 9:00 pm ET (estimated: " in text
+    assert "Interview season" in text and "in 62 days" in text
+    assert "NRMP standard registration deadline (late fee after), 2027 Match" in text
+    assert "2027-01-31, 11:59 pm ET (estimated: " in text
+    assert "2027-03-03" in text  # the rank order list, by which the list is due
     calendar = saved.get("/calendar?as_of=2026-12-01").text
     assert "estimated" in calendar and "past" in calendar and "Africa/Lagos" in calendar
     costs = saved.get("/costs?as_of=2026-12-01&programs=40").text

@@ -34,7 +34,7 @@ def _token(client: TestClient) -> str:
 def test_the_page_shows_the_release_and_labels(client: TestClient) -> None:
     page = client.get("/facts?q=eras.token")
     assert page.status_code == 200
-    assert "Facts release <strong>2026.12.1</strong> (published 2026-12-01)" in page.text
+    assert "Facts release <strong>2026.12.2</strong> (published 2026-12-02)" in page.text
     assert "fee.2026.eras.token" in page.text and "unverified" in page.text
     secondary = client.get("/facts?q=usmle.step3")
     assert "secondary source" in secondary.text

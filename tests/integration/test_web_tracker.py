@@ -183,3 +183,37 @@ def test_user_a_can_never_read_or_change_user_b_tracker(
     assert anonymous.get("/tracker", follow_redirects=False).status_code == 303
     assert anonymous.get("/tracker/export.csv", follow_redirects=False).status_code == 303
     anonymous.close()
+
+
+def test_costs_and_calendar_pages_read_the_tracker(local: TestClient) -> None:
+    """The web Costs page prices the applications the tracker shows submitted, and the
+    Calendar page (and its ICS file) carries the tracker's dated interviews, as the CLI's
+    `--from-tracker` does."""
+    from matchready.io.profile import load_profile
+
+    profile = Path(__file__).parents[2] / "examples" / "profiles" / "recent-graduate-j1.toml"
+    data = load_profile(profile).model_dump(mode="json")
+    assert local.put("/api/profile", json=data).status_code == 200
+    before = local.get("/costs?as_of=2026-12-01").text
+    assert "counted from your tracker" not in before
+    for code in ("1000140C0", "1000140P0"):
+        assert post(local, "/tracker/add", program=code).status_code == 303
+        assert post(local, "/tracker/move", program=code, state="submitted").status_code == 303
+    post(
+        local,
+        "/tracker/interview",
+        program="1000140C0",
+        format="virtual",
+        date="2026-12-14",
+    )
+    costs = local.get("/costs?as_of=2026-12-01").text
+    assert "Applications counted from your tracker: IM 2." in costs
+    api = local.get("/api/costs?as_of=2026-12-01").json()
+    assert "Applications counted from your tracker: IM 2." in api["notes"]
+    calendar = local.get("/calendar?as_of=2026-12-01").text
+    assert "Interview: 1000140C0" in calendar and "2026-12-14" in calendar
+    assert "Interview: 1000140C0" in local.get("/calendar.ics?as_of=2026-12-01").text
+    assert any(
+        e["title"] == "Interview: 1000140C0"
+        for e in local.get("/api/calendar?as_of=2026-12-01").json()["entries"]
+    )

@@ -97,6 +97,26 @@ def test_fees_due_before_today_are_spent_not_ahead() -> None:
     assert all(line.spent for line in late.lines) and late.known_total_usd == 0
 
 
+def test_nrmp_registration_is_due_now_while_open_and_spent_once_registered() -> None:
+    unregistered = make_profile(**{"target.match_year": 2027})
+    december = estimate_costs(unregistered, FACTS, date(2026, 12, 1), {"IM": 30})
+    line = next(x for x in december.lines if x.key == "nrmp.registration")
+    assert not line.spent and line.amount_usd == 70
+    assert "Due now: registration is open and the standard deadline is 2027-01-31" in line.basis
+    february = estimate_costs(unregistered, FACTS, date(2027, 1, 20), {"IM": 30})
+    assert "2027-01-31" in next(x for x in february.lines if x.key == "nrmp.registration").basis
+    august = estimate_costs(unregistered, FACTS, date(2026, 8, 1), {"IM": 30})
+    assert "Due now" not in next(x for x in august.lines if x.key == "nrmp.registration").basis
+    registered = make_profile(
+        **{"target.match_year": 2027, "target.nrmp_registered": date(2026, 9, 22)}
+    )
+    paid = estimate_costs(registered, FACTS, date(2026, 12, 1), {"IM": 30})
+    line = next(x for x in paid.lines if x.key == "nrmp.registration")
+    assert line.spent and line.basis.endswith("Spent: paid when you registered (2026-09-22)")
+    assert paid.known_total_usd == december.known_total_usd - 70
+    assert paid.spent_total_usd == december.spent_total_usd + 70
+
+
 def test_the_tracker_s_submitted_applications_are_counted_and_spent() -> None:
     submitted = tracked("1111140C0", "IM", "submitted")
     interviewed = tracked("2222140C0", "IM", "submitted", "withdrawn")

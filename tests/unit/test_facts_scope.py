@@ -26,9 +26,9 @@ def copy_dir(tmp_path: Path) -> Path:
 
 def test_the_facts_come_from_their_own_dated_release() -> None:
     info = release()
-    assert info.version == matchready_facts.__version__ == "2026.12.1"
-    assert info.released == "2026-12-01"
-    assert FACTS.release == "2026.12.1" and FACTS.released == "2026-12-01"
+    assert info.version == matchready_facts.__version__ == "2026.12.2"
+    assert info.released == "2026-12-02"
+    assert FACTS.release == "2026.12.2" and FACTS.released == "2026-12-02"
     assert bundled_dir() == matchready_facts.directory()
     assert (bundled_dir() / "fees.csv").is_file()
 

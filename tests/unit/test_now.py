@@ -30,14 +30,47 @@ def test_a_2027_applicant_in_december_is_in_interview_season() -> None:
     now = plan.now
     assert (now.match_year, now.phase, now.phase_estimated) == (2027, "interviews", True)
     assert now.time_zone == "Africa/Lagos" and not now.match_over
+    # not registered with the NRMP yet: the standard registration deadline comes first
     assert now.next_deadline is not None
-    assert now.next_deadline.on == date(2027, 3, 3)
-    assert now.next_deadline.label.startswith("2027-03-03, 9:00 pm ET (estimated: ")
-    assert now.days_to_next_deadline == 93  # 3 am on 4 March in Lagos
-    assert len(now.actions) == 3
+    assert now.next_deadline.basis == (
+        "NRMP standard registration deadline (late fee after), 2027 Match"
+    )
+    assert now.next_deadline.label.startswith("2027-01-31, 11:59 pm ET (estimated: ")
+    assert now.days_to_next_deadline == 62  # 5:59 am on 1 February in Lagos
+    assert now.next_phase_title == (
+        "Ranking (rank order list open until the certification deadline)"
+    )
+    assert [a.title.split(" (")[0].split(",")[0] for a in now.actions] == [
+        "Attend your interviews and keep notes on each program for ranking.",
+        "Register for the 2027 Main Residency Match with the NRMP",
+        "Prepare your rank order list: rank only programs you would attend.",
+    ]
+    assert [a.due.on if a.due else None for a in now.actions] == [
+        None,
+        date(2027, 1, 31),
+        date(2027, 3, 3),
+    ]
     titles = " ".join(a.title for a in plan.next_actions)
     assert "personal statement" not in titles and "Screen programs" not in titles
-    assert "rank order list" in now.actions[0].title or "interviews" in now.actions[0].title
+
+
+def test_a_registered_applicant_is_not_asked_to_register_and_sees_the_rank_list_deadline() -> None:
+    plan = build_plan(load_profile(OLDER), FACTS, date(2026, 12, 1))  # registered 2026-09-22
+    now = plan.now
+    assert now.next_deadline is not None
+    assert now.next_deadline.basis == "Rank order list deadline, 2027 Match"
+    assert now.next_deadline.on == date(2027, 3, 3)
+    assert not any("Register for" in a.title for a in plan.next_actions)
+
+
+def test_after_the_standard_registration_deadline_registration_is_due_by_the_rank_list() -> None:
+    profile = make_profile(**{"target.match_year": 2027})
+    plan = build_plan(profile, FACTS, date(2027, 2, 10), zone="America/New_York")
+    assert plan.now.phase == "ranking"
+    register = plan.now.actions[:1]  # unregistered, the rank list would not be used at all
+    assert register[0].title.startswith("Register for") and "late fee" in register[0].why
+    assert register[0].due is not None and register[0].due.on == date(2027, 3, 3)
+    assert not register[0].overdue
 
 
 def test_application_advice_comes_before_the_interview_season_and_drops_out_after() -> None:
@@ -52,11 +85,21 @@ def test_application_advice_comes_before_the_interview_season_and_drops_out_afte
     assert "personal statement" in before_titles and "externship" in before_titles
     assert "personal statement" not in after_titles and "externship" not in after_titles
     assert before.now.next_deadline is not None
-    assert before.now.next_deadline.basis == "Programs start reviewing applications, 2027 Match"
+    assert before.now.next_deadline.basis == (
+        "submit your applications before programs start reviewing them, 2027 Match"
+    )
+    assert before.now.next_phase_title == "Applications to programs"
+    assert not any("Register for" in a.title for a in before.next_actions)  # not open yet
 
 
 def test_ranking_phase_puts_the_rank_list_and_exam_results_first() -> None:
-    profile = make_profile(**{"target.match_year": 2027, "exams.step2ck": {"status": "scheduled"}})
+    profile = make_profile(
+        **{
+            "target.match_year": 2027,
+            "target.nrmp_registered": date(2026, 9, 22),
+            "exams.step2ck": {"status": "scheduled"},
+        }
+    )
     plan = build_plan(profile, FACTS, date(2027, 2, 10), zone="America/New_York")
     assert plan.now.phase == "ranking"
     first, second = plan.now.actions[:2]
@@ -115,7 +158,9 @@ def test_plan_summary_prints_only_the_first_screen() -> None:
     result = run("plan", str(RECENT), "--as-of", "2026-12-01", "--summary")
     assert result.exit_code == 0, result.output
     assert "Now — 2027 Match" in result.output and "Interview season" in result.output
-    assert "2027-03-03, 9:00 pm ET" in result.output and "in 93 days" in result.output
+    words = " ".join(result.output.replace("│", " ").split())
+    assert "2027-01-31, 11:59 pm ET" in words and "in 62 days" in words
+    assert "2027-03-03 (estimated)" in words  # the rank list, among the actions
     assert "ECFMG checklist" not in result.output
     full = run("plan", str(RECENT), "--as-of", "2026-12-01")
     assert full.output.index("Now — 2027 Match") < full.output.index("ECFMG checklist")

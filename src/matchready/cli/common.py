@@ -101,16 +101,18 @@ def parse_date(value: str | None) -> date | None:
 
 def tracked_applications() -> tuple[Application, ...]:
     """The applications in this computer's tracker (the runtime's owner)."""
+    from matchready.domain.facts import Facts
     from matchready.services.tracker import Tracking
 
-    with runtime() as built:
-        return Tracking(built.units(), built.owner, built.facts).tracker().applications
+    with runtime() as built:  # a read needs no facts
+        return Tracking(built.units(), built.owner, Facts()).tracker().applications
 
 
 def tracked_interviews() -> tuple[tuple[str, date], ...]:
     """(program, day) of each dated interview in this computer's tracker."""
+    from matchready.domain.facts import Facts
+    from matchready.services.calendar import interview_days
     from matchready.services.tracker import Tracking
 
-    with runtime() as built:
-        tracker = Tracking(built.units(), built.owner, built.facts).tracker()
-    return tuple((i.program, i.on) for i in tracker.interviews if i.on is not None)
+    with runtime() as built:  # a read needs no facts
+        return interview_days(Tracking(built.units(), built.owner, Facts()).tracker())

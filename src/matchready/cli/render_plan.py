@@ -133,7 +133,8 @@ def _now(plan: Plan) -> Panel:
     start = f"from {now.phase_start} " if now.phase_start else ""
     end = f"until {now.phase_end}" if now.phase_end else "open-ended"
     estimated = " (estimated dates)" if now.phase_estimated else ""
-    text.append(f"\nThis phase runs {start}{end}{estimated}.", style="default")
+    then = f"; then: {now.next_phase_title}" if now.next_phase_title else ""
+    text.append(f"\nThis phase runs {start}{end}{estimated}{then}.", style="default")
     if now.next_deadline is not None:
         deadline = now.next_deadline
         days = now.days_to_next_deadline

@@ -212,6 +212,10 @@ class Communication(_Model):
 class Target(_Model):
     match_year: int = Field(ge=2021, le=2100, description="The Match (March) you aim for")
     specialties: list[str] = Field(min_length=1, description="Codes such as IM, FM, PEDS")
+    nrmp_registered: dt.date | None = Field(
+        default=None,
+        description="The day you registered for this Match with the NRMP (empty: not yet)",
+    )
 
 
 class USCE(_Model):

@@ -303,15 +303,41 @@ SEASON_FEES = (
 )
 
 
+def _registration_open(facts: Facts, year: int, as_of: date, line: CostLine) -> CostLine:
+    """NRMP registration while registration is open and the applicant has not said they
+    registered: due now, by the standard deadline."""
+    if _passed(facts, year, "nrmp_registration_opens", as_of) is None:
+        return line
+    deadline = due(facts, year, "nrmp_registration_deadline")
+    by = (
+        f"the standard deadline is {deadline.label}, a late fee applies after"
+        if deadline.on is not None and deadline.on >= as_of
+        else "the standard deadline has passed, so a late fee applies"
+    )
+    return line.model_copy(
+        update={
+            "basis": f"{line.basis}. Due now: registration is open and {by}. Registered "
+            "already? Record the day in your profile (target.nrmp_registered)"
+        }
+    )
+
+
 def _in_phase(
-    lines: list[CostLine], facts: Facts, year: int, as_of: date, tracked: bool
+    lines: list[CostLine],
+    facts: Facts,
+    year: int,
+    as_of: date,
+    tracked: bool,
+    registered: date | None = None,
 ) -> list[CostLine]:
     """Mark what was due before today: application-season fees once programs review
     applications (or once the tracker shows applications submitted), NRMP registration once
-    ranking opens, extra ranks after the rank order list deadline."""
+    the applicant registered (or ranking opened), extra ranks after the rank order list
+    deadline."""
     review = _passed(facts, year, "programs_review_opens", as_of)
     ranking = _passed(facts, year, "ranking_opens", as_of)
     deadline = _passed(facts, year, "rol_deadline", as_of)
+    paid = registered if registered is not None and registered <= as_of else None
     marked: list[CostLine] = []
     for line in lines:
         when: str | None = None
@@ -321,8 +347,12 @@ def _in_phase(
                 if tracked
                 else f"due when you applied (programs reviewed applications from {review})"
             )
+        elif line.key == "nrmp.registration" and paid is not None:
+            when = f"paid when you registered ({paid})"
         elif line.key == "nrmp.registration" and ranking is not None:
             when = f"due by the time ranking opened ({ranking})"
+        elif line.key == "nrmp.registration":
+            line = _registration_open(facts, year, as_of, line)
         elif line.key == "nrmp.extra_rank" and deadline is not None:
             when = f"due with the rank order list ({deadline})"
         if when is None:
@@ -398,7 +428,7 @@ def estimate_costs(
                 basis="The amount you gave",
             )
         )
-    lines = _in_phase(lines, facts, year, as_of, bool(submitted))
+    lines = _in_phase(lines, facts, year, as_of, bool(submitted), profile.target.nrmp_registered)
     seasons = sorted({line.schedule_season for line in lines if line.schedule_season})
     if seasons:
         notes.append(

@@ -43,6 +43,7 @@ CYCLE_EVENTS: dict[str, str] = {
     "nrmp_registration_opens": "NRMP Match registration opens",
     "programs_review_opens": "programs start reviewing applications",
     "interviews_begin": "interview season begins",
+    "nrmp_registration_deadline": "NRMP standard registration deadline (late fee after)",
     "ranking_opens": "ranking opens (rank order lists can be entered)",
     "rol_deadline": "rank order list deadline",
     "match_week_starts": "Match Week begins",

@@ -46,19 +46,69 @@ def is_application_advice(flag_key: str) -> bool:
     return any(flag_key.startswith(prefix) for prefix in APPLICATION_FLAGS)
 
 
-def _phase_actions(span: PhaseSpan, facts: Facts, match_year: int) -> list[NextAction]:
+_REGISTRATION_PHASES = (Phase.APPLICATIONS, Phase.INTERVIEWS, Phase.RANKING)
+
+
+def _registration(
+    facts: Facts, match_year: int, today: date, zone: ZoneInfo | None, registered: date | None
+) -> list[NextAction]:
+    """Register for the Match with the NRMP, by the standard deadline while it is ahead, then
+    by the rank order list deadline (the late registration deadline, with a late fee)."""
+    if registered is not None and registered <= today:
+        return []
+    standard = resolve(facts, match_year, "nrmp_registration_deadline").as_due()
+    rol = resolve(facts, match_year, "rol_deadline").as_due()
+    standard_day = due_day(standard, zone)
+    if standard_day is not None and standard_day >= today:
+        return [
+            NextAction(
+                title=f"Register for the {match_year} Main Residency Match with the NRMP "
+                "(R3 system), unless you have: then record the day in your profile "
+                "(target.nrmp_registered).",
+                why="Registered by the standard deadline, you are released to programs for "
+                "ranking; after it a late fee applies.",
+                due=standard,
+            )
+        ]
+    return [
+        NextAction(
+            title=f"Register for the {match_year} Main Residency Match with the NRMP now, "
+            "unless you have (then record the day in your profile: target.nrmp_registered).",
+            why="The standard registration deadline has passed: a late fee applies, and "
+            "registration closes at the rank order list deadline.",
+            due=rol,
+        )
+    ]
+
+
+def _phase_actions(
+    span: PhaseSpan,
+    facts: Facts,
+    match_year: int,
+    today: date,
+    zone: ZoneInfo | None,
+    registered: date | None,
+) -> list[NextAction]:
     """What the phase itself asks of every applicant, with the cycle date it is due by."""
     rol = resolve(facts, match_year, "rol_deadline").as_due()
     ranking = resolve(facts, match_year, "ranking_opens").as_due()
     week = resolve(facts, match_year, "match_week_starts").as_due()
     start = resolve(facts, match_year, "program_start").as_due()
     phase = span.phase
+    register = (
+        _registration(facts, match_year, today, zone, registered)
+        if phase in _REGISTRATION_PHASES
+        else []
+    )
+    if phase is Phase.APPLICATIONS:
+        return register
     if phase is Phase.INTERVIEWS:
         return [
             NextAction(
                 title="Attend your interviews and keep notes on each program for ranking.",
                 why="Interview season: only programs that interview you can rank you.",
             ),
+            *register,
             NextAction(
                 title="Prepare your rank order list: rank only programs you would attend.",
                 why=f"Ranking opens {ranking.label}; the list is binding.",
@@ -67,11 +117,12 @@ def _phase_actions(span: PhaseSpan, facts: Facts, match_year: int) -> list[NextA
         ]
     if phase is Phase.RANKING:
         return [
+            *register,
             NextAction(
                 title="Enter and certify your rank order list in the NRMP R3 system.",
                 why="Only a certified list is used in the Match; changes need re-certifying.",
                 due=rol,
-            )
+            ),
         ]
     if phase is Phase.MATCH_WEEK:
         return [
@@ -108,10 +159,11 @@ def rank_actions(
     match_year: int,
     today: date,
     zone: ZoneInfo | None,
+    registered: date | None = None,
 ) -> tuple[list[NextAction], list[NextAction]]:
     """Every action fitting the phase, best first, and the overdue ones (date passed)."""
     sourced: list[tuple[str, NextAction]] = [
-        ("phase", a) for a in _phase_actions(span, facts, match_year)
+        ("phase", a) for a in _phase_actions(span, facts, match_year, today, zone, registered)
     ]
     for item in items:
         if item.state in (ItemState.DONE,) or item.action is None:
@@ -152,11 +204,18 @@ def _next_deadline(
     today: date,
     zone: ZoneInfo | None,
     before_review: bool,
+    registered: bool,
 ) -> Due | None:
     events = ["rol_deadline", "pathways_deadline"]
-    if before_review:
-        events.append("programs_review_opens")  # have the application ready by then
+    if not registered:
+        events.append("nrmp_registration_deadline")
     candidates = [resolve(facts, match_year, e).as_due() for e in events]
+    if before_review:  # have the application ready by the day programs start reading
+        review = resolve(facts, match_year, "programs_review_opens").as_due()
+        basis = (
+            f"submit your applications before programs start reviewing them, {match_year} Match"
+        )
+        candidates.append(review.model_copy(update={"basis": basis}))
     candidates += [i.due for i in items if i.due is not None and i.state is not ItemState.DONE]
     upcoming = [
         (day, d) for d in candidates if (day := due_day(d, zone)) is not None and day >= today
@@ -171,12 +230,18 @@ def build_now(
     match_year: int,
     today: date,
     zone_name: str,
+    registered: date | None = None,
 ) -> tuple[NowOut, list[NextAction]]:
-    """The Now section, and the whole ranked list of open actions (for the long section)."""
+    """The Now section, and the whole ranked list of open actions (for the long section);
+    `registered`: the day the applicant registered for the Match with the NRMP, if they have."""
     zone = ZoneInfo(zone_name)
     span = phase_on(facts, today, match_year, zone_name)
-    actions, overdue = rank_actions(items, flags, span, facts, match_year, today, zone)
-    deadline = _next_deadline(items, facts, match_year, today, zone, span.phase in _BEFORE_REVIEW)
+    actions, overdue = rank_actions(items, flags, span, facts, match_year, today, zone, registered)
+    is_registered = registered is not None and registered <= today
+    deadline = _next_deadline(
+        items, facts, match_year, today, zone, span.phase in _BEFORE_REVIEW, is_registered
+    )
+    following = phase_on(facts, span.end, match_year, zone_name) if span.end else None
     days = None
     if deadline is not None:
         day = due_day(deadline, zone)
@@ -201,6 +266,7 @@ def build_now(
             phase_start=span.start,
             phase_end=span.end,
             phase_estimated=span.kind is DateKind.ESTIMATED,
+            next_phase_title=None if following is None else following.title,
             headline=headline,
             match_over=over,
             next_cycle=key_dates(facts, match_year + 1) if over else [],

@@ -205,6 +205,9 @@ class NowOut(_Out):
     phase_start: date | None
     phase_end: date | None = Field(description="The first day after the phase")
     phase_estimated: bool = Field(description="True when a bound of the phase is estimated")
+    next_phase_title: str | None = Field(
+        default=None, description="The phase that follows, from `phase_end`"
+    )
     headline: str
     match_over: bool = Field(description="True when the target Match is over")
     next_cycle: list[KeyDate] = Field(

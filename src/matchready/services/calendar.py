@@ -8,7 +8,13 @@ from datetime import date
 from matchready.domain.applicant import Profile
 from matchready.domain.calendar import CycleCalendar, build_calendar
 from matchready.domain.facts import Facts
+from matchready.domain.tracker import Tracker
 from matchready.services.plan import applicant_zone, build_plan
+
+
+def interview_days(tracker: Tracker) -> tuple[tuple[str, date], ...]:
+    """(program, day) of each dated interview in `tracker`, for the calendar."""
+    return tuple((i.program, i.on) for i in tracker.interviews if i.on is not None)
 
 
 def cycle_calendar(

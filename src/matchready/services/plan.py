@@ -120,7 +120,9 @@ def build_plan(profile: Profile, facts: Facts, as_of: date, zone: str | None = N
     items = _mark_overdue(checklist(profile, facts, as_of), as_of, zone_of(zone_name))
     yog, at_application = _yog(profile, facts, as_of)
     flags = red_flags(profile, facts, as_of, at_application.since_graduation)
-    now, actions = build_now(items, flags, facts, year, as_of, zone_name)
+    now, actions = build_now(
+        items, flags, facts, year, as_of, zone_name, profile.target.nrmp_registered
+    )
     return Plan(
         as_of=as_of,
         now=now,

@@ -11,9 +11,9 @@ from pathlib import Path
 
 __all__ = ["RELEASED", "SCHEMA", "__version__", "directory"]
 
-__version__ = "2026.12.1"
+__version__ = "2026.12.2"
 #: The day this release of the facts was published (ISO date).
-RELEASED = "2026-12-01"
+RELEASED = "2026-12-02"
 #: The version of the row schema; matchready refuses a release whose schema it does not know.
 SCHEMA = 1
 

@@ -11,12 +11,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from matchready.domain.calendar import CycleCalendar
-from matchready.domain.costs import CostEstimate
+from matchready.domain.costs import CostEstimate, submitted_counts
+from matchready.domain.tracker import Application, Tracker
 from matchready.io.ics import calendar_ics
-from matchready.services.calendar import cycle_calendar
+from matchready.services.calendar import cycle_calendar, interview_days
 from matchready.services.costs import cost_estimate
+from matchready.services.tracker import Tracking
 from matchready.web.routes.common import (
     Saved,
     as_of,
@@ -25,7 +28,7 @@ from matchready.web.routes.common import (
     saved_or_none,
     whole_number,
 )
-from matchready.web.state import state
+from matchready.web.state import owner, state
 
 pages = APIRouter()
 api = APIRouter(tags=["api"])
@@ -34,34 +37,55 @@ MAX_COUNT = 1000
 MAX_TRAVEL = 10_000_000
 
 
+async def _tracker(request: Request) -> Tracker | None:
+    """This owner's tracker (its interviews date the calendar, its submitted applications
+    price the costs), read off the event loop; None for an app built without a store."""
+    units = state(request).units
+    if units is None:
+        return None
+    track = Tracking(units(), owner(request), state(request).facts)
+    return await run_in_threadpool(track.tracker)
+
+
+async def _interviews(request: Request) -> tuple[tuple[str, date], ...]:
+    tracker = await _tracker(request)
+    return () if tracker is None else interview_days(tracker)
+
+
+async def _applications(request: Request) -> tuple[Application, ...]:
+    tracker = await _tracker(request)
+    return () if tracker is None else tracker.applications
+
+
 @pages.get("/calendar", include_in_schema=False)
 async def calendar_page(request: Request) -> Response:
     saved = saved_or_none(request)
     if saved is None:
         return RedirectResponse("/profile", status_code=303)
     when = as_of(request, request.query_params.get("as_of"), saved.profile)
+    interviews = await _interviews(request)
     return cached_page(
         request,
-        saved.key("calendar", when),
+        saved.key("calendar", when, interviews),
         "calendar.html",
-        lambda: {"calendar": _calendar(request, saved, when)},
+        lambda: {"calendar": _calendar(request, saved, when, interviews)},
     )
 
 
-def _calendar(request: Request, saved: Saved, when: date) -> CycleCalendar:
+def _calendar(
+    request: Request, saved: Saved, when: date, interviews: tuple[tuple[str, date], ...]
+) -> CycleCalendar:
     facts = state(request).facts
-    return saved.remember(
-        request, ("calendar", when), lambda: cycle_calendar(saved.profile, facts, when)
-    )
+    compute = partial(cycle_calendar, saved.profile, facts, when, interviews=interviews)
+    return saved.remember(request, ("calendar", when, interviews), compute)
 
 
 @pages.get("/calendar.ics", include_in_schema=False)
 async def calendar_file(request: Request) -> Response:
     """The dated entries as an ICS file (RFC 5545) to import into any calendar app."""
     saved = require_saved(request)
-    result = _calendar(
-        request, saved, as_of(request, request.query_params.get("as_of"), saved.profile)
-    )
+    when = as_of(request, request.query_params.get("as_of"), saved.profile)
+    result = _calendar(request, saved, when, await _interviews(request))
     name = f"matchready-{result.match_year}.ics"
     return Response(
         calendar_ics(result),
@@ -81,11 +105,15 @@ async def costs_page(request: Request) -> Response:
     when = as_of(request, request.query_params.get("as_of"), saved.profile)
     counts = (inputs["programs"], inputs["ranks"], inputs["travel"])
     shown = {k: "" if v is None else str(v) for k, v in inputs.items()}
+    applications = await _applications(request)
     return cached_page(
         request,
-        saved.key("costs", when, *counts),
+        saved.key("costs", when, *counts, _submitted(applications)),
         "costs.html",
-        lambda: {"costs": _costs(request, saved, when, *counts), "inputs": shown},
+        lambda: {
+            "costs": _costs(request, saved, when, *counts, applications=applications),
+            "inputs": shown,
+        },
     )
 
 
@@ -97,7 +125,7 @@ async def get_calendar(
     ] = None,
 ) -> CycleCalendar:
     saved = require_saved(request)
-    return _calendar(request, saved, as_of(request, on, saved.profile))
+    return _calendar(request, saved, as_of(request, on, saved.profile), await _interviews(request))
 
 
 @api.get("/costs", response_model=CostEstimate, summary="The costs still ahead")
@@ -111,7 +139,14 @@ async def get_costs(
     ] = None,
 ) -> CostEstimate:
     saved = require_saved(request)
-    return _costs(request, saved, as_of(request, on, saved.profile), programs, ranks, travel)
+    when = as_of(request, on, saved.profile)
+    applications = await _applications(request)
+    return _costs(request, saved, when, programs, ranks, travel, applications=applications)
+
+
+def _submitted(applications: tuple[Application, ...]) -> tuple[tuple[str, int], ...]:
+    """What of the tracker the costs depend on (part of the cache key)."""
+    return tuple(sorted(submitted_counts(applications).items()))
 
 
 def _costs(
@@ -121,7 +156,10 @@ def _costs(
     programs: int | None,
     ranks: int | None,
     travel: int | None,
+    *,
+    applications: tuple[Application, ...] = (),
 ) -> CostEstimate:
+    """The costs; the tracker's submitted `applications`, when any, price the applications."""
     compute = partial(
         cost_estimate,
         saved.profile,
@@ -130,5 +168,7 @@ def _costs(
         programs=programs,
         ranks=ranks,
         travel_usd=travel,
+        applications=applications,
     )
-    return saved.remember(request, ("costs", when, programs, ranks, travel), compute)
+    key = ("costs", when, programs, ranks, travel, _submitted(applications))
+    return saved.remember(request, key, compute)
