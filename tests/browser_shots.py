@@ -12,4 +12,5 @@ SHOTS = Path(__file__).parent / "browser" / "screenshots"
 def shoot(page: Any, name: str) -> None:
     """Save a full-page screenshot as a test artifact."""
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    # a long page at phone width is a tall image: give it time on a loaded machine
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True, timeout=90_000)

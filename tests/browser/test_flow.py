@@ -1,30 +1,32 @@
-"""End to end in a real browser: from an empty profile to a plan, odds and specialties."""
+"""End to end in a real browser: from an empty home page and profile to the home page's
+figures, a plan, odds and specialties."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from browser_profile import fill_profile
 from browser_shots import shoot
 
 
 def test_the_main_flow_from_an_empty_profile_to_a_plan(server: str, page: Any) -> None:
     page.goto(server + "/")
-    assert page.url.endswith("/profile")
-    page.locator("#f-applicant-name").fill("Browser Test (fictional)")
-    page.locator("#f-applicant-citizenship").fill("Testland")
-    page.locator("#f-school-name").fill("Test School (fictional)")
-    page.locator("#f-school-ecfmg_note").select_option("yes")
-    page.locator("#f-school-graduation").fill("2024-06-30")
-    page.locator("#f-target-match_year").fill("2027")
-    page.locator("#f-target-specialties").fill("IM, FM")
-    page.locator("#f-exams-step2ck-status").select_option("passed")
-    page.locator("#f-exams-step2ck-attempts").fill("1")
-    page.locator("#f-exams-step2ck-date").fill("2025-08-01")
-    page.locator("#f-exams-step2ck-score").fill("244")
+    assert "Start with your profile" in page.inner_text("main")
+    page.get_by_role("link", name="Fill in the profile").click()
+    page.wait_for_url("**/profile")
+    fill_profile(page, "Browser Test (fictional)", ["IM", "FM"])
     shoot(page, "profile")
     page.get_by_role("button", name="Save profile").click()
     page.wait_for_url("**/profile?saved=1")
     assert "Saved." in page.inner_text("main")
+
+    page.get_by_role("link", name="matchready").click()
+    page.wait_for_url(server + "/")
+    main = page.inner_text("main")
+    assert "Where you are, Browser Test (fictional)" in main
+    for part in ("Now: ", "Your next three actions", "Checklist: ", "Key figures"):
+        assert part in main
+    shoot(page, "home")
 
     page.get_by_role("link", name="Plan", exact=True).click()
     page.wait_for_url("**/plan")
@@ -62,7 +64,9 @@ def test_errors_show_beside_the_field_as_you_type_and_on_save(server: str, page:
     assert "300" in message.inner_text()
     page.get_by_role("button", name="Save profile").click()
     page.wait_for_load_state()
-    assert "Please correct the 1 field(s)" in page.inner_text("#form-summary")
+    # the empty form's required fields and the score
+    assert "Please correct the 8 fields marked below." in page.inner_text("#form-summary")
+    assert page.locator("#err-f-school-country").inner_text() == "fill this in"
     assert page.locator("#f-exams-step2ck-score").get_attribute("aria-invalid") == "true"
     assert page.locator("#f-exams-step2ck-score").input_value() == "999"
     shoot(page, "profile-errors")

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from browser_profile import fill_profile
+
 
 def _save_profile(server: str, page: Any) -> None:
     page.goto(server + "/profile")
-    page.locator("#f-applicant-name").fill("Chart Test (fictional)")
-    page.get_by_label("Citizenship").fill("Testland")
-    page.locator("#f-school-name").fill("Test School (fictional)")
-    page.locator("#f-school-ecfmg_note").select_option("yes")
-    page.locator("#f-school-graduation").fill("2024-06-30")
-    page.locator("#f-target-match_year").fill("2027")
-    page.locator("#f-target-specialties").fill("IM, GS")
-    page.locator("#f-exams-step2ck-status").select_option("passed")
-    page.locator("#f-exams-step2ck-attempts").fill("1")
-    page.locator("#f-exams-step2ck-date").fill("2025-08-01")
-    page.locator("#f-exams-step2ck-score").fill("244")
+    fill_profile(page, "Chart Test (fictional)", ["IM", "GS"])
     page.get_by_role("button", name="Save profile").click()
     page.wait_for_url("**/profile?saved=1")
 

@@ -31,6 +31,6 @@ def test_correct_a_requirement(server: str, page: Any, tmp_path: Path) -> None:
     page.get_by_role("button", name="Save the correction").click()
     page.wait_for_url("**/programs/1403621075?saved=step2ck_minimum*")
     history = page.locator("#history + ul").inner_text()
-    assert "step2ck minimum: 230 → 238 (hard)" in history
+    assert "Step 2 CK minimum: 230 → 238 (hard)" in history
     assert "edited by local user" in history and "https://example.org/im/2027" in history
     shoot(page, "program")

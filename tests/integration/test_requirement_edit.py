@@ -173,7 +173,7 @@ def test_the_program_page_saves_a_correction_and_shows_it_in_the_history(
     assert saved.status_code == 303
     assert saved.headers["location"] == f"{path}?saved=step2ck_minimum#history"
     page = client.get(saved.headers["location"]).text
-    assert "Saved: step2ck minimum." in page
+    assert "Saved: Step 2 CK minimum." in page
     assert "edited by local user" in page and "https://example.org/im/2027" in page
     # the screening table sees the edit at once
     api = client.get(f"/api/programs/{KEY}").json()

@@ -10,7 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fakes import MemoryProfileStore
+from matchready.data import load_facts
 from matchready.io.profile import load_profile, parse_profile
+from matchready.services.plan import applicant_today, build_plan
 from matchready.settings import Settings
 from matchready.web.app import create_app
 from matchready.web.forms import profile_form
@@ -54,10 +56,36 @@ def save_example(client: TestClient, path: Path = RECENT) -> None:
     assert result.status_code == 303, result.text[:500]
 
 
-def test_home_leads_to_the_profile_then_to_the_plan(client: TestClient) -> None:
-    assert client.get("/", follow_redirects=False).headers["location"] == "/profile"
+def test_home_invites_a_profile_then_says_where_you_are(client: TestClient) -> None:
+    empty = client.get("/")
+    assert empty.status_code == 200 and "Start with your profile" in empty.text
+    assert 'href="/profile"' in empty.text
     save_example(client)
-    assert client.get("/", follow_redirects=False).headers["location"] == "/plan"
+    home = client.get("/").text
+    assert "Where you are, Amara Example (fictional)" in home
+    profile = load_profile(RECENT)
+    now = build_plan(profile, load_facts(), applicant_today(profile)).now
+    assert f'<h2 id="h-now">Now: {now.phase_title}</h2>' in home
+    assert now.next_deadline is not None
+    assert f"Next deadline: {now.next_deadline.basis}, " in home
+    for part in ("Your next three actions", "Checklist: ", "Key figures"):
+        assert part in home
+    for link in ("/calendar", "/plan", "/odds", "/programs", "/costs"):
+        assert f'href="{link}"' in home
+    assert re.search(r"\d+% to \d+% \(90% interval\)", home)
+    assert "Import programs: <code>matchready programs import FILE</code>" in home
+
+
+def test_a_new_profile_form_is_empty_with_hints(client: TestClient) -> None:
+    form = client.get("/profile").text
+    name = re.search(r'<input id="f-applicant-name"[^>]*>', form)
+    assert name and 'value=""' in name.group(0) and "placeholder" not in name.group(0)
+    usmle = re.search(r'<input id="f-ecfmg-usmle_id"[^>]*>', form)
+    assert usmle and 'value=""' in usmle.group(0)
+    assert 'placeholder="e.g. 1-234-567-8"' in usmle.group(0)
+    assert '<p class="help" id="help-f-ecfmg-usmle_id">for example 1-234-567-8</p>' in form
+    # words that describe a field are no example, and the help is not repeated
+    assert "for example Country" not in form and "for example Your" not in form
 
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.toml")), ids=lambda p: p.name)
@@ -94,7 +122,7 @@ def test_a_missing_section_marks_its_required_fields(client: TestClient) -> None
     result = client.post("/profile", data={"csrftoken": token(client), "visa.preference": "j1"})
     assert result.status_code == 422
     name = re.search(r'id="err-f-applicant-name"[^>]*>([^<]*)<', result.text)
-    assert name and "required" in name.group(1)
+    assert name and name.group(1) == "fill this in"
 
 
 def test_validation_as_you_type_answers_out_of_band_messages(client: TestClient) -> None:
@@ -105,7 +133,7 @@ def test_validation_as_you_type_answers_out_of_band_messages(client: TestClient)
     message = re.search(
         r'id="err-f-research-publications"[^>]*hx-swap-oob="true">([^<]*)<', result.text
     )
-    assert message and "greater than or equal to 0" in message.group(1)
+    assert message and message.group(1) == "at least 0"
 
 
 def test_import_accepts_a_toml_file_and_reports_a_bad_one(client: TestClient) -> None:
@@ -173,7 +201,6 @@ def test_pages_after_saving(client: TestClient) -> None:
     ("url", "status"),
     [
         ("/plan?as_of=yesterday", 422),
-        ("/odds?ranks=many", 422),
         ("/specialties?sort=nonsense", 422),
         ("/no-such-page", 404),
     ],
@@ -186,6 +213,57 @@ def test_bad_requests_get_a_4xx_page_with_the_message(
     assert result.status_code == status
     assert "text/html" in result.headers["content-type"]
     assert f"Error {status}" in result.text
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "typed", "message"),
+    [
+        ("/odds?ranks=many", "ranks", "many", "write a whole number from 0 to 300"),
+        ("/odds?specialty=XYZ", "specialty", None, "choose a specialty from the list"),
+        (
+            "/costs?travel=-5&ranks=12",
+            "travel",
+            "-5",
+            "write a whole number from 0 to 10,000,000",
+        ),
+        (
+            "/programs?state=New+York",
+            "state",
+            "New York",
+            "write the state as its two letters, such as NY",
+        ),
+        ("/programs?verdict=maybe", "verdict", None, "choose a verdict from the list"),
+        (
+            "/list?specialty=IM&budget=lots",
+            "budget",
+            "lots",
+            "write a whole number from 0 to 1,000,000",
+        ),
+    ],
+)
+def test_a_filter_that_fails_keeps_the_form_with_the_message_beside_the_field(
+    client: TestClient, url: str, field: str, typed: str | None, message: str
+) -> None:
+    save_example(client)
+    result = client.get(url)
+    assert result.status_code == 422
+    assert 'aria-current="page"' in result.text  # the navigation is kept
+    assert "The filter was not applied" in result.text
+    control = re.search(rf'<(?:input|select) id="{field}"[^>]*>', result.text)
+    assert control and 'aria-invalid="true"' in control.group(0)
+    assert f'aria-describedby="err-{field}"' in control.group(0)
+    if typed is not None:  # the user's text is still in the field
+        assert f'value="{typed}"' in control.group(0)
+    assert f'<p class="field-error" id="err-{field}" role="status">{message}</p>' in result.text
+    assert "Error 422" not in result.text  # the page itself, not an error page
+
+
+def test_the_fields_that_passed_are_kept_beside_one_that_failed(client: TestClient) -> None:
+    save_example(client)
+    page = client.get("/costs?travel=-5&ranks=12").text
+    ranks = re.search(r'<input id="ranks"[^>]*>', page)
+    assert ranks and 'value="12"' in ranks.group(0) and "aria-invalid" not in ranks.group(0)
+    assert "Costs:" in page  # drawn without the refused value
 
 
 @pytest.mark.parametrize(
@@ -263,3 +341,27 @@ def test_no_request_reaches_opentelemetry_even_when_the_host_configures_it(
         assert test_client.get("/plan").status_code == 200
         assert test_client.get("/api/plan").status_code == 200
     assert asked == []
+
+
+def test_specialties_are_chosen_from_a_list_with_names(client: TestClient) -> None:
+    form = client.get("/profile").text
+    assert (
+        '<label for="f-target-specialties-IM" class="choice"><input type="checkbox" '
+        'id="f-target-specialties-IM" name="target.specialties" value="IM"> '
+        "Internal Medicine (IM)</label>"
+    ) in form
+    usce = re.search(r'<select id="f-usce-0-specialty".*?</select>', form, re.S)
+    assert usce and '<option value="FM">Family Medicine (FM)</option>' in usce.group(0)
+    fields = form_fields(RECENT)
+    del fields["target.specialties"]
+    body: dict[str, str | list[str]] = {"csrftoken": token(client), **fields}
+    body["target.specialties"] = ["IM", "FM"]  # two checkboxes of one name
+    saved = client.post("/profile", data=body, follow_redirects=False)
+    assert saved.status_code == 303
+    assert client.get("/api/profile").json()["target"]["specialties"] == ["IM", "FM"]
+    checked = client.get("/profile").text
+    for code in ("IM", "FM"):
+        assert (
+            f'id="f-target-specialties-{code}" name="target.specialties" value="{code}" checked'
+            in checked
+        )

@@ -67,7 +67,7 @@ def test_a_program_page_shows_every_requirement_with_its_source(client: TestClie
     assert key
     page = client.get(f"/programs/{key.group(1)}")
     assert page.status_code == 200
-    for kind in ("j1 sponsored", "step2ck minimum", "usce required", "ecfmg certificate by"):
+    for kind in ("J-1 sponsored", "Step 2 CK minimum", "USCE required", "ECFMG certificate by"):
         assert kind in page.text
     assert "Your verdict" in page.text
     assert client.get("/programs/0000000000").status_code == 404

@@ -12,7 +12,7 @@ import functools
 from typing import Any, Protocol
 
 from matchready.domain.applicant import Profile
-from matchready.io.profile import dump_profile, parse_profile, template_text, validate_profile_data
+from matchready.io.profile import dump_profile, parse_profile, validate_profile_data
 
 
 class ProfileStore(Protocol):
@@ -36,9 +36,10 @@ def parsed_profile(text: str) -> Profile:
 
 
 def starting_data(store: ProfileStore, owner: str) -> dict[str, Any]:
-    """What the profile form starts from: the saved profile, else the commented template."""
-    profile = current_profile(store, owner) or parse_profile(template_text())
-    return profile.model_dump(mode="python")
+    """What the profile form starts from: the saved profile, else nothing (the form shows the
+    template's values as hints, never as an applicant's values)."""
+    profile = current_profile(store, owner)
+    return {} if profile is None else profile.model_dump(mode="python")
 
 
 def save_profile_data(store: ProfileStore, owner: str, data: dict[str, Any]) -> Profile:

@@ -29,10 +29,10 @@ from matchready.services.accounts import (
 from matchready.services.ports import UnitOfWork
 from matchready.services.profiles import ProfileStore
 from matchready.settings import Settings
-from matchready.web import errors, middleware
+from matchready.web import charts, errors, middleware
 from matchready.web.csrf import CSRFMiddleware, token_of
 from matchready.web.limits import text_problems
-from matchready.web.links import safe_url, source_link
+from matchready.web.links import safe_url, source_link, words
 from matchready.web.state import WebState, require_owner
 
 NO_TELEMETRY: TelemetryConfig = {
@@ -107,6 +107,13 @@ def create_app(
     templates.env.filters["requirement_value"] = lambda value: format_value(value) or "unknown"
     templates.env.filters["safe_url"] = safe_url
     templates.env.filters["source_link"] = source_link
+    templates.env.filters["words"] = words
+    templates.env.globals.update(
+        specialty_rates=charts.specialty_rates,
+        specialty_scores=charts.specialty_scores,
+        cost_items=charts.cost_items,
+        calendar_timeline=charts.calendar_timeline,
+    )
     app.state.templates = templates
     app.state.form_cache = {}
     app.mount("/static", StaticFiles(directory=str(_folder("static"))), name="static")

@@ -7,6 +7,7 @@ submitted form back into the nested dict the model validates.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import types
 import typing
@@ -20,6 +21,7 @@ from pydantic.fields import FieldInfo
 
 from matchready.domain.applicant import Profile
 from matchready.errors import Location, Problem, ProfileError
+from matchready.io.profile import parse_profile, template_text
 
 SPARE_ROWS = 1  # empty rows offered for adding to a list (USCE, gaps)
 REMOVE = "_remove"
@@ -29,15 +31,22 @@ REMOVE = "_remove"
 class FormField:
     name: str
     label: str
-    kind: str  # text, number, date, select, checkbox, list
+    kind: str  # text, number, date, select, checkbox, list, choices (several checkboxes)
     value: str = ""
     options: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # option -> what people read
     required: bool = False
     help: str = ""
+    example: str = ""  # a hint from the profile template ("e.g. 1-234-567-8"), never a value
 
     @property
     def id(self) -> str:
         return "f-" + self.name.replace(".", "-")
+
+    @property
+    def chosen(self) -> list[str]:
+        """The values of a `choices` field (its value is comma-separated)."""
+        return [v.strip() for v in self.value.split(",") if v.strip()]
 
 
 @dataclass
@@ -87,6 +96,16 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
+def _example(hint: Any, help_text: str) -> str:
+    """The template's value as an example, when it is one: a number, a date, an id or a code
+    ("1-234-567-8", "IM"). Words such as "Country of the school" describe the field, they are
+    no example, and a value the help already shows is not repeated."""
+    text = _shown(hint)
+    if not text or text.lower() in help_text.lower():
+        return ""
+    return text if any(c.isdigit() for c in text) or text.isupper() else ""
+
+
 def _kind(plain: Any) -> tuple[str, list[str]]:
     """The input kind for a (non-optional) annotation, and the options of a select."""
     if isinstance(plain, type) and issubclass(plain, Enum):
@@ -97,7 +116,7 @@ def _kind(plain: Any) -> tuple[str, list[str]]:
     return kinds.get(plain, "text"), []
 
 
-def _field(name: str, info: FieldInfo, value: Any) -> FormField:
+def _field(name: str, info: FieldInfo, value: Any, hint: Any = None) -> FormField:
     plain, optional = _plain(info.annotation)
     kind, options = _kind(plain)
     help_text = info.description or ""
@@ -111,11 +130,16 @@ def _field(name: str, info: FieldInfo, value: Any) -> FormField:
         options=options,
         required=info.is_required() and not optional,
         help=help_text,
+        example="" if kind in ("checkbox", "select") else _example(hint, help_text),
     )
 
 
 def _groups(
-    model: type[BaseModel], prefix: str, data: Mapping[str, Any], title: str
+    model: type[BaseModel],
+    prefix: str,
+    data: Mapping[str, Any],
+    title: str,
+    hints: Mapping[str, Any] | None = None,
 ) -> list[FormGroup]:
     """One group for the model's own scalar fields, then one per nested model or list item."""
     own: list[FormField] = []
@@ -126,10 +150,12 @@ def _groups(
         path = f"{prefix}{name}"
         plain, _ = _plain(info.annotation)
         value = data.get(name)
+        hint = (hints or {}).get(name)
         inner = typing.get_args(plain)[0] if typing.get_origin(plain) is list else None
         if isinstance(plain, type) and issubclass(plain, BaseModel):
             sub = value if isinstance(value, Mapping) else {}
-            nested += _groups(plain, f"{path}.", sub, _label(name))
+            sub_hints = hint if isinstance(hint, Mapping) else {}
+            nested += _groups(plain, f"{path}.", sub, _label(name), sub_hints)
         elif isinstance(inner, type) and issubclass(inner, BaseModel):
             items = list(value) if isinstance(value, list) else []
             for index in range(len(items) + SPARE_ROWS):
@@ -137,17 +163,51 @@ def _groups(
                 heading = (
                     f"{_label(name)} {index + 1}" if index < len(items) else f"Add {_label(name)}"
                 )
-                for group in _groups(inner, f"{path}.{index}.", item, heading):
+                first = hint[0] if isinstance(hint, list) and hint else {}
+                for group in _groups(inner, f"{path}.{index}.", item, heading, first):
                     group.name, group.removable = f"{path}.{index}", index < len(items)
                     nested.append(group)
         else:
-            own.append(_field(path, info, value))
+            own.append(_field(path, info, value, hint))
     return ([FormGroup(title=title, fields=own)] if own else []) + nested
 
 
-def profile_form(data: Mapping[str, Any]) -> list[FormGroup]:
-    """The form's groups, filled from `data` (a profile dumped to a dict, or submitted values)."""
-    return _groups(Profile, "", data, "Profile")
+SPECIALTY_FIELDS = {"target.specialties": "choices", "specialty": "select"}
+"""The fields holding specialty codes (the target list; a USCE entry's, under any index)."""
+
+
+def _with_specialties(field_: FormField, names: Mapping[str, str]) -> FormField:
+    """A specialty field as a choice from the list, each code with its name; a code the list
+    does not hold (an imported profile's) stays, shown as it is."""
+    kind = SPECIALTY_FIELDS.get(field_.name) or SPECIALTY_FIELDS.get(field_.name.rsplit(".")[-1])
+    if kind is None or field_.name.startswith("target.") != (kind == "choices"):
+        return field_
+    values = field_.chosen if kind == "choices" else [field_.value] if field_.value else []
+    extra = [v for v in values if v not in names]
+    field_.kind, field_.options = kind, [*names, *extra]
+    field_.labels = {code: f"{name} ({code})" for code, name in names.items()}
+    field_.help = "" if kind == "choices" else field_.help
+    field_.example = ""
+    return field_
+
+
+@functools.cache
+def _template_hints() -> dict[str, Any]:
+    """The profile template's (fictional) values, shown as hints beside empty fields."""
+    return parse_profile(template_text()).model_dump(mode="python")
+
+
+def profile_form(
+    data: Mapping[str, Any], specialties: Mapping[str, str] | None = None
+) -> list[FormGroup]:
+    """The form's groups, filled from `data` (a profile dumped to a dict, or submitted values;
+    empty for a new profile), each field with the template's value as a hint. With
+    `specialties` (code -> name), the specialty fields are choices from that list."""
+    groups = _groups(Profile, "", data, "Profile", _template_hints())
+    if specialties:
+        for group in groups:
+            group.fields = [_with_specialties(f, specialties) for f in group.fields]
+    return groups
 
 
 def _is_blank(value: Any) -> bool:
@@ -206,6 +266,38 @@ def form_to_data(form: Mapping[str, str]) -> dict[str, Any]:
     return result
 
 
+PLAIN_BY_FIELD = {
+    "usmle_id": "write the USMLE ID like 1-234-567-8",
+    "specialties": "choose at least one specialty from the list",
+}
+PLAIN = [
+    (
+        re.compile(r"^required field is missing|^String should have at least 1 character"),
+        "fill this in",
+    ),
+    (re.compile(r"^Input should be a valid integer"), "write a whole number, such as 245"),
+    (
+        re.compile(r"^Input should be a valid date|^expected a date"),
+        "write a date like 2026-06-30",
+    ),
+    (re.compile(r"^Input should be less than or equal to (\S+)"), r"at most \1"),
+    (re.compile(r"^Input should be greater than or equal to (\S+)"), r"at least \1"),
+    (re.compile(r"^Input should be (.*)$"), r"choose \1"),
+]
+
+
+def plain_words(name: str, message: str) -> str:
+    """A validation message as an applicant would say it ("write the USMLE ID like
+    1-234-567-8", "fill this in"), for the form; the CLI keeps the exact ones."""
+    leaf = name.rsplit(".", 1)[-1]
+    if leaf in PLAIN_BY_FIELD and not message.startswith("required"):
+        return PLAIN_BY_FIELD[leaf]
+    for pattern, words in PLAIN:
+        if pattern.search(message):
+            return pattern.sub(words, message.split(" (expected")[0], count=1)
+    return message
+
+
 def field_errors(error: ProfileError, groups: list[FormGroup]) -> dict[str, str]:
     """Form field name -> message (`usce[0].kind` -> `usce.0.kind`). A problem with a whole
     section (a missing table) is shown beside each required field of that section."""
@@ -215,11 +307,11 @@ def field_errors(error: ProfileError, groups: list[FormGroup]) -> dict[str, str]
     for problem in error.problems:
         name = re.sub(r"\[(\d+)\]", r".\1", problem.location.field or "")
         if name in names:
-            found.setdefault(name, problem.message)
+            found.setdefault(name, plain_words(name, problem.message))
             continue
         inside = [f.name for f in fields if f.name.startswith(name + ".") and f.required]
         for field_name in inside:
-            found.setdefault(field_name, problem.message)
+            found.setdefault(field_name, plain_words(field_name, problem.message))
         if not inside:
             found.setdefault("_form", f"{name or 'profile'}: {problem.message}")
     return found

@@ -34,3 +34,35 @@ def source_link(value: object) -> Markup:
     if url is None:
         return escape(str(value))
     return Markup('<a href="{0}" rel="noopener noreferrer">{0}</a>').format(url)
+
+
+ACRONYMS = {
+    "us": "US",
+    "md": "MD",
+    "img": "IMG",
+    "imgs": "IMGs",
+    "usmle": "USMLE",
+    "ecfmg": "ECFMG",
+    "oet": "OET",
+    "ck": "CK",
+    "pgy": "PGY",
+    "usce": "USCE",
+    "j1": "J-1",
+    "h1b": "H-1B",
+    "nrmp": "NRMP",
+    "eras": "ERAS",
+    "cs": "CS",
+    "id": "ID",
+    "yog": "YOG",
+    "step1": "Step 1",
+    "step2ck": "Step 2 CK",
+    "step3": "Step 3",
+}
+
+
+def words(value: object) -> str:
+    """A code as words for people: `us_md_senior` -> `US MD senior`, `j1` -> `J-1`."""
+    parts = str(value).replace("_", " ").replace("-", " - ").split()
+    text = " ".join(ACRONYMS.get(part.lower(), part) for part in parts)
+    # "do" is the degree only after "US" (us_do_senior); elsewhere it is the verb (to_do)
+    return text.replace("US do", "US DO").replace("non US", "non-US").replace(" - ", "-")

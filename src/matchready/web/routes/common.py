@@ -85,7 +85,7 @@ def whole_number(text: str | None, name: str, high: int) -> int | None:
     if not text:
         return None
     if not text.isdigit() or int(text) > high:
-        problem = f"expected a whole number from 0 to {high:,}"
+        problem = f"write a whole number from 0 to {high:,}"
         raise InputError(Problem(problem, Location(field=name)))
     return int(text)
 
@@ -141,6 +141,15 @@ def page(request: Request, name: str, context: dict[str, Any], status: int = 200
         request, name, full, status_code=status
     )
     return response
+
+
+def specialty_choices(request: Request) -> list[tuple[str, str]]:
+    """(code, name) of every specialty with figures, for the lists people choose from."""
+    return [(s.code, s.name) for s in state(request).facts.specialties if s.code != "ALL"]
+
+
+def specialty_codes(request: Request) -> set[str]:
+    return {code for code, _ in specialty_choices(request)}
 
 
 def odds_of(

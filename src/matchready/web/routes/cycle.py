@@ -20,13 +20,14 @@ from matchready.io.ics import calendar_ics
 from matchready.services.calendar import cycle_calendar, interview_days
 from matchready.services.costs import cost_estimate
 from matchready.services.tracker import Tracking
+from matchready.web.filters import QueryForm
 from matchready.web.routes.common import (
     Saved,
     as_of,
     cached_page,
+    page,
     require_saved,
     saved_or_none,
-    whole_number,
 )
 from matchready.web.state import owner, state
 
@@ -100,21 +101,21 @@ async def costs_page(request: Request) -> Response:
     if saved is None:
         return RedirectResponse("/profile", status_code=303)
     limits = {"programs": MAX_COUNT, "ranks": MAX_COUNT, "travel": MAX_TRAVEL}
-    query = request.query_params
-    inputs = {name: whole_number(query.get(name), name, high) for name, high in limits.items()}
+    form = QueryForm(request)
+    inputs = {name: form.number(name, high) for name, high in limits.items()}
     when = as_of(request, request.query_params.get("as_of"), saved.profile)
     counts = (inputs["programs"], inputs["ranks"], inputs["travel"])
     shown = {k: "" if v is None else str(v) for k, v in inputs.items()}
     applications = await _applications(request)
-    return cached_page(
-        request,
-        saved.key("costs", when, *counts, _submitted(applications)),
-        "costs.html",
-        lambda: {
-            "costs": _costs(request, saved, when, *counts, applications=applications),
-            "inputs": shown,
-        },
-    )
+
+    def context() -> dict[str, object]:
+        costs = _costs(request, saved, when, *counts, applications=applications)
+        return {"costs": costs, "inputs": shown, "form": form}
+
+    if form.errors:
+        return page(request, "costs.html", context(), form.status)
+    key = saved.key("costs", when, *counts, _submitted(applications))
+    return cached_page(request, key, "costs.html", context)
 
 
 @api.get("/calendar", response_model=CycleCalendar, summary="The cycle calendar")
@@ -142,6 +143,16 @@ async def get_costs(
     when = as_of(request, on, saved.profile)
     applications = await _applications(request)
     return _costs(request, saved, when, programs, ranks, travel, applications=applications)
+
+
+async def costs_ahead(
+    request: Request, saved: Saved, when: date
+) -> tuple[CostEstimate, tuple[tuple[str, int], ...]]:
+    """The costs still ahead as the Costs page shows them without inputs (the home page's
+    figure), with the part of the tracker they depend on (for a cache key)."""
+    applications = await _applications(request)
+    costs = _costs(request, saved, when, None, None, None, applications=applications)
+    return costs, _submitted(applications)
 
 
 def _submitted(applications: tuple[Application, ...]) -> tuple[tuple[str, int], ...]:

@@ -10,10 +10,12 @@ from markupsafe import Markup
 
 from matchready.domain.facts import ApplicantType
 from matchready.domain.odds import MAX_RANKS
+from matchready.domain.screening import Verdict
 from matchready.errors import ProfileError
 from matchready.io.profile import dump_profile, validate_profile_data
 from matchready.report.charts import odds_charts, specialties_odds_chart
 from matchready.services.plan import build_plan
+from matchready.services.profile_screening import verdict_page
 from matchready.services.profiles import (
     import_profile_text,
     save_profile_data,
@@ -21,33 +23,69 @@ from matchready.services.profiles import (
 )
 from matchready.services.specialties import competitiveness
 from matchready.web.csrf import require_token
-from matchready.web.forms import field_errors, form_to_data, profile_form
+from matchready.web.filters import QueryForm
+from matchready.web.forms import SPECIALTY_FIELDS, field_errors, form_to_data, profile_form
 from matchready.web.routes.common import (
     as_of,
     cached_page,
     odds_of,
     page,
-    profile_or_none,
     require_profile,
     saved_or_none,
-    whole_number,
+    screened_programs,
+    specialty_choices,
+    specialty_codes,
 )
+from matchready.web.routes.cycle import costs_ahead
 from matchready.web.state import owner, state
 
 router = APIRouter()
 protected = [Depends(require_token)]
 MAX_UPLOAD = 256 * 1024
+CHOICES = {name for name, kind in SPECIALTY_FIELDS.items() if kind == "choices"}
 
 
 @router.get("/", include_in_schema=False)
 async def home(request: Request) -> Response:
-    target = "/plan" if profile_or_none(request) is not None else "/profile"
-    return RedirectResponse(target, status_code=303)
+    """Where am I: the cycle phase and the next deadline (the plan's `now`), three next
+    actions, the checklist as a strip and the key figures (odds with interval, programs
+    eligible and to verify, costs ahead), each linking to its page."""
+    saved = saved_or_none(request)
+    if saved is None:
+        return page(request, "home.html", {"plan": None})
+    when = as_of(request, None, saved.profile)
+    facts = state(request).facts
+    known = state(request).programs()
+    costs, tracked = await costs_ahead(request, saved, when)
+
+    def context() -> dict[str, object]:
+        plan = saved.remember(
+            request, ("plan", when), lambda: build_plan(saved.profile, facts, when)
+        )
+        report = screened_programs(request, saved, known, when, "", "")
+        _, counts, _ = verdict_page(report, None, 0, 0)
+        return {
+            "plan": plan,
+            "now": plan.now,
+            "actions": plan.next_actions[:3],
+            "done": sum(1 for item in plan.checklist if item.state.value == "done"),
+            "odds": odds_of(request, saved, list(saved.profile.target.specialties)[:1], None),
+            "programs": {
+                "total": len(known.table.programs),
+                "eligible": counts[Verdict.ELIGIBLE],
+                "unknown": counts[Verdict.UNKNOWN],
+            },
+            "costs": costs,
+        }
+
+    key = saved.key("home", when, known.version, tracked)
+    return cached_page(request, key, "home.html", context)
 
 
 def _fieldsets(request: Request, data: dict[str, object], errors: dict[str, str]) -> Markup:
     template = request.app.state.templates.get_template("partials/profile_fields.html")
-    return Markup(template.render(groups=profile_form(data), errors=errors))
+    names = dict(specialty_choices(request))
+    return Markup(template.render(groups=profile_form(data, names), errors=errors))
 
 
 def _form_page(
@@ -77,8 +115,15 @@ async def profile_page(request: Request) -> Response:
 
 
 async def _submitted(request: Request) -> dict[str, str]:
+    """The submitted fields; a field sent several times (the target specialties' checkboxes)
+    as its values joined by commas, as the form's text field takes them."""
     form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
+    fields: dict[str, str] = {}
+    for name, value in form.multi_items():
+        if isinstance(value, str):
+            several = name in fields and name in CHOICES
+            fields[name] = f"{fields[name]},{value}" if several else value
+    return fields
 
 
 @router.post("/profile", include_in_schema=False, dependencies=protected)
@@ -154,11 +199,11 @@ async def odds_page(request: Request) -> Response:
     saved = saved_or_none(request)
     if saved is None:
         return RedirectResponse("/profile", status_code=303)
-    ranks = whole_number(request.query_params.get("ranks"), "ranks", MAX_RANKS)
+    form = QueryForm(request)
+    ranks = form.number("ranks", MAX_RANKS)
+    wanted = form.specialty(specialty_codes(request))
     ranks_text = "" if ranks is None else str(ranks)
-    wanted = request.query_params.get("specialty") or ""
     codes = [wanted] if wanted else list(saved.profile.target.specialties)
-    codes_known = [s.code for s in state(request).facts.specialties if s.code != "ALL"]
 
     def context() -> dict[str, object]:
         results = odds_of(request, saved, codes, ranks)
@@ -172,9 +217,12 @@ async def odds_page(request: Request) -> Response:
             "across": across,
             "ranks": ranks_text,
             "specialty": wanted,
-            "codes": codes_known,
+            "form": form,
+            "specialties": specialty_choices(request),
         }
 
+    if form.errors:
+        return page(request, "odds.html", context(), form.status)
     return cached_page(request, saved.key("odds", wanted, ranks_text), "odds.html", context)
 
 

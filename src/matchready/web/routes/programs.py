@@ -36,6 +36,7 @@ from matchready.services.programs import (
 )
 from matchready.services.screening import screen_programs
 from matchready.web.csrf import require_token
+from matchready.web.filters import QueryForm
 from matchready.web.routes.common import (
     Saved,
     cached_page,
@@ -44,12 +45,16 @@ from matchready.web.routes.common import (
     require_saved,
     saved_or_none,
     screened_programs,
+    specialty_choices,
+    specialty_codes,
     store_units,
 )
 from matchready.web.state import editor, state
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
+MAX_PAGE = 10_000
+MAX_BUDGET = 1_000_000
 VERDICTS = {
     "eligible": Verdict.ELIGIBLE,
     "unknown": Verdict.UNKNOWN,
@@ -58,30 +63,34 @@ VERDICTS = {
 
 
 @router.get("/programs")
-async def programs_page(
-    request: Request,
-    specialty: Annotated[str, Query(max_length=80)] = "",
-    us_state: Annotated[str, Query(alias="state", max_length=2)] = "",
-    verdict: Annotated[str, Query(pattern="^(|eligible|unknown|ineligible)$")] = "",
-    page_number: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
-) -> Response:
+async def programs_page(request: Request) -> Response:
+    """Every program screened for the saved profile, filtered; a filter that fails is left
+    out and its message shown beside its field (422), the page drawn without it."""
     web = state(request)
     known = web.programs()
     revision, table = known.version, known.table
     saved = saved_or_none(request)
+    form = QueryForm(request)
+    codes = specialty_codes(request)
+    specialty = form.specialty(codes)
+    us_state = form.state()
+    verdict = form.choice("verdict", VERDICTS, "choose a verdict from the list")
+    page_number = form.number("page", MAX_PAGE) or 1
     offset = (page_number - 1) * PAGE_SIZE
     context: dict[str, object] = {
         "specialty": specialty,
         "state": us_state,
         "verdict": verdict,
+        "form": form,
         "page_number": page_number,
         "page_size": PAGE_SIZE,
         "total_programs": len(table.programs),
-        "codes": [s.code for s in web.facts.specialties if s.code != "ALL"],
+        "specialties": specialty_choices(request),
+        "multi_user": web.multi_user,
     }
     if saved is None:
         context.update(results=None, counts=None, shown=0)
-        return page(request, "programs.html", context)
+        return page(request, "programs.html", context, form.status)
     today = state(request).today()
 
     def screened() -> dict[str, object]:
@@ -90,6 +99,8 @@ async def programs_page(
         counted = {v.name.lower(): n for v, n in counts.items()}
         return {**context, "results": results, "counts": counted, "shown": shown}
 
+    if form.errors:
+        return page(request, "programs.html", screened(), form.status)
     key = saved.key("programs", revision, today, specialty, us_state, verdict, page_number)
     return cached_page(request, key, "programs.html", screened)
 
@@ -186,21 +197,27 @@ def _program_list(
 
 
 @router.get("/list")
-async def list_page(
-    request: Request,
-    specialty: Annotated[str, Query(max_length=20)] = "",
-    budget: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
-) -> Response:
+async def list_page(request: Request) -> Response:
     saved = saved_or_none(request)
     if saved is None:
         return RedirectResponse("/profile", status_code=303)
+    form = QueryForm(request)
+    specialty = form.specialty(specialty_codes(request))
+    budget = form.number("budget", MAX_BUDGET)
     key, program_list = _program_list(request, saved, specialty, budget)
-    codes = [s.code for s in state(request).facts.specialties if s.code != "ALL"]
 
     def context() -> dict[str, object]:
         result = program_list()
-        return {"result": result, "rows": list_rows(result), "budget": budget, "codes": codes}
+        return {
+            "result": result,
+            "rows": list_rows(result),
+            "budget": budget,
+            "form": form,
+            "specialties": specialty_choices(request),
+        }
 
+    if form.errors:
+        return page(request, "list.html", context(), form.status)
     return cached_page(request, key, "list.html", context)
 
 
@@ -220,7 +237,7 @@ def list_export(
     request: Request,
     suffix: Annotated[str, Path_(pattern="^(csv|xlsx)$")],
     specialty: Annotated[str, Query(max_length=20)] = "",
-    budget: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
+    budget: Annotated[int | None, Query(ge=0, le=MAX_BUDGET)] = None,
 ) -> Response:
     """The list as a CSV or XLSX download."""
     result = _program_list(request, require_saved(request), specialty, budget)[1]()

@@ -1,0 +1,90 @@
+"""Every page at a phone's width (390 px) and a laptop's (1280 px): nothing is wider than the
+screen (scrollWidth <= clientWidth), tables become stacked rows on the phone, the charts are
+drawn with their text alternatives. Screenshots of each are written for review."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from browser_shots import shoot
+from matchready.io.profile import load_profile
+from matchready.io.tables import read_table
+from matchready.services.programs import import_programs
+from matchready.store.database import open_database
+from matchready.store.sql import SqlUnitOfWork
+
+ROOT = Path(__file__).parents[2]
+PROFILE = ROOT / "examples" / "profiles" / "recent-graduate-j1.toml"
+PROGRAMS = ROOT / "examples" / "programs" / "example_programs.csv"
+PAGES = {
+    "home": "/",
+    "profile": "/profile",
+    "plan": "/plan",
+    "programs": "/programs",
+    "programs-im": "/programs?specialty=IM",
+    "program": "/programs/{program}",
+    "list": "/list",
+    "tracker": "/tracker",
+    "odds": "/odds",
+    "calendar": "/calendar",
+    "costs": "/costs",
+    "specialties": "/specialties",
+    "facts": "/facts",
+    "not-found": "/no-such-page",
+}
+CHARTS = {"specialties": 2, "costs": 1, "calendar": 1}
+
+
+@pytest.fixture
+def filled(server: str, tmp_path: Path) -> str:
+    engine, factory = open_database(f"sqlite:///{tmp_path / 'matchready.sqlite3'}")
+    import_programs(SqlUnitOfWork(factory), PROGRAMS)
+    engine.dispose()
+    profile = load_profile(PROFILE).model_dump(mode="json")
+    assert httpx.put(server + "/api/profile", json=profile).status_code == 200
+    return server
+
+
+def _first_program() -> str:
+    table = read_table(PROGRAMS)
+    return table.rows[0][table.header.index("acgme_number")]
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_page_is_wider_than_the_screen(filled: str, browser: Any, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    program = _first_program()
+    wide: list[str] = []
+    try:
+        for name, path in PAGES.items():
+            page.goto(filled + path.format(program=program))
+            sizes = page.evaluate(
+                "() => [document.documentElement.scrollWidth,"
+                " document.documentElement.clientWidth]"
+            )
+            if sizes[0] > sizes[1]:
+                wide.append(f"{path}: scrollWidth {sizes[0]} > clientWidth {sizes[1]}")
+            if width == 390 and page.locator(".table-wrap td").count():
+                display = page.eval_on_selector(
+                    ".table-wrap td", "cell => getComputedStyle(cell).display"
+                )
+                assert display == "block", path  # a stacked row, not a squeezed column
+            if name in CHARTS:
+                charts = page.locator("svg.chart")
+                assert charts.count() == CHARTS[name], name
+                for index in range(charts.count()):
+                    chart = charts.nth(index)
+                    assert chart.get_attribute("role") == "img"
+                    assert (chart.locator("title").text_content() or "").strip()
+                    assert (chart.locator("desc").text_content() or "").strip()
+                    assert chart.bounding_box()["width"] <= width
+            shoot(page, f"{name}-{width}")
+    finally:
+        context.close()
+    assert wide == []
