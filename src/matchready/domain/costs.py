@@ -317,7 +317,8 @@ def _registration_open(facts: Facts, year: int, as_of: date, line: CostLine) -> 
     return line.model_copy(
         update={
             "basis": f"{line.basis}. Due now: registration is open and {by}. Registered "
-            "already? Record the day in your profile (target.nrmp_registered)"
+            "already? Enter the day in your profile ('Registered with the NRMP on'; "
+            "target.nrmp_registered in the file)"
         }
     )
 

@@ -47,6 +47,10 @@ def is_application_advice(flag_key: str) -> bool:
 
 
 _REGISTRATION_PHASES = (Phase.APPLICATIONS, Phase.INTERVIEWS, Phase.RANKING)
+_REGISTERED_ALREADY = (
+    "Registered already? Enter the day in your profile ('Registered with the NRMP on'; "
+    "target.nrmp_registered in the file)."
+)
 
 
 def _registration(
@@ -63,8 +67,7 @@ def _registration(
         return [
             NextAction(
                 title=f"Register for the {match_year} Main Residency Match with the NRMP "
-                "(R3 system), unless you have: then record the day in your profile "
-                "(target.nrmp_registered).",
+                f"(R3 system). {_REGISTERED_ALREADY}",
                 why="Registered by the standard deadline, you are released to programs for "
                 "ranking; after it a late fee applies.",
                 due=standard,
@@ -72,8 +75,8 @@ def _registration(
         ]
     return [
         NextAction(
-            title=f"Register for the {match_year} Main Residency Match with the NRMP now, "
-            "unless you have (then record the day in your profile: target.nrmp_registered).",
+            title=f"Register for the {match_year} Main Residency Match with the NRMP now. "
+            f"{_REGISTERED_ALREADY}",
             why="The standard registration deadline has passed: a late fee applies, and "
             "registration closes at the rank order list deadline.",
             due=rol,

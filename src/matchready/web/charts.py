@@ -248,10 +248,18 @@ def cost_items(costs: Any) -> Markup:
     return bar_chart("costs", "Costs ahead by item", bars, float(max(known, default=0)), "USD")
 
 
+def _day_shown(entry: Any) -> str:
+    """The day only (the full label, with the pattern of an estimate, is in the table)."""
+    shown = entry.on.isoformat()
+    return f"{shown} (est.)" if entry.date_kind.value == "estimated" else shown
+
+
 def calendar_timeline(calendar: Any) -> Markup:
     """The dated entries of the calendar on one time axis, today marked."""
     events = [
-        Event(e.title, e.on, e.kind.value == "task", e.label) for e in calendar.entries if e.on
+        Event(e.title, e.on, e.kind.value == "task", _day_shown(e))
+        for e in calendar.entries
+        if e.on
     ]
     return timeline(
         "calendar", f"The {calendar.match_year} Match on a time line", events, calendar.as_of

@@ -71,6 +71,7 @@ def _label(name: str) -> str:
         "usce": "US clinical experience",
         "gaps": "Gap",
         "target": "Target Match",
+        "nrmp registered": "Registered with the NRMP on",
         "visa": "Visa",
     }.get(words, words[:1].upper() + words[1:])
 
