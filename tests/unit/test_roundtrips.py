@@ -46,4 +46,5 @@ def test_a_csv_cell_reads_back_as_its_value(value: str) -> None:
     """Regression (found by the tracker round trip): "'@x" was written as is and read back
     as "@x", the apostrophe taken for the formula guard."""
     assert csv_value(csv_cell(value)) == value
-    assert csv_cell("'@x") == "''@x" and csv_cell("=1+1") == "'=1+1" and csv_cell("a") == "a"
+    assert csv_cell("'@x") == "''@x" and csv_cell("=1+1") == "'=1+1"
+    assert csv_cell("'quoted") == "'quoted" and csv_cell("a") == "a"
