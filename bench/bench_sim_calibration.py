@@ -173,7 +173,7 @@ def main() -> int:
             shown, gap_text, agree = f"refused: {odds.refused}", "—", "—"
             odds_value = None
         else:
-            odds_value = 100 * model.probability
+            odds_value = 100 * model.estimate
             gap = 100 * sim.estimate - odds_value
             inside = model.low <= sim.estimate <= model.high
             agree = "yes" if inside or abs(gap) <= tolerance else "**no**"
@@ -204,7 +204,7 @@ def main() -> int:
         estimate_odds(with_step2ck(base, p.step2ck), facts, p.code, p.ranks).estimate for p in one
     ]
     rho = spearman(sim_p, published)
-    known = [(v.probability, r) for v, r in zip(one_odds, published, strict=True) if v]
+    known = [(v.estimate, r) for v, r in zip(one_odds, published, strict=True) if v]
     odds_rho = spearman([a for a, _ in known], [b for _, b in known])
     targets = [small.target(p.code) for p in people]
     assert all(t is not None for t in targets)
