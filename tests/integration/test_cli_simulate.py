@@ -38,10 +38,9 @@ def test_simulate_prints_the_chance_where_and_what_ifs() -> None:
         in text
     )
     assert (
-        "│ add 3 preliminary programs │ 100% (34% to 100%) │ +100.0 points (-19.3 to +100.0) │"
-        in text
+        "│ add 3 preliminary programs │ 50% (9% to 91%) │ +50.0 points (-39.8 to +89.8) │" in text
     )
-    assert "│ also rank 2 FM programs │ 0% (0% to 66%) │ +0.0 points (-49.0 to +49.0) │" in text
+    assert "│ also rank 2 FM programs │ 50% (9% to 91%) │ +50.0 points (-39.8 to +89.8) │" in text
     assert "Not used: year of graduation (2019)" in text
     assert "Market check, simulated vs published PGY-1 rates:" in text
 
@@ -53,24 +52,24 @@ def test_simulate_json() -> None:
     report = body["simulation"]
     assert body["specialty"] == "IM" and report["runs"] == 2
     assert body["headline"] == (
-        "P(match to IM) ≈ 50% (9% to 91%) (market simulation, 95% interval); odds model 64% "
+        "P(match to IM) ≈ 0% (0% to 66%) (market simulation, 95% interval); odds model 64% "
         "(62% to 67%) (90% interval)"
     )
     agreement = body["agreement"]
     assert (agreement["tolerance_points"], agreement["agrees"]) == (10.0, False)
-    assert agreement["difference_points"] == pytest.approx(-14.3917, abs=1e-3)
+    assert agreement["difference_points"] == pytest.approx(-64.3917, abs=1e-3)
     assert any("preliminary or other-specialty" in r for r in agreement["reasons"])
     assert report["strategy"] == "5 IM programs, then 2 FM programs, then 3 preliminary programs"
-    two_of_two, one_of_two = wilson(2, 2), wilson(1, 2)
+    two_of_two, none_of_two = wilson(2, 2), wilson(0, 2)
     assert report["probability"] == two_of_two.model_dump()
-    assert report["in_specialty"] == one_of_two.model_dump()
+    assert report["in_specialty"] == none_of_two.model_dump()
     assert [
         (w["label"], w["estimate"]["estimate"], w["change"]["estimate"])
         for w in report["what_ifs"]
     ] == [
         ("if you had 3 more IM interviews", 1.0, 0.0),
         ("without the preliminary programs", 0.5, -0.5),
-        ("without FM", 1.0, 0.0),
+        ("without FM", 0.5, -0.5),
     ]
 
 
@@ -122,7 +121,8 @@ def test_the_trackers_what_if_takes_the_list_length_and_track_mix() -> None:
     assert result.label == "if you had 3 more IM interviews"
     assert result.strategy == "6 IM programs, then 2 preliminary programs"
     assert result.estimate == wilson(2, 3)  # 2 of the 3 markets matched with 3 more programs
-    assert result.change == paired_difference([True, True, False], [True, True, False])
+    # 1 of the 3 markets matched with the draft list, 2 with 3 more programs
+    assert result.change == paired_difference([True, False, False], [True, True, False])
 
 
 def test_an_unreachable_cluster_is_one_clear_line_within_seconds() -> None:

@@ -180,34 +180,49 @@ def distinct_interviews(
     with the same count)."""
     n_programs = len(programs.capacity)
     n = len(wanted)
-    keys = np.zeros(0, dtype=np.int64)  # sorted
-    held = np.zeros(n, dtype=np.int64)
-    short = wanted.astype(np.int64)
-    for round_ in range(DRAW_ROUNDS):
-        # the first round asks for what is wanted; later ones ask for 3 times the shortfall
-        # and keep, per applicant, the first new programs drawn
-        asked = short if round_ == 0 else REDRAW_FACTOR * short
-        owner = np.repeat(np.arange(n, dtype=np.int64), asked)
-        if len(owner) == 0:
+    owner = np.repeat(np.arange(n, dtype=np.int64), wanted)
+    picked = pick_programs(programs, specialty[owner], quantile[owner], window, rng)
+    keys = _distinct(owner * n_programs + picked)  # the first round: what is wanted
+    short = wanted - np.bincount(keys // n_programs, minlength=n)
+    extra = np.zeros(0, dtype=np.int64)  # sorted; the later rounds' programs
+    for round_ in range(1, DRAW_ROUNDS):
+        # later rounds ask for 3 times the shortfall and keep, per applicant, the first new
+        # programs drawn; only the applicants still short take part
+        active = np.flatnonzero(short > 0)
+        if len(active) == 0:
             break
+        owner = np.repeat(active, REDRAW_FACTOR * short[active])
         spread = redraw_window(window, round_)
         picked = pick_programs(programs, specialty[owner], quantile[owner], spread, rng)
         new = owner * n_programs + picked
-        if len(keys):
-            at = np.searchsorted(keys, new)
-            new = new[(at >= len(keys)) | (keys[np.minimum(at, len(keys) - 1)] != new)]
+        new = new[~(_member(keys, new) | _member(extra, new))]
         by_key = np.argsort(new, kind="stable")
         first = np.ones(len(new), dtype=bool)
         first[1:] = new[by_key][1:] != new[by_key][:-1]
         new = new[np.sort(by_key[first])]  # each new program once, in drawing order
-        mine = new // n_programs
-        starts = np.searchsorted(mine, np.arange(n))
-        new = new[np.arange(len(new)) - starts[mine] < short[mine]]
-        new.sort()
-        keys = np.insert(keys, np.searchsorted(keys, new), new)
-        held += np.bincount(new // n_programs, minlength=n)
-        short = np.maximum(wanted - held, 0)
+        if len(new) == 0:
+            continue
+        mine = new // n_programs  # grouped by applicant, ascending
+        change = np.ones(len(new), dtype=bool)
+        change[1:] = mine[1:] != mine[:-1]
+        run_start = np.flatnonzero(change)
+        rank = np.arange(len(new)) - run_start[np.cumsum(change) - 1]
+        new = new[rank < short[mine]]
+        extra = np.sort(np.concatenate((extra, new)))
+        got, count = np.unique(new // n_programs, return_counts=True)
+        short[got] -= count
+    if len(extra):
+        keys = np.insert(keys, np.searchsorted(keys, extra), extra)
     return keys
+
+
+def _member(sorted_keys: Ints, values: Ints) -> Bools:
+    """Whether each of `values` is in `sorted_keys` (ascending)."""
+    if len(sorted_keys) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, values), len(sorted_keys) - 1)
+    found: Bools = sorted_keys[at] == values
+    return found
 
 
 @dataclass(frozen=True, eq=False)
