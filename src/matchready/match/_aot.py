@@ -155,7 +155,8 @@ def _writable(folder: Path) -> bool:
 
 
 def build() -> Path:
-    """Compile the entry points into the module (about 10-20 s of CPU on 2 cores); its path.
+    """Compile the entry points into the module; its path. About 50 CPU-s: numba compiles the
+    kernel's functions (writing its own cache too) and gcc compiles numba's C helpers.
     Written to a temporary name and renamed, so a reader never sees half a file; modules of
     older sources in the same folder are removed. Raises ``OSError`` when no folder is
     writable and whatever numba's compiler raises (no C compiler, for one)."""

@@ -1,14 +1,14 @@
 """Compiling the engine ahead of the first Match.
 
 The engine is compiled once per install into an extension module (``_aot``: numba's ahead-of-
-time compiler, about 20 s of wall time on a 2-core machine, bench/README "cold"), which every
-later run imports in a millisecond. Without a C compiler it falls back to numba's JIT, which
-compiles on first use and caches on disk (about 50 CPU-s). :func:`is_compiled` tells whether
-either is ready (so a caller can say so before the wait); :func:`warm_up` builds the module, or
-compiles the JIT, and runs a tiny market through the engine (``matchready match warmup``, run
-by ``make env``). :func:`warm_up_apart` does it in a child process, whose compiler memory
-(about 300 MB) goes back to the system when it ends, so a cold ``match run`` does not hold it
-beside the market.
+time compiler, then gcc; 46-51 CPU-s, 55-74 s of wall time on the 2-core machine, bench/README
+"cold"), which every later run imports in a millisecond. Without a C compiler it falls back to
+numba's JIT, which compiles on first use (about as long) and caches on disk.
+:func:`is_compiled` tells whether either is ready (so a caller can say so before the wait);
+:func:`warm_up` builds the module, or compiles the JIT, and runs a tiny market through the
+engine (``matchready match warmup``, run by ``make env``). :func:`warm_up_apart` does it in a
+child process, whose compiler memory (about 300 MB) goes back to the system when it ends, so a
+cold ``match run`` does not hold it beside the market.
 """
 
 from __future__ import annotations
