@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import copy
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from matchready.domain.applicant import Profile
+from matchready.domain.tracker import Application, AppState, Change
 
 BASE: dict[str, Any] = {
     "applicant": {
@@ -66,3 +67,27 @@ def profile_data(**patches: Any) -> dict[str, Any]:
 
 def make_profile(**patches: Any) -> Profile:
     return Profile.model_validate(profile_data(**patches))
+
+
+def tracked(program: str, specialty: str, *states: str, **fields: Any) -> Application:
+    """A tracked application whose history walks through `states` (after 'added')."""
+    at = datetime(2025, 9, 1, 12, tzinfo=UTC)
+    moves = [AppState.PLANNED, *(AppState(s) for s in states)]
+    return Application(
+        program, specialty, tuple(Change(s, None, at, "test") for s in moves), **fields
+    )
+
+
+def path_to(target: AppState) -> list[AppState]:
+    """A shortest way from 'planned' to `target` through the transition table."""
+    from matchready.domain.tracker import TRANSITIONS
+
+    paths: dict[AppState, list[AppState]] = {AppState.PLANNED: []}
+    queue = [AppState.PLANNED]
+    while queue:
+        state = queue.pop(0)
+        for nxt in sorted(TRANSITIONS[state]):
+            if nxt not in paths:
+                paths[nxt] = [*paths[state], nxt]
+                queue.append(nxt)
+    return paths[target]

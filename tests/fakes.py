@@ -13,9 +13,16 @@ from types import TracebackType
 from typing import Self
 
 from matchready.domain.overrides import Override, ProposalState
-from matchready.domain.program import Claim, CrosswalkEntry, LcaEmployer, LcaEvidence, Program
+from matchready.domain.program import (
+    Claim,
+    CrosswalkEntry,
+    LcaEmployer,
+    LcaEvidence,
+    Program,
+    ProgramCode,
+)
 from matchready.domain.requirements import Requirement, RequirementChange, RequirementKind
-from matchready.domain.tracker_book import Tracker
+from matchready.domain.tracker import Tracker
 from matchready.errors import StoreError
 from matchready.services.ports import ImportRecord, ProgramsVersion
 
@@ -151,7 +158,11 @@ class MemoryTrackerRepository:
 
     def save(self, owner: str, tracker: Tracker) -> None:
         old = self._state.trackers.get(owner, Tracker())
-        if tracker.changes[: len(old.changes)] != old.changes:
+        kept = [tracker.application(a.program) for a in old.applications]
+        if any(
+            new is None or new.history[: len(a.history)] != a.history
+            for a, new in zip(old.applications, kept, strict=True)
+        ):
             raise StoreError(f"the history of {owner}'s tracker cannot be rewritten")
         self._state.trackers[owner] = tracker
 
@@ -265,6 +276,24 @@ class MemoryProfileStore:
 
     def write(self, owner: str, text: str) -> None:
         self._texts[owner] = text
+
+
+def example_programs() -> MemoryUnitOfWork:
+    """A unit of work over four fictional programs (one with two tracks, one advanced)."""
+    uow = MemoryUnitOfWork()
+    with uow:
+        for name, codes, acgme in [
+            ("Example IM (fictional)", ("1000140C0", "1000140P0"), "1403621075"),
+            ("Example Anesthesiology (fictional)", ("1002040A0",), None),
+            ("Example FM (fictional)", (), "1203100001"),
+            ("Example TY (fictional)", ("1003999P0",), "9999999999"),
+        ]:
+            program = Program(
+                name=name, acgme_number=acgme, codes=tuple(ProgramCode(c) for c in codes)
+            )
+            uow.programs.save(program, None)
+        uow.commit()
+    return uow
 
 
 # The account, session and attempt stores in memory live beside their ports in

@@ -8,19 +8,21 @@ from typing import Any
 from hypothesis import strategies as st
 
 from matchready.data import load_facts
-from matchready.domain import tracker_book as book
 from matchready.domain.tracker import (
     TRANSITIONS,
     Application,
+    AppState,
+    Change,
     DocumentKind,
     DocumentStatus,
     Interview,
     InterviewFormat,
+    Letter,
     LetterStatus,
     Signal,
     SignalTier,
+    Tracker,
 )
-from matchready.domain.tracker_book import Tracker
 from matchready.errors import TrackerError
 
 FACTS = load_facts()
@@ -48,47 +50,43 @@ def _attempt(tracker: Tracker, change: Any) -> Tracker:
 def trackers(draw: st.DrawFn) -> Tracker:
     tracker = Tracker()
     programs = draw(st.lists(st.sampled_from(CODES), unique=True, max_size=5))
+
+    def line(to: AppState) -> Change:
+        return Change(to, draw(days), draw(moments), draw(words), draw(text))
+
     for code in programs:
         app = Application(
             code,
             draw(st.sampled_from(["IM", "FM", "DR", ""])),
+            (line(AppState.PLANNED),),
             advanced=code[7] == "A",
             would_not_go=draw(st.booleans()),
         )
-        tracker = book.add_application(
-            tracker, app, on=draw(days), at=draw(moments), by=draw(words), note=draw(text)
-        )
+        tracker = tracker.add(app)
         for _ in range(draw(st.integers(0, 4))):
             state = tracker.require(code).state
             if not TRANSITIONS[state]:
                 break
-            to = draw(st.sampled_from(sorted(TRANSITIONS[state])))
-            tracker = book.move(
-                tracker, code, to, on=draw(days), at=draw(moments), by=draw(words), note=draw(text)
-            )
-        tracker = book.update_application(tracker, code, notes=draw(text))
+            tracker = tracker.move(code, line(draw(st.sampled_from(sorted(TRANSITIONS[state])))))
+        tracker = tracker.update(code, notes=draw(text))
     for _ in range(draw(st.integers(0, 6))):
-        tracker, letter = book.add_letter(
-            tracker,
-            draw(words),
-            draw(st.booleans()),
-            draw(st.sampled_from(["IM", "fm"])),
-            draw(days),
-        )
+        specialty = draw(st.sampled_from(["IM", "fm"]))
+        new = Letter("", draw(words), draw(st.booleans()), specialty, requested_on=draw(days))
+        tracker, letter = tracker.add_letter(new)
         for status in draw(st.sampled_from([[], [LetterStatus.RECEIVED], list(LetterStatus)[1:]])):
-            tracker = book.advance_letter(tracker, letter.key, status, draw(days))
+            tracker = tracker.advance_letter(letter.key, status, draw(days))
         for program in draw(st.lists(st.sampled_from(programs), unique=True)) if programs else []:
             tracker = _attempt(
-                tracker, lambda p=program, k=letter.key, t=tracker: book.assign(t, k, p, FACTS)
+                tracker, lambda p=program, k=letter.key, t=tracker: t.assign(k, p, FACTS)
             )
     for _ in range(draw(st.integers(0, 4))):
         kind = draw(st.sampled_from(DocumentKind))
-        tracker, doc = book.add_document(
-            tracker, kind, draw(words), draw(st.binary(max_size=8)), draw(st.none() | words)
+        tracker, doc, _ = tracker.add_document(
+            kind, draw(words), draw(st.binary(max_size=8)), draw(st.none() | words)
         )
         if draw(st.booleans()):
-            tracker, _ = book.mark_document(
-                tracker, kind, doc.name, draw(st.sampled_from(DocumentStatus))
+            tracker, _ = tracker.mark_document(
+                kind, doc.name, draw(st.sampled_from(DocumentStatus))
             )
     for program in programs:
         if draw(st.booleans()):
@@ -97,11 +95,11 @@ def trackers(draw: st.DrawFn) -> Tracker:
             tier = draw(st.none() | st.sampled_from(SignalTier))
             tracker = _attempt(
                 tracker,
-                lambda p=program, s=specialty, t=tier, y=season, old=tracker: book.signal(
-                    old, Signal(p, s, t), FACTS, y
+                lambda p=program, s=specialty, t=tier, y=season, old=tracker: old.signal(
+                    Signal(p, s, t), FACTS, y
                 ),
             )
-    tracker = book.set_geography(tracker, draw(st.lists(words, unique_by=str.lower, max_size=3)))
+    tracker = tracker.set_geography(draw(st.lists(words, unique_by=str.lower, max_size=3)))
     for program in programs:
         if draw(st.booleans()):
             scores = draw(st.dictionaries(criteria, st.integers(1, 5), max_size=3))
@@ -112,13 +110,13 @@ def trackers(draw: st.DrawFn) -> Tracker:
                 tuple(scores.items()),
                 draw(text),
             )
-            tracker = book.record_interview(tracker, interview)
+            tracker = tracker.record_interview(interview)
     for program in draw(st.permutations(programs)):
         if draw(st.booleans()):
-            tracker = book.rank(tracker, program)
+            tracker = tracker.rank(program)
     advanced = [p for p in tracker.draft.primary if p[7] == "A"]
     for parent in advanced:
         for program in programs:
             if program[7] != "A" and draw(st.booleans()):
-                tracker = book.rank(tracker, program, under=parent)
+                tracker = tracker.rank(program, under=parent)
     return tracker

@@ -1,17 +1,24 @@
 """User-facing settings, in one typed class read from `MATCHREADY_*` environment variables.
 
-Build them with `get_settings()` when needed; nothing is read at import time.
+Build them with `get_settings()` when needed; nothing is read at import time. A value passed
+in wins over the environment, the environment over the default; a list is given as JSON. (A
+plain pydantic model reads the environment itself: pydantic-settings, which did this before,
+imports asyncio and more, a quarter of `matchready plan`'s start.)
 """
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any, get_origin
 
 import platformdirs
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 APP_NAME = "matchready"
+PREFIX = "MATCHREADY_"
 
 
 def default_data_dir() -> Path:
@@ -19,10 +26,28 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
-class Settings(BaseSettings):
+class Settings(BaseModel):
     """Every setting a user may change. Documented in docs/settings.md (checked by a test)."""
 
-    model_config = SettingsConfigDict(env_prefix="MATCHREADY_", extra="ignore")
+    model_config = ConfigDict(extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _environment(cls, data: Any) -> Any:
+        """The settings not passed in, from `MATCHREADY_<NAME>` (lists as JSON)."""
+        given = dict(data) if isinstance(data, Mapping) else {}
+        for name, info in cls.model_fields.items():
+            raw = os.environ.get(f"{PREFIX}{name.upper()}")
+            if name in given or raw is None:
+                continue
+            if get_origin(info.annotation) is list:
+                try:
+                    given[name] = json.loads(raw)
+                except json.JSONDecodeError:
+                    raise ValueError(f"{PREFIX}{name.upper()} must be a JSON list") from None
+            else:
+                given[name] = raw
+        return given
 
     data_dir: Path = Field(
         default_factory=default_data_dir,

@@ -505,8 +505,8 @@ def test_tracker_writes_run_off_the_event_loop(
 ) -> None:
     from matchready.services import tracker as tracker_service
 
-    slow = _blocking(tracker_service.add_program)  # replaying a long tracker
-    monkeypatch.setattr(tracker_service, "add_program", slow)
+    slow = _blocking(tracker_service.Tracking.add)  # replaying a long tracker
+    monkeypatch.setattr(tracker_service.Tracking, "add", slow)
     order = _concurrently(
         local_app, ("/tracker/add", "/tracker", {"program": "1000140C0"}), "/specialties"
     )

@@ -53,7 +53,7 @@ def test_another_step2ck_score_can_be_tried_within_the_scale() -> None:
     high = json.loads(run("odds", str(PROFILE), "--specialty", "IM", "--step2ck", "265",
                           "--format", "json").output)[0]  # fmt: skip
     assert low["inputs"]["Step 2 CK"] == "225" and high["inputs"]["Step 2 CK"] == "265"
-    assert high["estimate"]["probability"] > low["estimate"]["probability"]
+    assert high["estimate"]["estimate"] > low["estimate"]["estimate"]
     result = run("odds", str(PROFILE), "--step2ck", "301")
     assert result.exit_code == 2
     assert "Invalid value for '--step2ck': Input should be less than or equal to 300" in (
@@ -72,7 +72,7 @@ def test_odds_json_for_the_profiles_specialties() -> None:
     result = run("odds", str(PROFILE), "--format", "json")
     data = json.loads(result.output)
     assert [d["specialty"] for d in data] == ["IM", "PEDS"]
-    assert 0 < data[0]["estimate"]["probability"] < 1
+    assert 0 < data[0]["estimate"]["estimate"] < 1
 
 
 def test_odds_usage_errors() -> None:

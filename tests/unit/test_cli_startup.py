@@ -11,7 +11,7 @@ import pytest
 
 from matchready.cli.app import COMMANDS, load_command
 
-HEAVY = ("sqlalchemy", "numpy", "fastapi", "alembic", "pydantic", "openpyxl", "polars")
+HEAVY = ("sqlalchemy", "numpy", "fastapi", "alembic", "pydantic", "openpyxl", "polars", "rich")
 
 PROBE = """
 import json, sys

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from factories import make_profile
+from factories import make_profile, tracked
 from matchready.data import load_facts
 from matchready.domain.costs import (
     CostStatus,
@@ -17,7 +17,6 @@ from matchready.domain.costs import (
     tiered_amount,
 )
 from matchready.domain.facts import Facts
-from matchready.domain.tracker import Application, AppState
 from matchready.errors import InputError
 from matchready.services.costs import cost_estimate, program_counts
 
@@ -119,15 +118,10 @@ def test_nrmp_registration_is_due_now_while_open_and_spent_once_registered() -> 
 
 
 def test_the_tracker_s_submitted_applications_are_counted_and_spent() -> None:
-    submitted = Application("1111140C0", "IM", AppState.SUBMITTED)
-    interviewed = Application(
-        "2222140C0",
-        "IM",
-        AppState.WITHDRAWN,
-        history=((AppState.SUBMITTED, None), (AppState.WITHDRAWN, None)),
-    )
-    never_sent = Application("3333140C0", "IM", AppState.WITHDRAWN)
-    planned = Application("4444120C0", "FM", AppState.PLANNED)
+    submitted = tracked("1111140C0", "IM", "submitted")
+    interviewed = tracked("2222140C0", "IM", "submitted", "withdrawn")
+    never_sent = tracked("3333140C0", "IM", "withdrawn")
+    planned = tracked("4444120C0", "FM")
     apps = [submitted, interviewed, never_sent, planned]
     assert submitted_counts(apps) == {"IM": 2}
     profile = make_profile(**{"target.match_year": 2027})

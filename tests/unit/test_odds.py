@@ -102,15 +102,15 @@ def test_estimates_are_reproducible_and_carry_range_year_and_source() -> None:
     b = estimate_odds(profile_with_score(245), FACTS, "IM", 5)
     assert a == b
     assert a.estimate is not None
-    assert a.estimate.low < a.estimate.probability < a.estimate.high
+    assert a.estimate.low < a.estimate.estimate < a.estimate.high
     assert a.data_year == "2026" and a.citations
 
 
 def test_what_ifs_move_the_right_way_and_unsupported_ones_say_why() -> None:
     result = estimate_odds(profile_with_score(240), FACTS, "IM", 3)
     by_label = {w.label.split(" (")[0]: w for w in result.what_ifs}
-    assert by_label["Step 2 CK +10"].change > 0
-    assert by_label["if you had 5 more interviews"].change > 0
+    assert by_label["Step 2 CK +10"].change.estimate > 0
+    assert by_label["if you had 5 more interviews"].change.estimate > 0
     assert by_label["if you had 5 more interviews"].label == (
         "if you had 5 more interviews (and ranked 8)"
     )
@@ -128,7 +128,7 @@ def test_inputs_the_data_cannot_support_are_named_with_what_is_needed() -> None:
 
 def test_without_ranks_the_what_ifs_show_several_list_lengths() -> None:
     result = estimate_odds(profile_with_score(240), FACTS, "IM")
-    values = [w.estimate.probability for w in result.what_ifs if w.label.startswith("if you had")]
+    values = [w.estimate.estimate for w in result.what_ifs if w.label.startswith("if you had")]
     assert len(values) == 3 and values == sorted(values)
 
 
@@ -140,7 +140,7 @@ def test_an_unknown_score_is_left_out_not_guessed() -> None:
     im = FACTS.specialty("IM")
     assert im is not None and im.match_rate_pct is not None
     # no score: the specialty's published match rate of non-US IMGs, read from the facts
-    assert result.estimate.probability == pytest.approx(im.match_rate_pct / 100, abs=0.01)
+    assert result.estimate.estimate == pytest.approx(im.match_rate_pct / 100, abs=0.01)
 
 
 @pytest.mark.parametrize(
@@ -159,7 +159,7 @@ def test_us_citizens_get_the_applicant_type_adjustment_stated_as_an_assumption()
     )
     other = estimate_odds(profile_with_score(245), FACTS, "IM", 4)
     assert citizen.applicant_type == "us_img"
-    assert citizen.estimate.probability > other.estimate.probability
+    assert citizen.estimate.estimate > other.estimate.estimate
     assert any(
         a.startswith("Stand-in: as a US citizen you are a US IMG")
         and "non-US IMGs' figures stand in" in a

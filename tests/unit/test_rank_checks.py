@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from factories import tracked
 from matchready.domain.program import Program, ProgramCode
 from matchready.domain.rank_checks import RankApplicant, interviewed_programs, rank_checks
 from matchready.domain.report import Due
@@ -16,7 +17,7 @@ from matchready.domain.requirements import (
     Strictness,
 )
 from matchready.domain.screening import VisaNeed
-from matchready.domain.tracker import Application, AppState, Interview, InterviewFormat
+from matchready.domain.tracker import Interview, InterviewFormat
 
 K = RequirementKind
 SOURCE = "https://example.org/program (fictional)"
@@ -156,9 +157,17 @@ def test_certification_before_ranking_and_before_the_start() -> None:
 
 def test_the_what_if_counts_only_interviewed_programs() -> None:
     apps = [
-        Application("1000140C0", "IM", AppState.RANKED, history=((AppState.INTERVIEWED, None),)),
-        Application("2000140C0", "IM", AppState.SUBMITTED),
-        Application("3000140C0", "IM", AppState.INVITED),
+        tracked(
+            "1000140C0",
+            "IM",
+            "submitted",
+            "invited",
+            "interview_scheduled",
+            "interviewed",
+            "ranked",
+        ),
+        tracked("2000140C0", "IM", "submitted"),
+        tracked("3000140C0", "IM", "submitted", "invited"),
     ]
     interviews = [Interview("3000140C0", date(2026, 12, 1), InterviewFormat.VIRTUAL)]
     kept, dropped = interviewed_programs(

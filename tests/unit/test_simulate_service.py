@@ -6,11 +6,11 @@ from pathlib import Path
 
 from matchready.data import load_facts
 from matchready.domain.applicant import ImmigrationStatus
+from matchready.domain.interval import Interval
 from matchready.io.profile import load_profile
 from matchready.services.odds import agreement_tolerance, estimate_odds, with_step2ck
 from matchready.services.simulate import agreement_of, measured_difference, simulate_odds
 from matchready.simulation.applicant import Strategy
-from matchready.simulation.study import Interval
 
 FACTS = load_facts()
 PROFILE = load_profile(
@@ -27,7 +27,7 @@ def test_the_headline_names_both_views_and_the_agreement_is_stated() -> None:
     assert f"odds model {odds.estimate}" in result.headline
     assert result.agreement.tolerance_points == 10.0
     sim = result.simulation.in_specialty.estimate
-    assert result.agreement.difference_points == 100 * (sim - odds.estimate.probability)  # type: ignore[union-attr]
+    assert result.agreement.difference_points == 100 * (sim - odds.estimate.estimate)  # type: ignore[union-attr]
     assert result.agreement.reasons[0].startswith("The odds model is Bayes' rule")
     assert result.unsupported[0].name == "year of graduation"
 
@@ -42,7 +42,7 @@ def test_views_far_apart_are_reported_as_differing_with_reasons() -> None:
     assert agreement.agrees is False
     assert agreement.summary().startswith("The two views differ")
     assert any("preliminary or other-specialty" in r for r in agreement.reasons)
-    near = Interval(estimate=odds.estimate.probability + 0.05, low=0.0, high=1.0)
+    near = Interval(estimate=odds.estimate.estimate + 0.05, low=0.0, high=1.0)
     close = agreement_of(
         PROFILE, Strategy("IM", 4), odds, report.model_copy(update={"in_specialty": near})
     )

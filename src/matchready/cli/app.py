@@ -7,16 +7,18 @@ traceback), 2 usage errors (Click's own).
 from __future__ import annotations
 
 import importlib
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from typer import _click as click  # the click that typer vendors
 from typer._click.utils import make_default_short_help
 from typer.core import TyperGroup
 
 from matchready import __version__
 from matchready.errors import InputError, MatchreadyError
+
+if TYPE_CHECKING:  # Rich is imported when something is printed: `--help` needs none of it
+    from rich.console import Console
 
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": (
@@ -113,6 +115,8 @@ SQLAlchemy, numpy or the web stack (a test checks the help texts against the com
 
 def report_error(error: MatchreadyError, console: Console | None = None) -> None:
     """Print an expected error as red lines (one per problem), never a traceback."""
+    from rich.console import Console
+
     console = console or Console(stderr=True)
     if isinstance(error, InputError) and len(error.problems) > 1:
         console.print(f"[red]error:[/red] {len(error.problems)} problems", highlight=False)
@@ -174,6 +178,8 @@ app = typer.Typer(
 
 def _show_version(value: bool) -> None:
     if value:
+        from rich.console import Console
+
         Console().print(f"matchready {__version__}", highlight=False)
         raise typer.Exit()
 

@@ -101,16 +101,16 @@ def parse_date(value: str | None) -> date | None:
 
 def tracked_applications() -> tuple[Application, ...]:
     """The applications in this computer's tracker (the runtime's owner)."""
-    from matchready.services.tracker import get_tracker
+    from matchready.services.tracker import Tracking
 
     with runtime() as built:
-        return get_tracker(built.units(), built.owner).applications
+        return Tracking(built.units(), built.owner, built.facts).tracker().applications
 
 
 def tracked_interviews() -> tuple[tuple[str, date], ...]:
     """(program, day) of each dated interview in this computer's tracker."""
     from matchready.services.calendar import interview_days
-    from matchready.services.tracker import get_tracker
+    from matchready.services.tracker import Tracking
 
     with runtime() as built:
-        return interview_days(get_tracker(built.units(), built.owner))
+        return interview_days(Tracking(built.units(), built.owner, built.facts).tracker())

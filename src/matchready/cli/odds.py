@@ -115,7 +115,7 @@ def _show(result: OddsEstimate) -> None:
         if item.estimate is None:
             table.add_row(item.label, Text(str(item.reason), style="dim"))
         else:
-            sign = f" ({item.change * 100:+.0f} points)" if item.change is not None else ""
+            sign = f" ({item.change.estimate * 100:+.0f} points)" if item.change else ""
             table.add_row(item.label, f"{item.estimate}{sign}")
     out.print(table)
     if result.simulator_check:

@@ -5,7 +5,6 @@ Each command parses its options, calls one service function and renders the resu
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from matchready.cli.common import facts, store
+from matchready.cli.common import facts, runtime, store
 from matchready.domain.facts import Facts
 from matchready.domain.program import Program
 from matchready.domain.requirements import (
@@ -304,7 +303,7 @@ def edit(
     history with who made the change and when."""
     edit_ = RequirementEdit(key, kind, value, strictness, source, verified_on)
     with store() as uow:
-        change = edit_requirement(uow, edit_, by, date.today(), resolve=resolve)
+        change = edit_requirement(uow, edit_, by, runtime().today(), resolve=resolve)
     if change is None:
         typer.echo(f"{key}: {kind} already says that; nothing changed.")
     else:

@@ -73,7 +73,8 @@ def _show(result: SimulatedOdds) -> None:
     table.add_column("P(match)", ratio=2)
     table.add_column("difference, 95% interval", ratio=3)
     for item in report.what_ifs:
-        table.add_row(item.label, str(item.probability), item.change.points())
+        change = item.change.points() if item.change else ""
+        table.add_row(item.label, str(item.estimate), change)
     out.print(table)
     check = "; ".join(
         f"{r.applicant_type} {r.simulated:.1f}% (published {r.published:.1f}%)"

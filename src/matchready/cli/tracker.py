@@ -8,14 +8,15 @@ a refused change (an illegal move, a fifth letter) is one red line and exit code
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.table import Table
 
-from matchready.cli.common import ProfileArg, console, facts, parse_date, profile_of, store
+from matchready.cli.common import ProfileArg, console, profile_of, runtime
 from matchready.domain.tracker import (
     AppState,
     DocumentKind,
@@ -23,17 +24,26 @@ from matchready.domain.tracker import (
     InterviewFormat,
     LetterStatus,
     SignalTier,
+    Tracker,
     signal_usage,
 )
-from matchready.domain.tracker_book import Tracker
-from matchready.services import tracker as service
-from matchready.services import tracker_files as files
-from matchready.services.ports import LOCAL_OWNER
-from matchready.services.rank_checks import rank_list_checks
-from matchready.services.tracker_whatif import draft_what_if
-from matchready.simulation.study import DEFAULT_SCALE
+from matchready.domain.tracker_records import (
+    ApplicationRecord,
+    AssignmentRecord,
+    ChangeRecord,
+    InterviewRecord,
+    LetterRecord,
+    RankRecord,
+    Record,
+    SignalRecord,
+)
+from matchready.errors import InputError
 
-OWNER = LOCAL_OWNER
+if TYPE_CHECKING:
+    from matchready.services.tracker import Tracking
+
+R = TypeVar("R", bound=Record)
+T = TypeVar("T")
 app = typer.Typer(
     help="Track applications, letters, documents, signals, interviews and the rank list.",
     no_args_is_help=True,
@@ -66,9 +76,41 @@ def _warn(warnings: list[str]) -> None:
         console().print(f"[yellow]warning:[/yellow] {warning}", highlight=False, soft_wrap=True)
 
 
+@contextmanager
+def tracking() -> Iterator[Tracking]:
+    """The tracker use cases for this computer's owner, on the configured store."""
+    from matchready.services.tracker import Tracking
+
+    with runtime() as built:
+        yield Tracking(built.units(), built.owner, built.facts)
+
+
+def parse(model: type[R], **values: object) -> R:
+    """The options as a record (the one parser of tracker fields); bad values are a usage
+    error (exit 2), as Typer's own are."""
+    try:
+        return model.parse(values)
+    except InputError as error:
+        raise typer.BadParameter("; ".join(str(p) for p in error.problems)) from None
+
+
+def do(action: Callable[[Tracking], T]) -> T:
+    """Run one use case for this computer's owner."""
+    with tracking() as track:
+        return action(track)
+
+
 def _tracker() -> Tracker:
-    with store() as uow:
-        return service.get_tracker(uow, OWNER)
+    return do(lambda t: t.tracker())
+
+
+def _table(title: str, columns: str, rows: Iterable[Iterable[str]], **style: str) -> None:
+    table = Table(title=title)
+    for column in columns.split(","):
+        table.add_column(column, **style)  # type: ignore[arg-type]
+    for row in rows:
+        table.add_row(*row)
+    console().print(table)
 
 
 # --- applications -------------------------------------------------------------------------
@@ -87,18 +129,12 @@ def add(
     note: NoteOption = "",
 ) -> None:
     """Start tracking a program (as planned)."""
-    with store() as uow:
-        app_ = service.add_program(
-            uow,
-            OWNER,
-            facts(),
-            program,
-            specialty=specialty,
-            would_not_go=would_not_go,
-            on=parse_date(on),
-            note=note,
-        )
-    _say(f"tracking {app_.program} ({app_.specialty or 'specialty unknown'}): planned")
+    record = parse(
+        ApplicationRecord, program=program, specialty=specialty, would_not_go=would_not_go
+    )
+    first = parse(ChangeRecord, program=program, state=AppState.PLANNED, date=on, note=note)
+    added = do(lambda t: t.add(record, first))
+    _say(f"tracking {added.program} ({added.specialty or 'specialty unknown'}): planned")
 
 
 @app.command("move")
@@ -109,10 +145,8 @@ def move(
     note: NoteOption = "",
 ) -> None:
     """Move an application to a new state (only moves the state table allows)."""
-    with store() as uow:
-        moved = service.move_program(
-            uow, OWNER, facts(), program, state, on=parse_date(on), note=note
-        )
+    change = parse(ChangeRecord, program=program, state=state, date=on, note=note)
+    moved = do(lambda t: t.move(change))
     _say(f"{moved.program}: {moved.state.words}")
 
 
@@ -126,10 +160,7 @@ def set_command(
     notes: Annotated[str | None, typer.Option("--notes", help="Replace the notes.")] = None,
 ) -> None:
     """Mark a program 'would not go' (or not), or replace its notes."""
-    with store() as uow:
-        changed = service.set_program(
-            uow, OWNER, facts(), program, would_not_go=would_not_go, notes=notes
-        )
+    changed = do(lambda t: t.set(program, would_not_go=would_not_go, notes=notes))
     _say(f"{changed.program}: would not go: {'yes' if changed.would_not_go else 'no'}")
 
 
@@ -137,65 +168,62 @@ def set_command(
 def list_command() -> None:
     """List the tracked applications with their states."""
     tracker = _tracker()
-    table = Table(title=f"{len(tracker.applications)} applications")
-    for column in ("program", "specialty", "state", "since", "letters", "flags"):
-        table.add_column(column)
-    for app_ in tracker.applications:
-        since = next((c.on for c in reversed(tracker.history(app_.program)) if c.on), None)
-        letters = sum(1 for x in tracker.letters if app_.program in x.programs)
+    rows = []
+    for item in tracker.applications:
+        since = next((c.on.isoformat() for c in reversed(item.history) if c.on), "")
         flags = [
-            f for f, on in (("advanced", app_.advanced), ("would not go", app_.would_not_go)) if on
+            f for f, on in (("advanced", item.advanced), ("would not go", item.would_not_go)) if on
         ]
-        table.add_row(
-            app_.program,
-            app_.specialty or "unknown",
-            app_.state.words,
-            since.isoformat() if since else "",
-            str(letters),
-            ", ".join(flags),
+        letters = str(len(tracker.letters_for(item.program)))
+        state = item.state.words
+        rows.append(
+            [item.program, item.specialty or "unknown", state, since, letters, ", ".join(flags)]
         )
-    console().print(table)
+    _table(
+        f"{len(tracker.applications)} applications",
+        "program,specialty,state,since,letters,flags",
+        rows,
+    )
 
 
 @app.command("show")
 def show(program: ProgramArg) -> None:
     """Show one application: state, notes, letters, signals, interview and full history."""
-    with store() as uow:
-        tracker, app_ = service.get_application(uow, OWNER, program)
-    key = app_.program
+    tracker, item = do(lambda t: t.application(program))
     out = console()
-    out.print(f"[bold]{app_.program}[/bold]: {app_.state.words}", highlight=False)
-    out.print(f"  specialty: {app_.specialty or 'unknown'}", highlight=False)
-    out.print(f"  advanced: {'yes' if app_.advanced else 'no'}", highlight=False)
-    out.print(f"  would not go: {'yes' if app_.would_not_go else 'no'}", highlight=False)
-    if app_.notes:
-        out.print(f"  notes: {app_.notes}", highlight=False)
-    letters = [x for x in tracker.letters if key in x.programs]
+    out.print(f"[bold]{item.program}[/bold]: {item.state.words}", highlight=False)
+    out.print(f"  specialty: {item.specialty or 'unknown'}", highlight=False)
+    out.print(f"  advanced: {'yes' if item.advanced else 'no'}", highlight=False)
+    out.print(f"  would not go: {'yes' if item.would_not_go else 'no'}", highlight=False)
+    if item.notes:
+        out.print(f"  notes: {item.notes}", highlight=False)
+    letters = tracker.letters_for(item.program)
     out.print(f"  letters: {', '.join(f'{x.key} {x.writer}' for x in letters) or 'none'}")
-    for item in (s for s in tracker.signals if s.program == key):
-        tier = f" ({item.tier.value})" if item.tier else ""
-        out.print(f"  signal: {item.season} {item.specialty}{tier}", highlight=False)
-    interview = tracker.interview(key)
+    for sent in (s for s in tracker.signals if s.program == item.program):
+        tier = f" ({sent.tier.value})" if sent.tier else ""
+        out.print(f"  signal: {sent.season} {sent.specialty}{tier}", highlight=False)
+    interview = tracker.interview(item.program)
     if interview is not None:
         scores = ", ".join(f"{k} {v}" for k, v in interview.scores) or "not scored"
         when = interview.on.isoformat() if interview.on else "date unknown"
         out.print(f"  interview: {when}, {interview.format.value}; {scores}", highlight=False)
-    table = Table(title="history")
-    for column in ("recorded", "date", "from", "to", "by", "note"):
-        table.add_column(column)
-    for change in tracker.history(key):
-        table.add_row(
-            change.at.strftime("%Y-%m-%d %H:%M"),
-            change.on.isoformat() if change.on else "",
-            change.from_state.words if change.from_state else "(added)",
-            change.to_state.words,
-            change.by,
-            change.note,
-        )
-    out.print(table)
+    rows = [
+        [
+            c.at.strftime("%Y-%m-%d %H:%M"),
+            c.on.isoformat() if c.on else "",
+            c.from_state.words if c.from_state else "(added)",
+            c.to_state.words,
+            c.by,
+            c.note,
+        ]
+        for c in item.lines()
+    ]
+    _table("history", "recorded,date,from,to,by,note", rows)
 
 
 # --- letters ------------------------------------------------------------------------------
+
+KeyArg = Annotated[str, typer.Argument(help="The letter's key, e.g. L1.")]
 
 
 @letter_app.command("add")
@@ -208,42 +236,34 @@ def letter_add(
     on: DateOption = None,
 ) -> None:
     """Record a requested letter (it gets a key: L1, L2, ...)."""
-    with store() as uow:
-        letter = service.add_letter(
-            uow, OWNER, facts(), writer, us_physician=us, specialty=specialty, on=parse_date(on)
-        )
+    record = parse(LetterRecord, writer=writer, specialty=specialty, us_physician=us, date=on)
+    letter = do(lambda t: t.add_letter(record))
     _say(f"letter {letter.key} from {letter.writer}: requested")
 
 
 @letter_app.command("status")
 def letter_status(
-    key: Annotated[str, typer.Argument(help="The letter's key, e.g. L1.")],
+    key: KeyArg,
     status: Annotated[LetterStatus, typer.Argument(help="received or uploaded.")],
     on: DateOption = None,
 ) -> None:
     """Move a letter on: requested -> received -> uploaded."""
-    with store() as uow:
-        letter = service.advance_letter(uow, OWNER, facts(), key, status, parse_date(on))
+    day = parse(ChangeRecord, program=key, state=AppState.PLANNED, date=on).date
+    letter = do(lambda t: t.advance_letter(key, status, day))
     _say(f"letter {letter.key} from {letter.writer}: {letter.status.value}")
 
 
 @letter_app.command("assign")
-def letter_assign(
-    key: Annotated[str, typer.Argument(help="The letter's key, e.g. L1.")], program: ProgramArg
-) -> None:
+def letter_assign(key: KeyArg, program: ProgramArg) -> None:
     """Assign a letter to a tracked program (ERAS allows at most 4 per program)."""
-    with store() as uow:
-        letter = service.assign_letter(uow, OWNER, facts(), key, program)
+    letter = do(lambda t: t.assign(parse(AssignmentRecord, key=key, program=program)))
     _say(f"letter {letter.key} assigned to {', '.join(sorted(letter.programs))}")
 
 
 @letter_app.command("unassign")
-def letter_unassign(
-    key: Annotated[str, typer.Argument(help="The letter's key, e.g. L1.")], program: ProgramArg
-) -> None:
+def letter_unassign(key: KeyArg, program: ProgramArg) -> None:
     """Take a letter off a program."""
-    with store() as uow:
-        letter = service.assign_letter(uow, OWNER, facts(), key, program, remove=True)
+    letter = do(lambda t: t.assign(parse(AssignmentRecord, key=key, program=program), remove=True))
     _say(f"letter {letter.key} assigned to {', '.join(sorted(letter.programs)) or 'nothing'}")
 
 
@@ -251,19 +271,18 @@ def letter_unassign(
 def letter_list() -> None:
     """List the letters with their status and programs."""
     tracker = _tracker()
-    table = Table(title=f"{len(tracker.letters)} letters")
-    for column in ("key", "writer", "US", "specialty", "status", "programs"):
-        table.add_column(column)
-    for x in tracker.letters:
-        table.add_row(
+    rows = [
+        [
             x.key,
             x.writer,
             "yes" if x.us_physician else "no",
             x.specialty,
             x.status.value,
             ", ".join(sorted(x.programs)),
-        )
-    console().print(table)
+        ]
+        for x in tracker.letters
+    ]
+    _table(f"{len(tracker.letters)} letters", "key,writer,US,specialty,status,programs", rows)
 
 
 # --- documents ----------------------------------------------------------------------------
@@ -276,8 +295,7 @@ def doc_add(
     name: Annotated[str | None, typer.Option(help="Its name (the file name by default).")] = None,
 ) -> None:
     """Record a document by its SHA-256; a changed file becomes a new version."""
-    with store() as uow:
-        doc, new = service.add_document(uow, OWNER, facts(), file, kind, name)
+    doc, new = do(lambda t: t.add_document_file(file, kind, name))
     what = f"version {doc.version}" if new else f"unchanged (version {doc.version})"
     _say(f"{doc.kind.value} '{doc.name}': {what}, sha256 {doc.sha256}")
 
@@ -289,8 +307,7 @@ def doc_status(
     status: Annotated[DocumentStatus, typer.Argument(help="draft, final or uploaded.")],
 ) -> None:
     """Set the status of a document's newest version."""
-    with store() as uow:
-        doc = service.mark_document(uow, OWNER, facts(), kind, name, status)
+    doc = do(lambda t: t.mark_document(kind, name, status))
     _say(f"{doc.kind.value} '{doc.name}' version {doc.version}: {doc.status.value}")
 
 
@@ -298,19 +315,12 @@ def doc_status(
 def doc_list() -> None:
     """List every document version."""
     tracker = _tracker()
-    table = Table(title=f"{len(tracker.latest_documents())} documents")
-    for column in ("kind", "name", "version", "status", "sha256", "path"):
-        table.add_column(column, overflow="fold")
-    for doc in tracker.documents:
-        table.add_row(
-            doc.kind.value,
-            doc.name,
-            str(doc.version),
-            doc.status.value,
-            doc.sha256,
-            doc.path or "",
-        )
-    console().print(table)
+    rows = [
+        [d.kind.value, d.name, str(d.version), d.status.value, d.sha256, d.path or ""]
+        for d in tracker.documents
+    ]
+    title = f"{len(tracker.latest_documents())} documents"
+    _table(title, "kind,name,version,status,sha256,path", rows, overflow="fold")
 
 
 # --- signals and geographic preferences ---------------------------------------------------
@@ -333,43 +343,45 @@ def signal_add(
     specialty: Annotated[str | None, typer.Option(help="Specialty code, e.g. IM.")] = None,
 ) -> None:
     """Signal a tracked program (within the season's sourced limit)."""
-    with store() as uow:
-        item = service.add_signal(
-            uow, OWNER, facts(), program, season=season, tier=tier, specialty=specialty
+    record = parse(SignalRecord, program=program, season=season, tier=tier, specialty=specialty)
+    with tracking() as track:
+        sent = track.signal(record)
+        _say(
+            f"signal{f' {sent.tier.value}' if sent.tier else ''} to {sent.program} "
+            f"({sent.specialty}, {sent.season} season)"
         )
-    tier_text = f" {item.tier.value}" if item.tier else ""
-    _say(f"signal{tier_text} to {item.program} ({item.specialty}, {item.season} season)")
-    _signal_usage(_tracker(), season)
+        _signal_usage(track.tracker(), track, season)
 
 
 @signal_app.command("remove")
 def signal_remove(program: ProgramArg, season: SeasonOption) -> None:
     """Take a signal back."""
-    with store() as uow:
-        service.remove_signal(uow, OWNER, facts(), program, season=season)
+    do(lambda t: t.unsignal(program, season))
     _say(f"signal to {program} ({season}) removed")
 
 
-def _signal_usage(tracker: Tracker, season: int) -> None:
-    for usage in signal_usage(tracker.signals, facts(), season):
+def _signal_usage(tracker: Tracker, track: Tracking, season: int) -> None:
+    for usage in signal_usage(tracker.signals, track.facts, season):
         source = f" ({usage.citation})" if usage.citation else ""
-        gold = ""
-        if usage.gold_limit is not None:
-            gold = f"; gold {usage.gold_used} of {usage.gold_limit}"
+        gold = (
+            f"; gold {usage.gold_used} of {usage.gold_limit}"
+            if usage.gold_limit is not None
+            else ""
+        )
         _say(f"{season} {usage.text}{gold}{source}")
 
 
 @signal_app.command("list")
 def signal_list() -> None:
     """List signals and the use of each season's limits, then geographic preferences."""
-    tracker = _tracker()
-    for item in tracker.signals:
-        tier = f" {item.tier.value}" if item.tier else ""
-        _say(f"{item.season} {item.specialty}{tier}: {item.program}")
-    for season in sorted({s.season for s in tracker.signals if s.season is not None}):
-        _signal_usage(tracker, season)
-    regions = ", ".join(tracker.geography) or "none recorded"
-    _say(f"geographic preferences: {regions}")
+    with tracking() as track:
+        tracker = track.tracker()
+        for item in tracker.signals:
+            tier = f" {item.tier.value}" if item.tier else ""
+            _say(f"{item.season} {item.specialty}{tier}: {item.program}")
+        for season in sorted({s.season for s in tracker.signals if s.season is not None}):
+            _signal_usage(tracker, track, season)
+    _say(f"geographic preferences: {', '.join(tracker.geography) or 'none recorded'}")
 
 
 @signal_app.command("geo")
@@ -380,26 +392,14 @@ def signal_geo(
     clear: Annotated[bool, typer.Option("--clear", help="Remove every preference.")] = False,
 ) -> None:
     """Set your geographic preferences (as you enter them in MyERAS), or show them."""
-    if regions or clear:
-        with store() as uow:
-            service.set_geography(uow, OWNER, facts(), regions or [])
-    _say(f"geographic preferences: {', '.join(_tracker().geography) or 'none recorded'}")
+    with tracking() as track:
+        kept = (
+            track.set_geography(regions or []) if regions or clear else track.tracker().geography
+        )
+    _say(f"geographic preferences: {', '.join(kept) or 'none recorded'}")
 
 
 # --- interviews ---------------------------------------------------------------------------
-
-
-def parse_scores(values: list[str]) -> dict[str, int]:
-    """Parse repeated --score CRITERION=N options; a malformed one is a usage error."""
-    scores: dict[str, int] = {}
-    for value in values:
-        name, sep, number = value.rpartition("=")
-        if not sep or not name.strip() or not number.strip().isdigit():
-            raise typer.BadParameter(f"'{value}' is not CRITERION=SCORE (e.g. fit=4)")
-        if name.strip() in scores:
-            raise typer.BadParameter(f"criterion '{name.strip()}' is given twice")
-        scores[name.strip()] = int(number)
-    return scores
 
 
 @app.command("interview")
@@ -416,18 +416,15 @@ def interview(
     note: Annotated[str, typer.Option("--note", help="Your impressions.")] = "",
 ) -> None:
     """Record an interview, scored 1-5 on criteria you choose (repeat --score)."""
-    scores = parse_scores(score or [])
-    with store() as uow:
-        result = service.record_interview(
-            uow,
-            OWNER,
-            facts(),
-            program,
-            on=parse_date(on),
-            interview_format=interview_format,
-            scores=scores,
-            notes=note,
-        )
+    record = parse(
+        InterviewRecord,
+        program=program,
+        format=interview_format,
+        date=on,
+        scores=score or [],
+        note=note,
+    )
+    result = do(lambda t: t.interview(record))
     mean = f", mean score {result.mean:.1f}" if result.mean is not None else ""
     _say(f"interview at {result.program} recorded{mean}")
 
@@ -438,8 +435,6 @@ UnderOption = Annotated[
     str | None,
     typer.Option("--under", metavar="ADVANCED", help="The advanced program's supplemental list."),
 ]
-
-
 CheckProfileOption = Annotated[
     Path | None,
     typer.Option(
@@ -459,10 +454,8 @@ def rank_add(
 ) -> None:
     """Put a program on the draft (or move it), or on an advanced program's supplemental list;
     with --profile, check every ranked program against your profile."""
-    with store() as uow:
-        warnings = service.rank_program(
-            uow, OWNER, facts(), program, position=position, under=under
-        )
+    record = parse(RankRecord, program=program, position=position, under=under)
+    warnings = do(lambda t: t.rank(record))
     _say(f"ranked {program}")
     _warn(warnings + _rank_checks(profile_path))
 
@@ -470,8 +463,7 @@ def rank_add(
 @rank_app.command("remove")
 def rank_remove(program: ProgramArg, under: UnderOption = None) -> None:
     """Take a program off the draft (or off a supplemental list)."""
-    with store() as uow:
-        warnings = service.unrank_program(uow, OWNER, facts(), program, under=under)
+    warnings = do(lambda t: t.rank(parse(RankRecord, program=program, under=under), remove=True))
     _say(f"removed {program}")
     _warn(warnings)
 
@@ -480,18 +472,21 @@ def rank_remove(program: ProgramArg, under: UnderOption = None) -> None:
 def rank_show(profile_path: CheckProfileOption = None) -> None:
     """Show the draft with names and NRMP codes, and its warnings; with --profile, check every
     ranked program against your profile (visa, graduation cutoff, attempts, certification)."""
-    with store() as uow:
-        result = files.rank_list(uow, OWNER)
-    console().print(files.rank_list_text(result, date.today()), highlight=False, end="")
+    from matchready.io.tracker_table import rank_list_text
+
+    _, result = do(lambda t: t.rank_list())
+    console().print(rank_list_text(result, runtime().today()), highlight=False, end="")
     _warn(_rank_checks(profile_path))
 
 
 def _rank_checks(profile_path: Path | None) -> list[str]:
     if profile_path is None:
         return []
+    from matchready.services.rank_checks import rank_list_checks
+
     profile = profile_of(profile_path)
-    with store() as uow:
-        return [str(w) for w in rank_list_checks(uow, OWNER, profile, facts())]
+    with tracking() as track:
+        return [str(w) for w in rank_list_checks(track.uow, track.owner, profile, track.facts)]
 
 
 @rol_app.command("export")
@@ -499,8 +494,12 @@ def rol_export(
     out: Annotated[Path, typer.Argument(help="A .csv file, or .txt for printable text.")],
 ) -> None:
     """Write the draft rank list to type into NRMP R3 (which takes no file uploads)."""
-    with store() as uow:
-        result = files.export_rank_list(uow, OWNER, out, date.today())
+    from matchready.io.files import atomic_file
+    from matchready.io.tracker_table import write_rank_list
+
+    _, result = do(lambda t: t.rank_list())
+    with atomic_file(out) as file:
+        write_rank_list(file, out.suffix, result, runtime().today())
     _say(f"wrote {len(result.lines)} ranks to {out}")
     _warn(list(result.warnings))
 
@@ -513,28 +512,24 @@ def rol_what_if(
         int, typer.Option("--runs", min=2, max=100_000, help="Simulated markets.")
     ] = 200,
     scale: Annotated[
-        float, typer.Option("--scale", min=0.01, max=1.0, help="Market size (1 = national).")
-    ] = DEFAULT_SCALE,
+        float | None,
+        typer.Option(
+            "--scale", min=0.01, max=1.0, help="Market size (1 = national; default: simulate's)."
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="First market seed.")] = 0,
 ) -> None:
     """How much ranking more programs would help: the draft, then the draft with --more programs
     of its main specialty, on the same simulated markets (matchready simulate)."""
-    with store() as uow, console().status("simulating markets ..."):
-        strategy, result, left_out = draft_what_if(
-            uow,
-            OWNER,
-            profile_of(profile_path),
-            facts(),
-            extra=more,
-            runs=runs,
-            scale=scale,
-            seed=seed,
-        )
+    profile = profile_of(profile_path)
+    with tracking() as track, console().status("simulating markets ..."):
+        options = {"runs": runs, "seed": seed} | ({"scale": scale} if scale else {})
+        strategy, result, left_out = track.draft_what_if(profile, extra=more, **options)
     _say(f"your draft as a strategy: {strategy.label()} (interviewed programs only)")
     if left_out:
         _say(f"not counted, no interview recorded: {', '.join(left_out)}")
-    _say(f"{result.label}: P(match) {result.probability} ({result.strategy})")
-    _say(f"change on the same {runs} markets: {result.change.points()}")
+    _say(f"{result.label}: P(match) {result.estimate} ({result.strategy})")
+    _say(f"change on the same {runs} markets: {result.change.points() if result.change else ''}")
     _say("Simulated markets calibrated to the latest NRMP Main Match; see: matchready simulate.")
 
 
@@ -547,13 +542,19 @@ def export(
     file_format: Annotated[str | None, typer.Option("--format", help="csv or xlsx.")] = None,
 ) -> None:
     """Export the whole tracker (re-importable with `track import`)."""
+    from matchready.io.files import atomic_file
+    from matchready.io.tracker_table import SUFFIXES
+
     if file_format is not None:
         if file_format not in {"csv", "xlsx"}:
             raise typer.BadParameter("expected csv or xlsx", param_hint="--format")
-        if out.suffix.lower() != f".{file_format}":
-            out = out.with_suffix(f".{file_format}")
-    with store() as uow:
-        count = files.export_tracker(uow, OWNER, out)
+        out = (
+            out.with_suffix(f".{file_format}") if out.suffix.lower() != f".{file_format}" else out
+        )
+    if out.suffix.lower() not in SUFFIXES:
+        raise InputError(f"{out.name}: expected a .csv or .xlsx file")
+    with tracking() as track, atomic_file(out) as file:
+        count = track.export(file, out.suffix)
     _say(f"wrote {count} rows to {out}")
 
 
@@ -565,6 +566,5 @@ def import_command(
     ] = False,
 ) -> None:
     """Import a tracker file; one bad row refuses the whole file."""
-    with store() as uow:
-        tracker = files.import_tracker(uow, OWNER, facts(), file, replace=replace)
+    tracker = do(lambda t: t.import_file(file, replace=replace))
     _say(f"imported {len(tracker.applications)} applications from {file.name}")

@@ -90,10 +90,12 @@ def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             yield reader.line_num, row
 
 
-def read_table(
+def read_fact_rows(
     path: Path, model: type[RowModel], required: tuple[str, ...] = ()
 ) -> tuple[list[RowModel], list[Problem]]:
-    """Validate every row of one CSV file against `model`; collect every problem found.
+    """Validate every row of one fact file (strict UTF-8 CSV, as the facts release ships it)
+    against `model`, collecting every problem with its line; not `io.tables.read_table`, which
+    reads a user's spreadsheet of any encoding, delimiter or format as text cells.
 
     `required` names columns that must be present and filled even where the model has a default.
     """
@@ -162,7 +164,7 @@ def load_facts(directory: Path | None = None) -> Facts:
     problems = _check_release(folder)
     tables: dict[str, list[BaseModel]] = {}
     for name, model in FILES.items():
-        rows, found = read_table(folder / name, model, PROVENANCE)
+        rows, found = read_fact_rows(folder / name, model, PROVENANCE)
         tables[name] = list(rows)
         problems.extend(found)
         for row in rows:

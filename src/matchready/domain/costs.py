@@ -283,8 +283,7 @@ def submitted_counts(applications: Sequence[Application]) -> dict[str, int]:
     'planned' was never paid)."""
     counts: dict[str, int] = {}
     for app in applications:
-        states = {state for state, _ in app.history} | {app.state}
-        if states - {AppState.PLANNED, AppState.WITHDRAWN} and app.specialty:
+        if app.visited - {AppState.PLANNED, AppState.WITHDRAWN} and app.specialty:
             counts[app.specialty.upper()] = counts.get(app.specialty.upper(), 0) + 1
     return counts
 

@@ -220,9 +220,7 @@ def interviewed_programs(
     interviews: Sequence[Interview] = (),
 ) -> tuple[list[str], list[str]]:
     """The ranked programs the applicant interviewed at (kept in order), and the others."""
-    states = {
-        app.program: {app.state} | {state for state, _ in app.history} for app in applications
-    }
+    states = {app.program: app.visited for app in applications}
     met = {i.program for i in interviews}
     kept: list[str] = []
     dropped: list[str] = []

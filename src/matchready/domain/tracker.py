@@ -1,20 +1,24 @@
-"""The application tracker's domain (pure; the store maps these values at its edge).
+"""The application tracker's domain (pure; the store and the files map it at their edge).
 
-Applications move through a transition table; an illegal move is refused with a TrackerError
-that names the program and both states. Letters of recommendation are limited per program by the
-fact `eras.max_letters_per_program`; signals by the sourced per-season table (a season without a
-row has an unknown limit, which is reported, not guessed). A rank order list draft warns about any
-program the applicant marked "would not go".
+One owner's `Tracker` holds applications, letters, documents, signals, geographic preferences,
+interviews and the rank order list draft; every operation returns a new tracker. Each
+application's history is stored once, in `Application.history`, and its state is derived from
+it (the state of the last line). Applications move through a transition table; an illegal move
+is refused with a TrackerError naming the program and both states. Letters are limited per
+program by the fact `eras.max_letters_per_program`; signals by the sourced per-season table (a
+season without a row has an unknown limit, which is reported, not guessed). The draft warns
+about any program the applicant marked "would not go".
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from matchready.domain.facts import Facts
 from matchready.domain.report import Citation
@@ -55,48 +59,82 @@ TRANSITIONS: Mapping[AppState, frozenset[AppState]] = {
 be rebooked; RANKED -> INTERVIEWED: taken off the rank order list draft."""
 
 
-@dataclass(frozen=True)
-class Application:
-    """One application to one program; `history` holds every (state, date) it has been in."""
-
-    program: str
-    specialty: str
-    state: AppState = AppState.PLANNED
-    advanced: bool = False
-    would_not_go: bool = False
-    history: tuple[tuple[AppState, date | None], ...] = ()
-    notes: str = ""
-
-    def move(self, to: AppState, on: date | None = None) -> Application:
-        """The application in state `to`; TrackerError if the table does not allow the move."""
-        allowed = TRANSITIONS[self.state]
-        if to not in allowed:
-            if allowed:
-                options = "allowed next: " + ", ".join(sorted(s.words for s in allowed))
-            else:
-                options = f"'{self.state.words}' is final"
-            raise TrackerError(
-                f"program {self.program}: cannot go from '{self.state.words}' to "
-                f"'{to.words}' ({options})"
-            )
-        return replace(self, state=to, history=(*self.history, (to, on)))
+def check_move(program: str, start: AppState, to: AppState) -> None:
+    """TrackerError, naming the program, both states and the way on, if the table refuses."""
+    allowed = TRANSITIONS[start]
+    if to not in allowed:
+        options = f"'{start.words}' is final"
+        if allowed:
+            options = "allowed next: " + ", ".join(sorted(s.words for s in allowed))
+        raise TrackerError(
+            f"program {program}: cannot go from '{start.words}' to '{to.words}' ({options})"
+        )
 
 
 @dataclass(frozen=True)
-class StateChange:
-    """One line of an application's history: who moved it from what to what, when and why.
+class Change:
+    """One line of an application's history: the state it went to, the day it happened (as
+    the applicant gives it), when and by whom it was recorded, and why. The first line of an
+    application records it being added (as planned)."""
 
-    `from_state` is None for the line that records the application being added (as planned).
-    `on` is the date the applicant gives (the day it happened); `at` when it was recorded.
-    """
+    to: AppState
+    on: date | None
+    at: datetime
+    by: str
+    note: str = ""
 
-    program: str
+
+class Line(NamedTuple):
+    """A history line as shown; `from_state` is None for the line that added the application."""
+
     from_state: AppState | None
     to_state: AppState
     on: date | None
     at: datetime
     by: str
-    note: str = ""
+    note: str
+
+
+@dataclass(frozen=True)
+class Application:
+    """One application to one program. `history` (oldest first) is the one record of its
+    states; `state` is the last line's (planned before any line)."""
+
+    program: str
+    specialty: str
+    history: tuple[Change, ...] = ()
+    advanced: bool = False
+    would_not_go: bool = False
+    notes: str = ""
+
+    @property
+    def state(self) -> AppState:
+        return self.history[-1].to if self.history else AppState.PLANNED
+
+    @property
+    def visited(self) -> frozenset[AppState]:
+        """Every state the application has been in."""
+        return frozenset({AppState.PLANNED, *(c.to for c in self.history)})
+
+    def lines(self) -> list[Line]:
+        """The history as shown: each line with the state before it."""
+        before = [None, *(c.to for c in self.history)]
+        return [
+            Line(b, c.to, c.on, c.at, c.by, c.note)
+            for b, c in zip(before, self.history, strict=False)
+        ]
+
+    def move(self, change: Change) -> Application:
+        """The application after `change`; TrackerError if the table does not allow it."""
+        check_move(self.program, self.state, change.to)
+        return replace(self, history=(*self.history, change))
+
+    def check_history(self) -> None:
+        """TrackerError unless the history starts with 'added' and follows the table."""
+        if not self.history or self.history[0].to is not AppState.PLANNED:
+            raise TrackerError(f"program {self.program}: its history does not start with 'added'")
+        for line in self.lines()[1:]:
+            check_move(self.program, line.from_state or AppState.PLANNED, line.to_state)
 
 
 # --- letters of recommendation ----------------------------------------------------------
@@ -108,7 +146,7 @@ class LetterStatus(StrEnum):
     UPLOADED = "uploaded"
 
 
-_LETTER_ORDER = (LetterStatus.REQUESTED, LetterStatus.RECEIVED, LetterStatus.UPLOADED)
+_LETTER_ORDER = tuple(LetterStatus)
 
 
 @dataclass(frozen=True)
@@ -142,39 +180,6 @@ def letter_limit(facts: Facts) -> tuple[int, Citation]:
     return fact.integer(), Citation.of(fact)
 
 
-def letters_for(letters: Iterable[Letter], program: str) -> list[Letter]:
-    return [letter for letter in letters if program in letter.programs]
-
-
-def assign_letter(
-    letters: Sequence[Letter], key: str, program: str, facts: Facts
-) -> tuple[Letter, ...]:
-    """The letters with letter `key` assigned to `program`, within the per-program limit."""
-    found = [letter for letter in letters if letter.key == key]
-    if not found:
-        raise NotFoundError(f"no letter '{key}'")
-    letter = found[0]
-    if program in letter.programs:
-        raise TrackerError(f"letter from {letter.writer} is already assigned to {program}")
-    limit, source = letter_limit(facts)
-    assigned = letters_for(letters, program)
-    if len(assigned) >= limit:
-        writers = ", ".join(a.writer for a in assigned)
-        raise TrackerError(
-            f"program {program} already has {len(assigned)} letters ({writers}); ERAS allows "
-            f"at most {limit} per program ({source}). Unassign one first."
-        )
-    updated = replace(letter, programs=letter.programs | {program})
-    return tuple(updated if item.key == key else item for item in letters)
-
-
-def unassign_letter(letters: Sequence[Letter], key: str, program: str) -> tuple[Letter, ...]:
-    return tuple(
-        replace(item, programs=item.programs - {program}) if item.key == key else item
-        for item in letters
-    )
-
-
 # --- documents -------------------------------------------------------------------------
 
 
@@ -194,9 +199,6 @@ class DocumentStatus(StrEnum):
     UPLOADED = "uploaded"
 
 
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-
-
 def checksum(data: bytes) -> str:
     """The SHA-256 of a document's bytes, as 64 hex digits."""
     return hashlib.sha256(data).hexdigest()
@@ -204,6 +206,8 @@ def checksum(data: bytes) -> str:
 
 @dataclass(frozen=True)
 class Document:
+    """One version of a document, named by its content's SHA-256 (the file is not kept)."""
+
     kind: DocumentKind
     name: str
     version: int
@@ -214,30 +218,8 @@ class Document:
     def __post_init__(self) -> None:
         if self.version < 1:
             raise TrackerError(f"document {self.name}: version must be 1 or more")
-        if not _SHA256.match(self.sha256):
+        if not re.fullmatch(r"[0-9a-f]{64}", self.sha256):
             raise TrackerError(f"document {self.name}: sha256 must be 64 lowercase hex digits")
-
-    @classmethod
-    def first(
-        cls, kind: DocumentKind, name: str, data: bytes, path: str | None = None
-    ) -> Document:
-        return cls(kind, name, 1, DocumentStatus.DRAFT, checksum(data), path)
-
-    def revise(self, data: bytes, path: str | None = None) -> Document:
-        """A new version (back to draft) when the content changed; the same one otherwise."""
-        digest = checksum(data)
-        if digest == self.sha256:
-            return self
-        return replace(
-            self,
-            version=self.version + 1,
-            status=DocumentStatus.DRAFT,
-            sha256=digest,
-            path=path if path is not None else self.path,
-        )
-
-    def mark(self, status: DocumentStatus) -> Document:
-        return replace(self, status=status)
 
 
 # --- signals ---------------------------------------------------------------------------
@@ -278,9 +260,8 @@ def signal_usage(signals: Iterable[Signal], facts: Facts, season: int) -> list[S
     """Per specialty, how many signals are used and the season's limit (or unknown)."""
     by_specialty: dict[str, list[Signal]] = {}
     for item in signals:
-        if item.season not in (None, season):
-            continue
-        by_specialty.setdefault(item.specialty.upper(), []).append(item)
+        if item.season in (None, season):
+            by_specialty.setdefault(item.specialty.upper(), []).append(item)
     out = []
     for specialty, items in sorted(by_specialty.items()):
         fact = facts.signal_limit(season, specialty)
@@ -298,85 +279,32 @@ def signal_usage(signals: Iterable[Signal], facts: Facts, season: int) -> list[S
 
 
 def add_signal(
-    signals: Sequence[Signal], new: Signal, facts: Facts, season: int
+    signals: tuple[Signal, ...], new: Signal, facts: Facts, season: int
 ) -> tuple[Signal, ...]:
     """The signals with `new` added; refused when it would pass the season's sourced limit."""
     specialty = new.specialty.upper()
-    if any(
-        s.program == new.program
-        and s.specialty.upper() == specialty
-        and s.season in (None, season)
-        for s in signals
-    ):
+    mine = [s for s in signals if s.specialty.upper() == specialty and s.season in (None, season)]
+    if any(s.program == new.program for s in mine):
         raise TrackerError(f"program {new.program} already has a {specialty} signal")
     fact = facts.signal_limit(season, specialty)
-    mine = [s for s in signals if s.specialty.upper() == specialty and s.season in (None, season)]
     if fact is not None:
         tiered = fact.gold is not None
         if tiered and new.tier is None:
             raise TrackerError(f"{specialty} signals are gold or silver in {season}: pick one")
         if not tiered and new.tier is not None:
             raise TrackerError(f"{specialty} signals have no gold/silver tiers in {season}")
-        tier_limits = {SignalTier.GOLD: fact.gold, SignalTier.SILVER: fact.silver}
+        limit: int | None = fact.signals
+        used, label = len(mine), specialty
         if new.tier is not None:
-            limit = tier_limits[new.tier]
+            limit = fact.gold if new.tier is SignalTier.GOLD else fact.silver
             used = sum(1 for s in mine if s.tier is new.tier)
             label = f"{new.tier.value} {specialty}"
-        else:
-            limit, used, label = fact.signals, len(mine), specialty
         if limit is not None and used >= limit:
             raise TrackerError(
                 f"program {new.program}: all {limit} {label} signals of the {season} season are "
                 f"used ({Citation.of(fact)})"
             )
     return (*signals, replace(new, specialty=specialty, season=season))
-
-
-# --- rank order list draft ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RankOrderDraft:
-    """Programs in order of preference; supplemental lists hang off advanced programs."""
-
-    primary: tuple[str, ...] = ()
-    supplemental: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-
-
-def check_rank_order(draft: RankOrderDraft, applications: Iterable[Application]) -> list[str]:
-    """Warnings about the draft; TrackerError for what NRMP would not accept."""
-    by_program = {a.program: a for a in applications}
-    seen: set[str] = set()
-    for program in draft.primary:
-        if program in seen:
-            raise TrackerError(f"program {program} is ranked twice on the primary list")
-        seen.add(program)
-    warnings: list[str] = []
-    for advanced, programs in draft.supplemental.items():
-        app = by_program.get(advanced)
-        if advanced not in seen:
-            raise TrackerError(f"supplemental list for {advanced}, which is not on the list")
-        if app is None or not app.advanced:
-            raise TrackerError(
-                f"supplemental list for {advanced}: only advanced programs take one"
-            )
-        if len(set(programs)) != len(programs):
-            raise TrackerError(f"supplemental list for {advanced} ranks a program twice")
-    listed = [(p, f"rank {n}") for n, p in enumerate(draft.primary, start=1)]
-    for advanced, programs in draft.supplemental.items():
-        listed += [(p, f"supplemental list of {advanced}") for p in programs]
-    for program, where in listed:
-        app = by_program.get(program)
-        if app is None:
-            warnings.append(f"{program} ({where}) is not among your applications")
-            continue
-        if app.would_not_go:
-            warnings.append(
-                f"{program} ({where}) is marked 'would not go': a match there is binding"
-            )
-        if app.state not in (AppState.INTERVIEWED, AppState.RANKED):
-            warnings.append(f"{program} ({where}) is '{app.state.words}', not interviewed")
-    return warnings
 
 
 # --- interviews ---------------------------------------------------------------------------
@@ -403,10 +331,10 @@ class Interview:
 
     def __post_init__(self) -> None:
         names = [name for name, _ in self.scores]
-        if len(set(names)) != len(names):
-            raise TrackerError(f"interview at {self.program}: a criterion is scored twice")
         for name, score in self.scores:
-            if not name or not re.fullmatch(r"[\w -]+", name):
+            if names.count(name) > 1:
+                raise TrackerError(f"interview at {self.program}: '{name}' is scored twice")
+            if not re.fullmatch(r"[\w -]+", name):
                 raise TrackerError(
                     f"interview at {self.program}: criterion '{name}' must be letters, digits, "
                     "spaces or dashes"
@@ -422,3 +350,315 @@ class Interview:
         if not self.scores:
             return None
         return sum(score for _, score in self.scores) / len(self.scores)
+
+
+# --- rank order list draft ----------------------------------------------------------------
+
+PRIMARY = ""
+"""The list name of the primary rank order list (supplemental lists are named by their
+advanced program)."""
+
+
+@dataclass(frozen=True)
+class RankOrderDraft:
+    """Programs in order of preference; supplemental lists hang off advanced programs."""
+
+    primary: tuple[str, ...] = ()
+    supplemental: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def lists(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(list name, programs): the primary list first, then each supplemental list."""
+        return [(PRIMARY, self.primary), *self.supplemental.items()]
+
+
+def check_rank_order(draft: RankOrderDraft, applications: Iterable[Application]) -> list[str]:
+    """Warnings about the draft; TrackerError for what NRMP would not accept."""
+    by_program = {a.program: a for a in applications}
+    if len(set(draft.primary)) != len(draft.primary):
+        twice = next(p for p in draft.primary if draft.primary.count(p) > 1)
+        raise TrackerError(f"program {twice} is ranked twice on the primary list")
+    for advanced, programs in draft.supplemental.items():
+        app = by_program.get(advanced)
+        if advanced not in draft.primary:
+            raise TrackerError(f"supplemental list for {advanced}, which is not on the list")
+        if app is None or not app.advanced:
+            raise TrackerError(
+                f"supplemental list for {advanced}: only advanced programs take one"
+            )
+        if len(set(programs)) != len(programs):
+            raise TrackerError(f"supplemental list for {advanced} ranks a program twice")
+    listed = [(p, f"rank {n}") for n, p in enumerate(draft.primary, start=1)]
+    for advanced, programs in draft.supplemental.items():
+        listed += [(p, f"supplemental list of {advanced}") for p in programs]
+    warnings: list[str] = []
+    for program, where in listed:
+        app = by_program.get(program)
+        if app is None:
+            warnings.append(f"{program} ({where}) is not among your applications")
+            continue
+        if app.would_not_go:
+            warnings.append(
+                f"{program} ({where}) is marked 'would not go': a match there is binding"
+            )
+        if app.state not in (AppState.INTERVIEWED, AppState.RANKED):
+            warnings.append(f"{program} ({where}) is '{app.state.words}', not interviewed")
+    return warnings
+
+
+# --- the tracker ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """Everything one owner tracks; each tuple kept in a canonical order."""
+
+    applications: tuple[Application, ...] = ()  # by program
+    letters: tuple[Letter, ...] = ()  # by key (L1, L2, ..., L10)
+    documents: tuple[Document, ...] = ()  # every version, by kind, name, version
+    signals: tuple[Signal, ...] = ()  # in the order they were added
+    geography: tuple[str, ...] = ()  # preferred regions, most preferred first
+    interviews: tuple[Interview, ...] = ()  # by program
+    draft: RankOrderDraft = field(default_factory=RankOrderDraft)
+
+    def application(self, program: str) -> Application | None:
+        return next((a for a in self.applications if a.program == program), None)
+
+    def require(self, program: str) -> Application:
+        """The application to `program`; NotFoundError naming how to add it."""
+        app = self.application(program)
+        if app is None:
+            raise NotFoundError(f"program {program} is not in the tracker: add it first")
+        return app
+
+    def interview(self, program: str) -> Interview | None:
+        return next((i for i in self.interviews if i.program == program), None)
+
+    def letter(self, key: str) -> Letter:
+        found = next((x for x in self.letters if x.key == key), None)
+        if found is None:
+            raise NotFoundError(f"no letter '{key}'")
+        return found
+
+    def letters_for(self, program: str) -> list[Letter]:
+        return [x for x in self.letters if program in x.programs]
+
+    def latest_documents(self) -> list[Document]:
+        """The newest version of each document."""
+        return list({(d.kind, d.name): d for d in self.documents}.values())
+
+    def ordered(self) -> Tracker:
+        """The same tracker with every tuple in its canonical order."""
+        return replace(
+            self,
+            applications=tuple(sorted(self.applications, key=lambda a: a.program)),
+            letters=tuple(sorted(self.letters, key=lambda x: (len(x.key), x.key))),
+            documents=tuple(sorted(self.documents, key=lambda d: (d.kind, d.name, d.version))),
+            interviews=tuple(sorted(self.interviews, key=lambda i: i.program)),
+        )
+
+    # --- applications ---
+
+    def add(self, app: Application) -> Tracker:
+        """A new application, its history the one line that records it added (as planned)."""
+        if self.application(app.program) is not None:
+            raise TrackerError(f"program {app.program} is already in the tracker")
+        if [c.to for c in app.history] != [AppState.PLANNED]:
+            raise TrackerError(f"program {app.program}: a new application starts as planned")
+        return replace(self, applications=(*self.applications, app)).ordered()
+
+    def _with_app(self, app: Application) -> Tracker:
+        apps = tuple(app if a.program == app.program else a for a in self.applications)
+        return replace(self, applications=apps)
+
+    def move(self, program: str, change: Change) -> Tracker:
+        """One application moved (TrackerError if the table does not allow the move)."""
+        return self._with_app(self.require(program).move(change))
+
+    def update(
+        self, program: str, *, would_not_go: bool | None = None, notes: str | None = None
+    ) -> Tracker:
+        app = self.require(program)
+        if would_not_go is not None:
+            app = replace(app, would_not_go=would_not_go)
+        if notes is not None:
+            app = replace(app, notes=notes.strip())
+        return self._with_app(app)
+
+    # --- letters ---
+
+    def add_letter(self, letter: Letter) -> tuple[Tracker, Letter]:
+        """A newly requested letter, keyed with the next free L1, L2, ..."""
+        if not letter.writer.strip():
+            raise TrackerError("a letter needs the writer's name")
+        taken = {x.key for x in self.letters}
+        number = len(taken) + 1
+        while f"L{number}" in taken:
+            number += 1
+        new = replace(
+            letter,
+            key=f"L{number}",
+            writer=letter.writer.strip(),
+            specialty=letter.specialty.strip().upper(),
+            status=LetterStatus.REQUESTED,
+            programs=frozenset(),
+        )
+        return replace(self, letters=(*self.letters, new)).ordered(), new
+
+    def _with_letter(self, letter: Letter) -> Tracker:
+        letters = tuple(letter if x.key == letter.key else x for x in self.letters)
+        return replace(self, letters=letters)
+
+    def advance_letter(self, key: str, to: LetterStatus, on: date | None) -> Tracker:
+        return self._with_letter(self.letter(key).advance(to, on))
+
+    def assign(self, key: str, program: str, facts: Facts) -> Tracker:
+        """A letter assigned to a tracked program, within ERAS's per-program limit."""
+        self.require(program)
+        letter = self.letter(key)
+        if program in letter.programs:
+            raise TrackerError(f"letter from {letter.writer} is already assigned to {program}")
+        limit, source = letter_limit(facts)
+        assigned = self.letters_for(program)
+        if len(assigned) >= limit:
+            raise TrackerError(
+                f"program {program} already has {len(assigned)} letters "
+                f"({', '.join(a.writer for a in assigned)}); ERAS allows at most {limit} per "
+                f"program ({source}). Unassign one first."
+            )
+        return self._with_letter(replace(letter, programs=letter.programs | {program}))
+
+    def unassign(self, key: str, program: str) -> Tracker:
+        letter = self.letter(key)
+        if program not in letter.programs:
+            raise TrackerError(f"letter {key} is not assigned to {program}")
+        return self._with_letter(replace(letter, programs=letter.programs - {program}))
+
+    # --- documents ---
+
+    def add_document(
+        self, kind: DocumentKind, name: str, data: bytes, path: str | None
+    ) -> tuple[Tracker, Document, bool]:
+        """A document's content recorded: version 1, a new version (a draft again) if it
+        changed, else nothing; says whether a version was added."""
+        digest = checksum(data)
+        current = [d for d in self.documents if d.kind is kind and d.name == name]
+        if current and current[-1].sha256 == digest:
+            return self, current[-1], False
+        doc = Document(kind, name, len(current) + 1, DocumentStatus.DRAFT, digest, path)
+        if current and path is None:
+            doc = replace(doc, path=current[-1].path)
+        return replace(self, documents=(*self.documents, doc)).ordered(), doc, True
+
+    def mark_document(
+        self, kind: DocumentKind, name: str, status: DocumentStatus
+    ) -> tuple[Tracker, Document]:
+        """The status of the newest version of a document set."""
+        current = [d for d in self.documents if d.kind is kind and d.name == name]
+        if not current:
+            raise NotFoundError(f"no {kind.value} document named '{name}'")
+        marked = replace(current[-1], status=status)
+        documents = tuple(marked if d is current[-1] else d for d in self.documents)
+        return replace(self, documents=documents), marked
+
+    # --- signals, geography, interviews ---
+
+    def signal(self, new: Signal, facts: Facts, season: int) -> Tracker:
+        """A signal to a tracked program, within the season's sourced limit."""
+        self.require(new.program)
+        return replace(self, signals=add_signal(self.signals, new, facts, season))
+
+    def unsignal(self, program: str, season: int) -> Tracker:
+        kept = tuple(s for s in self.signals if (s.program, s.season) != (program, season))
+        if len(kept) == len(self.signals):
+            raise NotFoundError(f"no {season} signal to {program}")
+        return replace(self, signals=kept)
+
+    def set_geography(self, regions: Iterable[str]) -> Tracker:
+        cleaned = [r.strip() for r in regions if r.strip()]
+        if len({r.lower() for r in cleaned}) != len(cleaned):
+            raise TrackerError("a region is given twice")
+        return replace(self, geography=tuple(cleaned))
+
+    def record_interview(self, interview: Interview) -> Tracker:
+        """The interview at a tracked program recorded (or replaced)."""
+        self.require(interview.program)
+        kept = [i for i in self.interviews if i.program != interview.program]
+        return replace(self, interviews=(*kept, interview)).ordered()
+
+    # --- the rank order list draft ---
+
+    def rank(self, program: str, *, position: int | None = None, under: str = PRIMARY) -> Tracker:
+        """`program` put on the primary list (or on the supplemental list of advanced program
+        `under`) at 1-based `position` (the end by default); the draft is then checked."""
+        current = [p for p in self._list(under) if p != program]
+        position = len(current) + 1 if position is None else position
+        if not 1 <= position <= len(current) + 1:
+            raise TrackerError(f"position {position} is outside 1 to {len(current) + 1}")
+        current.insert(position - 1, program)
+        return self._with_list(under, current)
+
+    def unrank(self, program: str, *, under: str = PRIMARY) -> Tracker:
+        current = self._list(under)
+        if program not in current:
+            where = "the primary list" if under == PRIMARY else f"the supplemental list of {under}"
+            raise NotFoundError(f"{program} is not on {where}")
+        if under == PRIMARY and program in self.draft.supplemental:
+            raise TrackerError(f"{program} has a supplemental list: remove its entries first")
+        return self._with_list(under, [p for p in current if p != program])
+
+    def _list(self, under: str) -> list[str]:
+        return list(
+            self.draft.primary if under == PRIMARY else self.draft.supplemental.get(under, ())
+        )
+
+    def _with_list(self, under: str, programs: list[str]) -> Tracker:
+        lists = dict(self.draft.lists())
+        lists[under] = tuple(programs)
+        supplemental = {k: v for k, v in sorted(lists.items()) if k != PRIMARY and v}
+        draft = RankOrderDraft(lists[PRIMARY], supplemental)
+        check_rank_order(draft, self.applications)
+        return replace(self, draft=draft)
+
+    def rank_warnings(self) -> list[str]:
+        return check_rank_order(self.draft, self.applications)
+
+    # --- the whole tracker against the rules ---
+
+    def validate(self, facts: Facts) -> None:
+        """Replay the whole tracker (say, read from a file) against the domain's rules."""
+        programs = {a.program for a in self.applications}
+        if len(programs) != len(self.applications):
+            raise TrackerError("an application is listed twice")
+        for app in self.applications:
+            app.check_history()
+        keys = [x.key for x in self.letters]
+        if len(set(keys)) != len(keys):
+            raise TrackerError("a letter key is used twice")
+        limit, source = letter_limit(facts)
+        for program in sorted({p for x in self.letters for p in x.programs}):
+            if program not in programs:
+                raise TrackerError(f"a letter is assigned to {program}, which has no application")
+            if len(self.letters_for(program)) > limit:
+                raise TrackerError(
+                    f"program {program} has {len(self.letters_for(program))} letters; ERAS "
+                    f"allows at most {limit} per program ({source})"
+                )
+        versions: dict[tuple[DocumentKind, str], list[int]] = {}
+        for doc in self.documents:
+            versions.setdefault((doc.kind, doc.name), []).append(doc.version)
+        for (kind, name), numbers in versions.items():
+            if sorted(numbers) != list(range(1, len(numbers) + 1)):
+                raise TrackerError(f"{kind.value} '{name}': versions must run 1, 2, 3, ...")
+        replayed: tuple[Signal, ...] = ()
+        for item in self.signals:
+            if item.season is None:
+                raise TrackerError(f"the signal to {item.program} has no season")
+            if item.program not in programs:
+                raise TrackerError(f"a signal to {item.program}, which has no application")
+            replayed = add_signal(replayed, item, facts, item.season)
+        for interview in self.interviews:
+            if interview.program not in programs:
+                raise TrackerError(
+                    f"an interview at {interview.program}, which has no application"
+                )
+        check_rank_order(self.draft, self.applications)

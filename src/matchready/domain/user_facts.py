@@ -15,7 +15,6 @@ from datetime import date
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from rapidfuzz import process
 
 from matchready.domain.facts import (
     CalendarEvent,
@@ -150,6 +149,8 @@ def _year(row: UserRow) -> int:
 
 def closest_key(key: str, keys: list[str]) -> str | None:
     """The known key most like `key` (rapidfuzz), or None when nothing is close."""
+    from rapidfuzz import process  # only when a key is unknown: not at every start
+
     found = process.extractOne(key, keys, score_cutoff=60)
     return str(found[0]) if found else None
 

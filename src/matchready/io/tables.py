@@ -21,6 +21,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from matchready.errors import ImportFileError, Location, Problem
 from matchready.io.files import atomic_file
@@ -30,13 +31,16 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: str) -> str:
-    """`value` as a CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_START) else value
+    """`value` as a CSV cell that a spreadsheet shows as text, never runs as a formula. The
+    guard is one more apostrophe before a formula start, after any apostrophes the value has
+    itself, so "'@x" is written "''@x" and reads back as "'@x"."""
+    return f"'{value}" if value.lstrip("'").startswith(FORMULA_START) else value
 
 
 def csv_value(cell: str) -> str:
     """The value of a cell written by `csv_cell`."""
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
+    guarded = cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_START)
+    return cell[1:] if guarded else cell
 
 
 def write_csv_rows(out: io.TextIOBase | io.StringIO, rows: Sequence[Sequence[object]]) -> None:
@@ -202,18 +206,30 @@ def write_table(
     notes: Sequence[tuple[str, str]] = (),
 ) -> None:
     """Write a table as CSV, XLSX or JSON (by the suffix), atomically."""
-    suffix = path.suffix.lower()
     with atomic_file(path) as out:
-        if suffix == ".xlsx":
-            write_xlsx(out, header, rows, notes)
-        elif suffix == ".json":
-            records = [dict(zip(header, row, strict=True)) for row in rows]
-            out.write((json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-        else:
-            text = io.TextIOWrapper(out, encoding="utf-8", newline="")
-            writer = csv.writer(text, lineterminator="\n")
-            for comment in comments:
-                writer.writerow([f"# {comment}"])
-            write_csv_rows(text, [header, *rows])
-            text.flush()
-            text.detach()  # the helper closes the file
+        write_table_to(out, path.suffix, header, rows, comments, notes)
+
+
+def write_table_to(
+    out: BinaryIO,
+    suffix: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    comments: Sequence[str] = (),
+    notes: Sequence[tuple[str, str]] = (),
+) -> None:
+    """Write a table to a binary file object as CSV, XLSX or JSON (`suffix`: .csv, .xlsx, ...)."""
+    suffix = suffix.lower()
+    if suffix == ".xlsx":
+        write_xlsx(out, header, rows, notes)
+    elif suffix == ".json":
+        records = [dict(zip(header, row, strict=True)) for row in rows]
+        out.write((json.dumps(records, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    else:
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+        writer = csv.writer(text, lineterminator="\n")
+        for comment in comments:
+            writer.writerow([f"# {comment}"])
+        write_csv_rows(text, [header, *rows])
+        text.flush()
+        text.detach()  # the caller closes the file

@@ -83,9 +83,9 @@ def odds_chart(estimate: OddsEstimate) -> str:
     labels = [label for label, _ in rows][::-1]
     values = [r for _, r in rows][::-1]
     positions = range(len(values))
-    mids = [100 * v.probability for v in values]
-    lows = [100 * (v.probability - v.low) for v in values]
-    highs = [100 * (v.high - v.probability) for v in values]
+    mids = [100 * v.estimate for v in values]
+    lows = [100 * (v.estimate - v.low) for v in values]
+    highs = [100 * (v.high - v.estimate) for v in values]
     colors = ["#b3261e" if label == "as you are" else "#0b5cad" for label in labels]
     axes.barh(list(positions), mids, color=colors, alpha=0.75)
     axes.errorbar(mids, list(positions), xerr=[lows, highs], fmt="none", ecolor="black", capsize=3)
@@ -220,7 +220,7 @@ def specialties_odds_chart(estimates: list[OddsEstimate]) -> str:
     height = TOP + row * max(len(estimates), 1) + 30
     plot_w = WIDTH - left - RIGHT
     shown = "; ".join(
-        f"{e.specialty} {e.estimate.probability:.0%}" if e.estimate else f"{e.specialty} none"
+        f"{e.specialty} {e.estimate.estimate:.0%}" if e.estimate else f"{e.specialty} none"
         for e in estimates
     )
     out = _open(
@@ -245,11 +245,11 @@ def specialties_odds_chart(estimates: list[OddsEstimate]) -> str:
             continue
         v = e.estimate
         out.append(
-            f'<rect x="{left}" y="{y + 5}" width="{v.probability * plot_w:.1f}" height="16" '
+            f'<rect x="{left}" y="{y + 5}" width="{v.estimate * plot_w:.1f}" height="16" '
             f'fill="#0b5cad" fill-opacity="0.75"/>'
             f'<line x1="{left + v.low * plot_w:.1f}" x2="{left + v.high * plot_w:.1f}" '
             f'y1="{y + 13}" y2="{y + 13}" stroke="black" stroke-width="1.5"/>'
-            f'<text x="{left + v.high * plot_w + 6:.1f}" y="{y + 17}">{v.probability:.0%}</text>'
+            f'<text x="{left + v.high * plot_w + 6:.1f}" y="{y + 17}">{v.estimate:.0%}</text>'
         )
     out.append("</svg>")
     return "".join(out)

@@ -8,7 +8,7 @@ from datetime import date
 from matchready.domain.applicant import Profile
 from matchready.domain.calendar import CycleCalendar, build_calendar
 from matchready.domain.facts import Facts
-from matchready.domain.tracker_book import Tracker
+from matchready.domain.tracker import Tracker
 from matchready.services.plan import applicant_zone, build_plan
 
 

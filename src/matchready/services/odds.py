@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from matchready.domain import odds
 from matchready.domain.applicant import Profile, StepStatus
 from matchready.domain.facts import ApplicantType, Facts, SpecialtyStats
+from matchready.domain.interval import Interval, WhatIf
 from matchready.domain.report import Citation
 from matchready.simulation.calibration import Calibration, load_calibration
 
@@ -25,23 +26,6 @@ NOT_TABULATED = (
 
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True)
-
-
-class Range(_Out):
-    probability: float = Field(description="Median estimate, 0-1")
-    low: float = Field(description="Lower end of the interval")
-    high: float = Field(description="Upper end of the interval")
-    level: float = Field(default=LEVEL, description="Coverage of the interval")
-
-    def __str__(self) -> str:
-        return f"{self.probability:.0%} ({self.low:.0%} to {self.high:.0%})"
-
-
-class WhatIf(_Out):
-    label: str
-    estimate: Range | None = None
-    change: float | None = Field(default=None, description="Change of the median vs baseline")
-    reason: str | None = Field(default=None, description="Why there is no estimate")
 
 
 class Unsupported(_Out):
@@ -62,7 +46,7 @@ class OddsEstimate(_Out):
     specialty_name: str
     applicant_type: ApplicantType | None = Field(description="The NRMP type of the figures used")
     data_year: str
-    estimate: Range | None
+    estimate: Interval | None
     refused: str | None = Field(default=None, description="Why no number is given")
     inputs: dict[str, str]
     what_ifs: list[WhatIf]
@@ -186,14 +170,20 @@ def _draws(cohorts: odds.Cohorts) -> odds.Draws:
 @functools.lru_cache(maxsize=4096)
 def _estimate(
     cohorts: odds.Cohorts, score: float | None, ranks: float | None, shift: float
-) -> Range:
+) -> Interval:
     """The median and interval of P(match) over the specialty's draws (pure, so cached)."""
-    return _range(odds.probability(_draws(cohorts), score, ranks, shift))
+    return _range(_values(cohorts, score, ranks, shift))
 
 
-def _range(values: odds.Array) -> Range:
+def _values(
+    cohorts: odds.Cohorts, score: float | None, ranks: float | None, shift: float
+) -> odds.Array:
+    return odds.probability(_draws(cohorts), score, ranks, shift)
+
+
+def _range(values: odds.Array) -> Interval:
     mid, low, high = odds.summarise(values, LEVEL)
-    return Range(probability=mid, low=low, high=high)
+    return Interval(estimate=mid, low=low, high=high, level=LEVEL)
 
 
 def estimate_odds(
@@ -240,9 +230,14 @@ def estimate_odds(
     baseline = _estimate(cohorts, score, ranks, shift)
 
     def what_if(label: str, new_score: float | None, new_ranks: float | None) -> WhatIf:
-        values = _estimate(cohorts, new_score, new_ranks, shift)
+        """The change is summarised over the paired draws (the same parameters both ways)."""
+        change = _values(cohorts, new_score, new_ranks, shift) - _values(
+            cohorts, score, ranks, shift
+        )
         return WhatIf(
-            label=label, estimate=values, change=values.probability - baseline.probability
+            label=label,
+            estimate=_estimate(cohorts, new_score, new_ranks, shift),
+            change=_range(change),
         )
 
     what_ifs: list[WhatIf] = []
@@ -438,7 +433,7 @@ def odds_curves(
 
     def point(x: float, new_score: float | None, new_ranks: float | None) -> CurvePoint:
         found = _estimate(cohorts, new_score, new_ranks, shift)
-        return CurvePoint(x=x, probability=found.probability, low=found.low, high=found.high)
+        return CurvePoint(x=x, probability=found.estimate, low=found.low, high=found.high)
 
     return OddsCurves(
         specialty=stats.code,

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from matchready.data.loader import read_table
+from matchready.data.loader import read_fact_rows
 from matchready.domain import odds
 from matchready.domain.facts import Facts, SpecialtyStats
 from matchready.errors import DataFileError, Location, Problem
@@ -64,7 +64,7 @@ class ValidationRow(BaseModel):
 def read_specialty_table(path: Path) -> list[SpecialtyStats]:
     """A per-specialty table in the format of the bundled `specialties.csv` (another year's
     Charting Outcomes, say). Raises DataFileError naming every bad row and field."""
-    rows, problems = read_table(path, SpecialtyStats)
+    rows, problems = read_fact_rows(path, SpecialtyStats)
     if problems:
         raise DataFileError(problems)
     if not rows:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # annotations only: importing the ports stays cheap (the CLI'
     from matchready.domain.overrides import Override
     from matchready.domain.program import Claim, LcaEmployer, Program
     from matchready.domain.requirements import Requirement, RequirementChange, RequirementKind
-    from matchready.domain.tracker_book import Tracker
+    from matchready.domain.tracker import Tracker
 
 LOCAL_OWNER = "local"
 """Whose data it is in local (single-user) mode: the CLI's and the local web app's one owner

@@ -16,9 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from matchready.domain.applicant import ImmigrationStatus, Profile
 from matchready.domain.facts import Facts
+from matchready.domain.interval import Interval
 from matchready.services.odds import (
     OddsEstimate,
-    Range,
     Unsupported,
     agreement_tolerance,
     estimate_odds,
@@ -30,7 +30,6 @@ from matchready.simulation.runner import Engine, Progress
 from matchready.simulation.study import (
     DEFAULT_RUNS,
     DEFAULT_SCALE,
-    Interval,
     SimulationReport,
     simulate_applicant,
 )
@@ -43,7 +42,7 @@ class _Out(BaseModel):
 class Agreement(_Out):
     """The two views of one P(match to the specialty), compared."""
 
-    odds_model: Range | None = Field(description="The odds model's median and 90% interval")
+    odds_model: Interval | None = Field(description="The odds model's median and 90% interval")
     simulator: Interval = Field(description="The market simulator's estimate, Wilson 95%")
     difference_points: float | None = Field(description="Simulator minus odds model, points")
     tolerance_points: float = Field(description="The stated tolerance for this specialty")
@@ -96,7 +95,7 @@ def agreement_of(
             agrees=None,
             reasons=[f"The odds model refuses: {estimate.refused}.", *reasons],
         )
-    gap = 100 * (sim.estimate - model.probability)
+    gap = 100 * (sim.estimate - model.estimate)
     inside = model.low <= sim.estimate <= model.high
     return Agreement(
         odds_model=model,

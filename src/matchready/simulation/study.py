@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from matchready.domain.applicant import Profile
 from matchready.domain.facts import Facts
+from matchready.domain.interval import Interval, WhatIf
 from matchready.errors import NotFoundError
 from matchready.match import solve
 from matchready.simulation.applicant import (
@@ -99,21 +100,6 @@ class _Out(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class Interval(_Out):
-    estimate: float
-    low: float
-    high: float
-    level: float = 0.95
-
-    def __str__(self) -> str:
-        return f"{self.estimate:.0%} ({self.low:.0%} to {self.high:.0%})"
-
-    def points(self) -> str:
-        return (
-            f"{self.estimate * 100:+.1f} points ({self.low * 100:+.1f} to {self.high * 100:+.1f})"
-        )
-
-
 def wilson(successes: int, trials: int, z: float = Z95) -> Interval:
     """Wilson's score interval for a proportion."""
     if trials == 0:
@@ -143,13 +129,6 @@ class Share(_Out):
     label: str
     count: int
     share: float
-
-
-class WhatIf(_Out):
-    label: str
-    strategy: str
-    probability: Interval
-    change: Interval = Field(description="Difference from the baseline on the same markets")
 
 
 class TypeRate(_Out):
@@ -303,7 +282,7 @@ def summarise(
             WhatIf(
                 label=variant.label,
                 strategy=shown.label(),
-                probability=wilson(sum(other), n),
+                estimate=wilson(sum(other), n),
                 change=paired_difference(matched, other),
             )
         )

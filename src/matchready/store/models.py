@@ -288,21 +288,20 @@ class TrackedApplicationRow(Base):
     owner: Mapped[str] = mapped_column(String(64), index=True)
     program: Mapped[str] = mapped_column(String(20))
     specialty: Mapped[str] = mapped_column(String(20))
-    state: Mapped[str] = mapped_column(String(30))
     advanced: Mapped[bool] = mapped_column(Boolean)
     would_not_go: Mapped[bool] = mapped_column(Boolean)
     notes: Mapped[str] = mapped_column(Text)
 
 
 class StateChangeRow(Base):
-    """Append-only history of application states: who, when, from, to, why."""
+    """Append-only history of application states, the one record of them: who, when, to
+    which state, why (an application's state is its last line's; see migration 0006)."""
 
     __tablename__ = "tracker_state_changes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     owner: Mapped[str] = mapped_column(String(64), index=True)
     program: Mapped[str] = mapped_column(String(20))
-    from_state: Mapped[str | None] = mapped_column(String(30))
     to_state: Mapped[str] = mapped_column(String(30))
     happened_on: Mapped[date | None] = mapped_column(Date)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,36 +1,31 @@
-"""The SQL adapter of the tracker port, and the mapping between its rows and domain values.
+"""The SQL adapter of the tracker port: a tracker's records (`domain.tracker_records`) as rows.
 
-A save rewrites the owner's current rows (applications, letters, documents, signals,
-preferences, interviews, rank entries) inside the unit of work's transaction and appends the
-history lines not stored yet; stored history is never rewritten. The owner's `trackers` row
-carries a revision: a save that finds it moved since `get` is refused (two tabs or two
-processes writing at once), so no write is silently lost.
+Each record kind has its table (an assignment is a child row of its letter); a column is named
+as the record's field unless `_COLUMNS` says otherwise. A save rewrites the owner's current
+rows inside the unit of work's transaction and appends the history lines not stored yet;
+stored history is never rewritten. The owner's `trackers` row carries a revision: a save that
+finds it moved since `get` is refused (two tabs or two processes writing at once), so no write
+is silently lost.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from matchready.domain.tracker import (
-    Application,
-    AppState,
-    Document,
-    DocumentKind,
-    DocumentStatus,
-    Interview,
-    InterviewFormat,
-    Letter,
-    LetterStatus,
-    RankOrderDraft,
-    Signal,
-    SignalTier,
-    StateChange,
+from matchready.domain.tracker import Change, Tracker
+from matchready.domain.tracker_records import (
+    ChangeRecord,
+    LetterRecord,
+    Record,
+    from_records,
+    to_records,
 )
-from matchready.domain.tracker_book import PRIMARY, Tracker, history_of
 from matchready.errors import StoreError
 from matchready.store.models import (
     DocumentVersionRow,
@@ -46,15 +41,26 @@ from matchready.store.models import (
 )
 
 _CHANGED = "the tracker was changed by someone else meanwhile: reload and try again"
-_CURRENT = (
-    TrackedApplicationRow,
-    DocumentVersionRow,
-    LetterRow,  # after its assignments
-    SignalRow,
-    GeoPreferenceRow,
-    InterviewRow,
-    RankEntryRow,
-)
+_TABLES: dict[str, Any] = {  # record kind -> row class; the current rows after the history
+    "change": StateChangeRow,
+    "application": TrackedApplicationRow,
+    "letter": LetterRow,
+    "document": DocumentVersionRow,
+    "signal": SignalRow,
+    "region": GeoPreferenceRow,
+    "interview": InterviewRow,
+    "rank": RankEntryRow,
+}
+_COLUMNS = {  # (record kind, field as written in a file) -> column
+    ("application", "note"): "notes",
+    ("change", "state"): "to_state",
+    ("change", "date"): "happened_on",
+    ("change", "by"): "recorded_by",
+    ("region", "name"): "region",
+    ("interview", "date"): "held_on",
+    ("interview", "note"): "notes",
+    ("rank", "list"): "list_name",
+}
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -62,179 +68,43 @@ def _as_utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def change_to_domain(row: StateChangeRow) -> StateChange:
-    return StateChange(
-        program=row.program,
-        from_state=AppState(row.from_state) if row.from_state else None,
-        to_state=AppState(row.to_state),
-        on=row.happened_on,
-        at=_as_utc(row.recorded_at),
-        by=row.recorded_by,
-        note=row.note,
-    )
+def _fields(kind: str, row_class: Any) -> dict[str, str]:
+    """Record field (file name) -> column, for the fields the table stores."""
+    names = set(row_class.__table__.columns.keys())
+    model = _model(kind)
+    out = {}
+    for name, info in model.model_fields.items():
+        field = info.serialization_alias or name
+        column = _COLUMNS.get((kind, field), field)
+        if column in names:
+            out[field] = column
+    return out
 
 
-def change_row(owner: str, change: StateChange) -> StateChangeRow:
-    return StateChangeRow(
-        owner=owner,
-        program=change.program,
-        from_state=change.from_state.value if change.from_state else None,
-        to_state=change.to_state.value,
-        happened_on=change.on,
-        recorded_at=change.at,
-        recorded_by=change.by,
-        note=change.note,
-    )
+def _model(kind: str) -> type[Record]:
+    from matchready.domain.tracker_records import KINDS
+
+    return KINDS[kind]
 
 
-def tracker_to_domain(
-    changes: list[StateChangeRow],
-    applications: list[TrackedApplicationRow],
-    letters: list[LetterRow],
-    documents: list[DocumentVersionRow],
-    signals: list[SignalRow],
-    geography: list[GeoPreferenceRow],
-    interviews: list[InterviewRow],
-    ranks: list[RankEntryRow],
-) -> Tracker:
-    """A tracker from its rows (each list in any order)."""
-    history = [change_to_domain(r) for r in sorted(changes, key=lambda r: r.id)]
-    past = history_of(history)
-    primary: list[str] = []
-    supplemental: dict[str, list[str]] = {}
-    for entry in sorted(ranks, key=lambda r: (r.list_name, r.position)):
-        target = (
-            primary if entry.list_name == PRIMARY else supplemental.setdefault(entry.list_name, [])
-        )
-        target.append(entry.program)
-    return Tracker(
-        applications=tuple(
-            Application(
-                program=r.program,
-                specialty=r.specialty,
-                state=AppState(r.state),
-                advanced=r.advanced,
-                would_not_go=r.would_not_go,
-                history=past.get(r.program, ()),
-                notes=r.notes,
-            )
-            for r in sorted(applications, key=lambda r: r.program)
-        ),
-        changes=tuple(history),
-        letters=tuple(
-            Letter(
-                key=r.key,
-                writer=r.writer,
-                us_physician=r.us_physician,
-                specialty=r.specialty,
-                status=LetterStatus(r.status),
-                programs=frozenset(a.program for a in r.assignments),
-                requested_on=r.requested_on,
-                received_on=r.received_on,
-                uploaded_on=r.uploaded_on,
-            )
-            for r in sorted(letters, key=lambda r: (len(r.key), r.key))
-        ),
-        documents=tuple(
-            Document(
-                DocumentKind(r.kind), r.name, r.version, DocumentStatus(r.status), r.sha256, r.path
-            )
-            for r in sorted(documents, key=lambda r: (r.kind, r.name, r.version))
-        ),
-        signals=tuple(
-            Signal(r.program, r.specialty, SignalTier(r.tier) if r.tier else None, r.season)
-            for r in sorted(signals, key=lambda r: r.id)
-        ),
-        geography=tuple(r.region for r in sorted(geography, key=lambda r: r.position)),
-        interviews=tuple(
-            Interview(
-                r.program,
-                r.held_on,
-                InterviewFormat(r.format),
-                tuple((str(name), int(score)) for name, score in r.scores),
-                r.notes,
-            )
-            for r in sorted(interviews, key=lambda r: r.program)
-        ),
-        draft=RankOrderDraft(
-            tuple(primary), {k: tuple(v) for k, v in sorted(supplemental.items())}
-        ),
-    )
+def _record(kind: str, row: Any) -> Record:
+    values = {field: getattr(row, column) for field, column in _fields(kind, type(row)).items()}
+    if kind == "change":
+        values["recorded_at"] = _as_utc(row.recorded_at)
+    if kind == "interview":
+        values["scores"] = [tuple(pair) for pair in row.scores]
+    return _model(kind).model_validate(values)
 
 
-def current_rows(owner: str, tracker: Tracker) -> list[object]:
-    """The rows of a tracker's current state (everything but its history)."""
-    rows: list[object] = [
-        TrackedApplicationRow(
-            owner=owner,
-            program=a.program,
-            specialty=a.specialty,
-            state=a.state.value,
-            advanced=a.advanced,
-            would_not_go=a.would_not_go,
-            notes=a.notes,
-        )
-        for a in tracker.applications
-    ]
-    rows += [
-        LetterRow(
-            owner=owner,
-            key=x.key,
-            writer=x.writer,
-            us_physician=x.us_physician,
-            specialty=x.specialty,
-            status=x.status.value,
-            requested_on=x.requested_on,
-            received_on=x.received_on,
-            uploaded_on=x.uploaded_on,
-            assignments=[LetterAssignmentRow(program=p) for p in sorted(x.programs)],
-        )
-        for x in tracker.letters
-    ]
-    rows += [
-        DocumentVersionRow(
-            owner=owner,
-            kind=d.kind.value,
-            name=d.name,
-            version=d.version,
-            status=d.status.value,
-            sha256=d.sha256,
-            path=d.path,
-        )
-        for d in tracker.documents
-    ]
-    rows += [
-        SignalRow(
-            owner=owner,
-            season=s.season,
-            specialty=s.specialty,
-            program=s.program,
-            tier=s.tier.value if s.tier else None,
-        )
-        for s in tracker.signals
-    ]
-    rows += [
-        GeoPreferenceRow(owner=owner, position=n, region=region)
-        for n, region in enumerate(tracker.geography, start=1)
-    ]
-    rows += [
-        InterviewRow(
-            owner=owner,
-            program=i.program,
-            held_on=i.on,
-            format=i.format.value,
-            scores=[[name, score] for name, score in i.scores],
-            notes=i.notes,
-        )
-        for i in tracker.interviews
-    ]
-    lists = [(PRIMARY, tracker.draft.primary), *tracker.draft.supplemental.items()]
-    rows += [
-        RankEntryRow(owner=owner, list_name=name, position=n, program=program)
-        for name, programs in lists
-        for n, program in enumerate(programs, start=1)
-    ]
-    return rows
+def _row(owner: str, record: Record) -> Any:
+    row_class = _TABLES[record.record]
+    values = record.model_dump(by_alias=True)
+    columns = {
+        column: values[field] for field, column in _fields(record.record, row_class).items()
+    }
+    if record.record == "interview":
+        columns["scores"] = [list(pair) for pair in columns["scores"]]
+    return row_class(owner=owner, **columns)
 
 
 class SqlTrackerRepository:
@@ -244,52 +114,70 @@ class SqlTrackerRepository:
         self._session = session
         self._revisions: dict[str, int] = {}  # the revision each owner's tracker was read at
 
-    def get(self, owner: str) -> Tracker:
-        db = self._session
-        row = db.get(TrackerRow, owner)
-        self._revisions[owner] = row.revision if row else 0
+    def _rows(self, row_class: Any, owner: str) -> list[Any]:
+        query = select(row_class).where(row_class.owner == owner)
+        if hasattr(row_class, "id"):
+            query = query.order_by(row_class.id)
+        return list(self._session.scalars(query))
 
-        return tracker_to_domain(
-            list(db.scalars(select(StateChangeRow).where(StateChangeRow.owner == owner))),
-            list(
-                db.scalars(
-                    select(TrackedApplicationRow).where(TrackedApplicationRow.owner == owner)
+    def get(self, owner: str) -> Tracker:
+        row = self._session.get(TrackerRow, owner)
+        self._revisions[owner] = row.revision if row else 0
+        records: list[Record] = []
+        for kind, row_class in _TABLES.items():
+            for item in self._rows(row_class, owner):
+                records.append(_record(kind, item))
+                if kind == "letter":
+                    records += [
+                        _model("assignment").model_validate(
+                            {"key": item.key, "program": a.program}
+                        )
+                        for a in item.assignments
+                    ]
+        return from_records(records)
+
+    def _history(self, owner: str) -> dict[str, list[Change]]:
+        out: dict[str, list[Change]] = {}
+        for row in self._rows(StateChangeRow, owner):
+            out.setdefault(row.program, []).append(
+                Change(
+                    row.to_state,
+                    row.happened_on,
+                    _as_utc(row.recorded_at),
+                    row.recorded_by,
+                    row.note,
                 )
-            ),
-            list(db.scalars(select(LetterRow).where(LetterRow.owner == owner))),
-            list(db.scalars(select(DocumentVersionRow).where(DocumentVersionRow.owner == owner))),
-            list(db.scalars(select(SignalRow).where(SignalRow.owner == owner))),
-            list(db.scalars(select(GeoPreferenceRow).where(GeoPreferenceRow.owner == owner))),
-            list(db.scalars(select(InterviewRow).where(InterviewRow.owner == owner))),
-            list(db.scalars(select(RankEntryRow).where(RankEntryRow.owner == owner))),
-        )
+            )
+        return out
 
     def save(self, owner: str, tracker: Tracker) -> None:
-        stored = list(
-            self._session.scalars(
-                select(StateChangeRow)
-                .where(StateChangeRow.owner == owner)
-                .order_by(StateChangeRow.id)
-            )
-        )
-        old = tuple(change_to_domain(r) for r in stored)
-        if tracker.changes[: len(old)] != old:
+        stored = self._history(owner)
+        new: list[Record] = []
+        for app in tracker.applications:
+            old = tuple(stored.pop(app.program, ()))
+            if app.history[: len(old)] != old:
+                raise StoreError(f"the history of {owner}'s tracker cannot be rewritten")
+            new += [r for r in to_records(Tracker((app,))) if isinstance(r, ChangeRecord)][
+                len(old) :
+            ]
+        if stored:
             raise StoreError(f"the history of {owner}'s tracker cannot be rewritten")
-        self._write(owner, tracker, tracker.changes[len(old) :])
+        self._write(owner, tracker, new)
 
     def replace(self, owner: str, tracker: Tracker) -> None:
         self._session.execute(delete(StateChangeRow).where(StateChangeRow.owner == owner))
-        self._write(owner, tracker, tracker.changes)
+        changes = [r for r in to_records(tracker) if isinstance(r, ChangeRecord)]
+        self._write(owner, tracker, changes)
 
-    def _write(self, owner: str, tracker: Tracker, new_changes: tuple[StateChange, ...]) -> None:
+    def _write(self, owner: str, tracker: Tracker, changes: Sequence[Record]) -> None:
         try:
-            self._rewrite(owner, tracker, new_changes)
+            self._rewrite(owner, tracker, changes)
         except StoreError:
             raise
         except SQLAlchemyError as error:  # a foreign error, mapped once here
             raise StoreError(f"cannot save the tracker: {error}") from error
 
-    def _rewrite(self, owner: str, tracker: Tracker, new_changes: tuple[StateChange, ...]) -> None:
+    def _rewrite(self, owner: str, tracker: Tracker, changes: Sequence[Record]) -> None:
         db = self._session
         self._bump(owner)
         letters = select(LetterRow.id).where(LetterRow.owner == owner)
@@ -297,14 +185,22 @@ class SqlTrackerRepository:
             delete(LetterAssignmentRow).where(LetterAssignmentRow.letter_id.in_(letters)),
             execution_options={"synchronize_session": "fetch"},
         )
-        for model in _CURRENT:  # "fetch": rows read by `get` leave the session too
-            db.execute(
-                delete(model).where(model.owner == owner),
-                execution_options={"synchronize_session": "fetch"},
-            )
+        for kind, row_class in _TABLES.items():  # "fetch": rows read by `get` leave the session
+            if kind != "change":
+                db.execute(
+                    delete(row_class).where(row_class.owner == owner),
+                    execution_options={"synchronize_session": "fetch"},
+                )
         db.flush()
-        db.add_all(change_row(owner, c) for c in new_changes)
-        db.add_all(current_rows(owner, tracker))
+        rows = [_row(owner, c) for c in changes]
+        current = [r for r in to_records(tracker) if r.record in _TABLES and r.record != "change"]
+        rows += [_row(owner, r) for r in current]
+        by_key = {row.key: row for row in rows if isinstance(row, LetterRow)}
+        for letter in tracker.letters:
+            by_key[letter.key].assignments = [
+                LetterAssignmentRow(program=p) for p in sorted(letter.programs)
+            ]
+        db.add_all(rows)
         db.flush()
 
     def _bump(self, owner: str) -> None:
@@ -332,3 +228,6 @@ class SqlTrackerRepository:
                 raise StoreError(_CHANGED)
         db.flush()
         self._revisions[owner] = expected + 1
+
+
+__all__ = ["LetterRecord", "SqlTrackerRepository"]

@@ -26,7 +26,21 @@ def test_run_prints_a_summary_and_explains(tmp_path: Path, nrmp_8x4: Instance) -
         "match", "run", str(path), "--explain", "Brown", "-o", str(tmp_path / "r.json")
     )
     assert code == 0, output
-    assert "8" in output and "stable" in output
+    rows = {
+        cells[0].strip(): cells[1].strip()
+        for line in output.splitlines()
+        if (cells := line.strip("│ ").split("│")) and len(cells) == 2
+    }
+    assert {k: v for k, v in rows.items() if k != "time"} == {
+        "engine": "fast",
+        "applicants matched": "6 of 8",
+        "places filled": "6",
+        "unfilled places": "2",
+        "proposals": "15",
+        "reversions applied": "0",
+        "stable": "yes",
+        "attempts / seed": "1 / 0",
+    }
     assert "Brown did not match." in output
     assert "City filled its 2 place(s) with applicants it ranked higher: Garcia, Eastman" in output
     saved = json.loads((tmp_path / "r.json").read_text())

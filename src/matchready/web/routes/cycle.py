@@ -15,12 +15,11 @@ from starlette.concurrency import run_in_threadpool
 
 from matchready.domain.calendar import CycleCalendar
 from matchready.domain.costs import CostEstimate, submitted_counts
-from matchready.domain.tracker import Application
-from matchready.domain.tracker_book import Tracker
+from matchready.domain.tracker import Application, Tracker
 from matchready.io.ics import calendar_ics
 from matchready.services.calendar import cycle_calendar, interview_days
 from matchready.services.costs import cost_estimate
-from matchready.services.tracker import get_tracker
+from matchready.services.tracker import Tracking
 from matchready.web.filters import QueryForm
 from matchready.web.routes.common import (
     Saved,
@@ -42,10 +41,11 @@ MAX_TRAVEL = 10_000_000
 async def _tracker(request: Request) -> Tracker | None:
     """This owner's tracker (its interviews date the calendar, its submitted applications
     price the costs), read off the event loop; None for an app built without a store."""
-    units = state(request).units
-    if units is None:
+    app = state(request)
+    if app.units is None:
         return None
-    return await run_in_threadpool(get_tracker, units(), owner(request))
+    tracking = Tracking(app.units(), owner(request), app.facts)
+    return await run_in_threadpool(tracking.tracker)
 
 
 async def _interviews(request: Request) -> tuple[tuple[str, date], ...]:

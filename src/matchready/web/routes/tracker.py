@@ -1,19 +1,17 @@
 """The Tracker page: applications, letters, documents, signals, interviews and the rank list.
 
-Every form posts to one route that calls the same service function as `matchready track`,
-for the owner of the session (never an owner named by the request), then redirects back.
-A refused change or bad input re-renders the page with the message (422, or 404 for a
-program not in the store or not in this tracker). Every form carries the CSRF token.
+Every form posts to one route that parses it through the tracker's record models and calls
+one use case of `services.tracker.Tracking`, for the owner of the session (never an owner named
+by the request), then redirects back. A refused change or bad input re-renders the page with
+the message (422, or 404 for a program not in the store or not in this tracker). Every form
+carries the CSRF token.
 """
 
 from __future__ import annotations
 
-import tempfile
+import io
 from collections.abc import Callable
-from datetime import date
-from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -22,40 +20,55 @@ from starlette.datastructures import UploadFile
 
 from matchready.domain.tracker import (
     TRANSITIONS,
-    AppState,
     DocumentKind,
     InterviewFormat,
-    LetterStatus,
     SignalTier,
     signal_usage,
 )
+from matchready.domain.tracker_records import (
+    ApplicationRecord,
+    AssignmentRecord,
+    ChangeRecord,
+    DocumentRecord,
+    InterviewRecord,
+    LetterRecord,
+    RankRecord,
+    SignalRecord,
+    field_value,
+)
 from matchready.errors import InputError, Location, NotFoundError, Problem
-from matchready.services import tracker as service
-from matchready.services import tracker_files as files
-from matchready.services.ports import UnitOfWork
+from matchready.io.tracker_table import rank_list_csv, rank_list_text
 from matchready.services.rank_checks import rank_list_checks
+from matchready.services.tracker import Tracking
 from matchready.web.csrf import require_token
 from matchready.web.limits import text_problems
 from matchready.web.routes.common import page, profile_or_none, store_units
 from matchready.web.state import owner, state
 
 router = APIRouter(include_in_schema=False)
-protected = [Depends(require_token)]
 MAX_UPLOAD = 5 * 1024 * 1024
-CSV_TYPE = "text/csv"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-E = TypeVar("E", bound=StrEnum)
+TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "txt": "text/plain; charset=utf-8",
+}
+Form = dict[str, str]
+
+
+def tracking(request: Request) -> Tracking:
+    """The tracker use cases for this request's owner (from the session, never the request)."""
+    return Tracking(store_units(request), owner(request), state(request).facts)
 
 
 def _tracker_page(
     request: Request, problems: list[str] | None = None, status: int = 200
 ) -> Response:
-    web, who = state(request), owner(request)
-    tracker, ranks = files.tracker_and_rank_list(store_units(request), who)
+    track = tracking(request)
+    tracker, ranks = track.rank_list()
     seasons = sorted({s.season for s in tracker.signals if s.season is not None})
-    usage = [(y, u) for y in seasons for u in signal_usage(tracker.signals, web.facts, y)]
+    usage = [(y, u) for y in seasons for u in signal_usage(tracker.signals, track.facts, y)]
     profile = profile_or_none(request)
-    checks = rank_list_checks(store_units(request), who, profile, web.facts) if profile else []
+    checks = rank_list_checks(track.uow, track.owner, profile, track.facts) if profile else []
     context = {
         "rank_checks": [str(w) for w in checks],
         "tracker": tracker,
@@ -63,8 +76,7 @@ def _tracker_page(
         "usage": usage,
         "next_states": {a.program: sorted(TRANSITIONS[a.state]) for a in tracker.applications},
         "letter_counts": {
-            a.program: sum(1 for x in tracker.letters if a.program in x.programs)
-            for a in tracker.applications
+            a.program: len(tracker.letters_for(a.program)) for a in tracker.applications
         },
         "kinds": list(DocumentKind),
         "formats": list(InterviewFormat),
@@ -80,76 +92,22 @@ async def tracker_page(request: Request) -> Response:
 
 
 @router.get("/tracker/program/{key}")
-async def application_page(request: Request, key: str) -> Response:
+def application_page(request: Request, key: str) -> Response:
     """One application and its history; only ever looked up in this owner's tracker."""
-    tracker, app = service.get_application(store_units(request), owner(request), key)
+    tracker, app = tracking(request).application(key)
     context = {
         "app": app,
-        "history": tracker.history(app.program),
+        "history": app.lines(),
         "interview": tracker.interview(app.program),
-        "letters": [x for x in tracker.letters if app.program in x.programs],
+        "letters": tracker.letters_for(app.program),
         "signals": [s for s in tracker.signals if s.program == app.program],
     }
     return page(request, "tracker_program.html", context)
 
 
-async def _form(request: Request) -> dict[str, str]:
-    form = await request.form()
-    return {k: v.strip() for k, v in form.items() if isinstance(v, str)}
-
-
-def _required(form: dict[str, str], name: str) -> str:
-    value = form.get(name, "")
-    if not value:
-        raise InputError(Problem("this field is required", Location(field=name)))
-    return value
-
-
-def _choice(form: dict[str, str], name: str, kind: type[E]) -> E:
-    value = _required(form, name)
+def _apply(request: Request, action: Callable[[Tracking], object]) -> Response:
     try:
-        return kind(value)
-    except ValueError:
-        allowed = ", ".join(k.value for k in kind)
-        raise InputError(Problem(f"expected one of: {allowed}", Location(field=name))) from None
-
-
-def _day(form: dict[str, str], name: str = "date") -> date | None:
-    value = form.get(name, "")
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InputError(
-            Problem("expected a date such as 2025-09-03", Location(field=name))
-        ) from None
-
-
-def _number(form: dict[str, str], name: str, low: int, high: int) -> int | None:
-    value = form.get(name, "")
-    if not value:
-        return None
-    if not value.isdigit() or not low <= int(value) <= high:
-        raise InputError(Problem(f"expected a number from {low} to {high}", Location(field=name)))
-    return int(value)
-
-
-def _scores(text: str) -> dict[str, int]:
-    scores: dict[str, int] = {}
-    for part in (p.strip() for p in text.split(";") if p.strip()):
-        name, sep, number = part.rpartition("=")
-        if not sep or not name.strip() or not number.strip().isdigit():
-            raise InputError(
-                Problem(f"'{part}' is not criterion=score (e.g. fit=4)", Location(field="scores"))
-            )
-        scores[name.strip()] = int(number)
-    return scores
-
-
-def _apply(request: Request, action: Callable[[UnitOfWork, str], object]) -> Response:
-    try:
-        action(store_units(request), owner(request))
+        action(tracking(request))
     except InputError as error:
         return _tracker_page(request, [str(p) for p in error.problems], status=422)
     except NotFoundError as error:
@@ -157,114 +115,83 @@ def _apply(request: Request, action: Callable[[UnitOfWork, str], object]) -> Res
     return RedirectResponse("/tracker", status_code=303)
 
 
-async def _run(request: Request, action: Callable[[UnitOfWork, str], object]) -> Response:
-    """Do one change for this request's owner; redirect back, or re-render with the problem.
-    The change replays and writes the tracker, so it runs in the thread pool, off the loop."""
-    return await run_in_threadpool(_apply, request, action)
+def change(path: str) -> Callable[[Callable[[Tracking, Form], object]], object]:
+    """Register `action(tracking, form)` as the POST route `path`: the form is read, the change
+    made in the thread pool (it replays and writes the tracker), then the page redirects back."""
+
+    def register(action: Callable[[Tracking, Form], object]) -> object:
+        async def route(request: Request) -> Response:
+            form = {k: v.strip() for k, v in (await request.form()).items() if isinstance(v, str)}
+            return await run_in_threadpool(_apply, request, lambda t: action(t, form))
+
+        route.__name__ = action.__name__
+        router.post(path, dependencies=[Depends(require_token)])(route)
+        return action
+
+    return register
 
 
-@router.post("/tracker/add", dependencies=protected)
-async def add(request: Request) -> Response:
-    form = await _form(request)
-    facts = state(request).facts
-    return await _run(
-        request,
-        lambda uow, who: service.add_program(
-            uow,
-            who,
-            facts,
-            _required(form, "program"),
-            specialty=form.get("specialty") or None,
-            would_not_go=form.get("would_not_go") == "yes",
-            on=_day(form),
-            note=form.get("note", ""),
-        ),
+@change("/tracker/add")
+def add(t: Tracking, form: Form) -> object:
+    return t.add(
+        ApplicationRecord.parse(form | {"note": ""}),
+        ChangeRecord.parse(form | {"state": "planned"}),
     )
 
 
-@router.post("/tracker/move", dependencies=protected)
-async def move(request: Request) -> Response:
-    form = await _form(request)
-    facts = state(request).facts
-    return await _run(
-        request,
-        lambda uow, who: service.move_program(
-            uow,
-            who,
-            facts,
-            _required(form, "program"),
-            _choice(form, "state", AppState),
-            on=_day(form),
-            note=form.get("note", ""),
-        ),
+@change("/tracker/move")
+def move(t: Tracking, form: Form) -> object:
+    return t.move(ChangeRecord.parse(form))
+
+
+@change("/tracker/would-not-go")
+def would_not_go(t: Tracking, form: Form) -> object:
+    return t.set(
+        form.get("program", ""),
+        would_not_go=field_value(ApplicationRecord, "would_not_go", form.get("value")),
     )
 
 
-@router.post("/tracker/would-not-go", dependencies=protected)
-async def would_not_go(request: Request) -> Response:
-    form = await _form(request)
-    facts = state(request).facts
-    return await _run(
-        request,
-        lambda uow, who: service.set_program(
-            uow, who, facts, _required(form, "program"), would_not_go=form.get("value") == "yes"
-        ),
+@change("/tracker/letter")
+def letter(t: Tracking, form: Form) -> object:
+    return t.add_letter(LetterRecord.parse(form))
+
+
+@change("/tracker/letter/status")
+def letter_status(t: Tracking, form: Form) -> object:
+    return t.advance_letter(
+        form.get("key", ""),
+        field_value(LetterRecord, "status", form.get("status")),
+        field_value(ChangeRecord, "date", form.get("date")),
     )
 
 
-@router.post("/tracker/letter", dependencies=protected)
-async def letter(request: Request) -> Response:
-    form = await _form(request)
-    facts = state(request).facts
-    return await _run(
-        request,
-        lambda uow, who: service.add_letter(
-            uow,
-            who,
-            facts,
-            _required(form, "writer"),
-            us_physician=form.get("us") == "yes",
-            specialty=_required(form, "specialty"),
-            on=_day(form),
-        ),
-    )
+@change("/tracker/letter/assign")
+def letter_assign(t: Tracking, form: Form) -> object:
+    return t.assign(AssignmentRecord.parse(form), remove=form.get("action") == "unassign")
 
 
-@router.post("/tracker/letter/status", dependencies=protected)
-async def letter_status(request: Request) -> Response:
-    form = await _form(request)
-    facts = state(request).facts
-    return await _run(
-        request,
-        lambda uow, who: service.advance_letter(
-            uow,
-            who,
-            facts,
-            _required(form, "key"),
-            _choice(form, "status", LetterStatus),
-            _day(form),
-        ),
-    )
+@change("/tracker/signal")
+def signal(t: Tracking, form: Form) -> object:
+    return t.signal(SignalRecord.parse(form))
 
 
-@router.post("/tracker/letter/assign", dependencies=protected)
-async def letter_assign(request: Request) -> Response:
-    form = await _form(request)
-    facts = state(request).facts
-    return await _run(
-        request,
-        lambda uow, who: service.assign_letter(
-            uow,
-            who,
-            facts,
-            _required(form, "key"),
-            _required(form, "program"),
-            remove=form.get("action") == "unassign",
-        ),
-    )
+@change("/tracker/geography")
+def geography(t: Tracking, form: Form) -> object:
+    return t.set_geography(form.get("regions", "").split(","))
 
 
-@router.post("/tracker/document", dependencies=protected)
+@change("/tracker/interview")
+def interview(t: Tracking, form: Form) -> object:
+    return t.interview(InterviewRecord.parse(form))
+
+
+@change("/tracker/rank")
+def rank(t: Tracking, form: Form) -> object:
+    return t.rank(RankRecord.parse(form), remove=form.get("action") == "remove")
+
+
+@router.post("/tracker/document", dependencies=[Depends(require_token)])
 async def document(request: Request) -> Response:
     """Record an uploaded document by its SHA-256 (the file itself is not kept)."""
     form = await request.form()
@@ -281,86 +208,18 @@ async def document(request: Request) -> Response:
     elif len(data) > MAX_UPLOAD:
         problems.append(Problem("the file is larger than 5 MB", Location(field="file")))
     if problems:
-        messages = [str(p) for p in problems]
-        return await run_in_threadpool(_tracker_page, request, messages, 422)
-    facts = state(request).facts
+        return await run_in_threadpool(_tracker_page, request, [str(p) for p in problems], 422)
     name = fields.get("name") or Path(filename or "").name
-    return await _run(
-        request,
-        lambda uow, who: service.add_document_content(
-            uow, who, facts, data, _choice(fields, "kind", DocumentKind), name
-        ),
-    )
+
+    def action(t: Tracking) -> object:
+        return t.add_document(data, DocumentRecord.parse(fields | {"name": name}).kind, name)
+
+    return await run_in_threadpool(_apply, request, action)
 
 
-@router.post("/tracker/signal", dependencies=protected)
-async def signal(request: Request) -> Response:
-    form = await _form(request)
-    facts = state(request).facts
-    tier = form.get("tier")
-
-    def action(uow: UnitOfWork, who: str) -> object:
-        season = _number(form, "season", 2000, 2100)
-        if season is None:
-            raise InputError(Problem("this field is required", Location(field="season")))
-        return service.add_signal(
-            uow,
-            who,
-            facts,
-            _required(form, "program"),
-            season=season,
-            tier=_choice(form, "tier", SignalTier) if tier else None,
-            specialty=form.get("specialty") or None,
-        )
-
-    return await _run(request, action)
-
-
-@router.post("/tracker/geography", dependencies=protected)
-async def geography(request: Request) -> Response:
-    form = await _form(request)
-    facts = state(request).facts
-    regions = [r for r in form.get("regions", "").split(",") if r.strip()]
-    return await _run(request, lambda uow, who: service.set_geography(uow, who, facts, regions))
-
-
-@router.post("/tracker/interview", dependencies=protected)
-async def interview(request: Request) -> Response:
-    form = await _form(request)
-    facts = state(request).facts
-    return await _run(
-        request,
-        lambda uow, who: service.record_interview(
-            uow,
-            who,
-            facts,
-            _required(form, "program"),
-            on=_day(form),
-            interview_format=_choice(form, "format", InterviewFormat),
-            scores=_scores(form.get("scores", "")),
-            notes=form.get("notes", ""),
-        ),
-    )
-
-
-@router.post("/tracker/rank", dependencies=protected)
-async def rank(request: Request) -> Response:
-    form = await _form(request)
-    facts = state(request).facts
-
-    def action(uow: UnitOfWork, who: str) -> object:
-        program, under = _required(form, "program"), form.get("under") or None
-        if form.get("action") == "remove":
-            return service.unrank_program(uow, who, facts, program, under=under)
-        position = _number(form, "position", 1, 1000)
-        return service.rank_program(uow, who, facts, program, position=position, under=under)
-
-    return await _run(request, action)
-
-
-def _download(name: str, data: bytes, media_type: str) -> Response:
+def _download(name: str, data: bytes, suffix: str) -> Response:
     headers = {"content-disposition": f'attachment; filename="{name}"'}
-    return Response(data, media_type=media_type, headers=headers)
+    return Response(data, media_type=TYPES[suffix], headers=headers)
 
 
 @router.get("/tracker/export.{suffix}")
@@ -368,22 +227,18 @@ def export(request: Request, suffix: str) -> Response:
     """The whole tracker as CSV or XLSX (re-importable with `matchready track import`)."""
     if suffix not in ("csv", "xlsx"):
         raise NotFoundError(f"no export as .{suffix}: choose csv or xlsx")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"tracker.{suffix}"
-        files.export_tracker(store_units(request), owner(request), path)
-        data = path.read_bytes()
-    return _download(
-        f"matchready-tracker.{suffix}", data, CSV_TYPE if suffix == "csv" else XLSX_TYPE
-    )
+    out = io.BytesIO()
+    tracking(request).export(out, f".{suffix}")
+    return _download(f"matchready-tracker.{suffix}", out.getvalue(), suffix)
 
 
 @router.get("/tracker/rank-list.{suffix}")
 def rank_list(request: Request, suffix: str) -> Response:
     """The draft rank order list to type into NRMP R3, as CSV or printable text."""
-    result = files.rank_list(store_units(request), owner(request))
+    _, result = tracking(request).rank_list()
     if suffix == "csv":
-        return _download("rank-list.csv", files.rank_list_csv(result).encode(), CSV_TYPE)
+        return _download("rank-list.csv", rank_list_csv(result).encode(), suffix)
     if suffix == "txt":
-        text = files.rank_list_text(result, state(request).today())
-        return _download("rank-list.txt", text.encode(), "text/plain; charset=utf-8")
+        text = rank_list_text(result, state(request).today())
+        return _download("rank-list.txt", text.encode(), suffix)
     raise NotFoundError(f"no rank list as .{suffix}: choose csv or txt")

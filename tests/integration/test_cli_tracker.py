@@ -145,3 +145,20 @@ def test_rank_show_checks_the_ranked_programs_against_the_profile(runner: CliRun
     assert "rank 1, 1000140C0" not in quiet
     added = run(runner, "rank", "add", "1000140C0", "--profile", str(profile))
     assert "rank 1, 1000140C0" in added
+
+
+def test_the_rank_list_is_dated_by_the_runtime_clock(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`track rank show` and `track rol export` date the list by the runtime's clock."""
+    from datetime import date
+
+    from matchready import bootstrap as boot
+    from matchready.cli import tracker as tracker_cli
+
+    clock = lambda: date(2027, 2, 20)  # noqa: E731
+    monkeypatch.setattr(tracker_cli, "runtime", lambda: boot.bootstrap(clock=clock))
+    assert run(runner, "rank", "show").splitlines()[0] == "Rank order list draft, 2027-02-20"
+    run(runner, "rol", "export", str(tmp_path / "rol.txt"))
+    first = (tmp_path / "rol.txt").read_text().splitlines()[0]
+    assert first == "Rank order list draft, 2027-02-20"

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from matchready.cli import simulate as simulate_cli
 from matchready.cli.app import app
 from matchready.simulation.runner import SimulationInterrupted
+from matchready.simulation.study import paired_difference, wilson
 
 PROFILE = Path(__file__).parents[2] / "examples" / "profiles" / "older-graduate-h1b.toml"
 ENV = {"COLUMNS": "100", "NO_COLOR": "1"}
@@ -24,11 +25,25 @@ def run(*args: str):  # type: ignore[no-untyped-def]
 def test_simulate_prints_the_chance_where_and_what_ifs() -> None:
     result = run("simulate", str(PROFILE), "--specialty", "IM", "--ranks", "4", *TINY)
     assert result.exit_code == 0, result.output
-    assert "P(PGY-1 match)" in result.output
-    assert "P(match to IM) ≈" in result.output and "odds model" in result.output
-    assert "Not used: year of graduation" in result.output
-    assert "if you had 3 more IM interviews" in result.output
-    assert "Market check" in result.output and "assum" in result.output
+    text = " ".join(result.output.split())
+    assert (
+        "P(match to IM) ≈ 0% (0% to 66%) (market simulation, 95% interval); odds model 53% "
+        "(50% to 55%) (90% interval)"
+    ) in text
+    assert "P(PGY-1 match) ≈ 0% (0% to 66%) — any PGY-1 place" in text
+    assert "Strategy: 4 IM programs. Applicant: non-US IMGs, Step 2 CK 236." in text
+    assert "│ unmatched │ 2 │ 100% │" in text
+    assert (
+        "│ if you had 3 more IM interviews │ 50% (9% to 91%) │ +50.0 points (-39.8 to +89.8) │"
+        in text
+    )
+    assert (
+        "│ add 3 preliminary programs │ 100% (34% to 100%) │ +100.0 points (-19.3 to +100.0) │"
+        in text
+    )
+    assert "│ also rank 2 FM programs │ 0% (0% to 66%) │ +0.0 points (-49.0 to +49.0) │" in text
+    assert "Not used: year of graduation (2019)" in text
+    assert "Market check, simulated vs published PGY-1 rates:" in text
 
 
 def test_simulate_json() -> None:
@@ -37,13 +52,26 @@ def test_simulate_json() -> None:
     body = json.loads(result.output)
     report = body["simulation"]
     assert body["specialty"] == "IM" and report["runs"] == 2
-    assert body["headline"].startswith("P(match to IM) ≈")
-    assert body["agreement"]["tolerance_points"] == 10.0
-    assert any("preliminary or other-specialty" in r for r in body["agreement"]["reasons"])
-    assert "3 preliminary programs" in report["strategy"]
-    labels = [w["label"] for w in report["what_ifs"]]
-    assert "without the preliminary programs" in labels and "without FM" in labels
-    assert 0 <= report["probability"]["low"] <= report["probability"]["high"] <= 1
+    assert body["headline"] == (
+        "P(match to IM) ≈ 50% (9% to 91%) (market simulation, 95% interval); odds model 64% "
+        "(62% to 67%) (90% interval)"
+    )
+    agreement = body["agreement"]
+    assert (agreement["tolerance_points"], agreement["agrees"]) == (10.0, False)
+    assert agreement["difference_points"] == pytest.approx(-14.3917, abs=1e-3)
+    assert any("preliminary or other-specialty" in r for r in agreement["reasons"])
+    assert report["strategy"] == "5 IM programs, then 2 FM programs, then 3 preliminary programs"
+    two_of_two, one_of_two = wilson(2, 2), wilson(1, 2)
+    assert report["probability"] == two_of_two.model_dump()
+    assert report["in_specialty"] == one_of_two.model_dump()
+    assert [
+        (w["label"], w["estimate"]["estimate"], w["change"]["estimate"])
+        for w in report["what_ifs"]
+    ] == [
+        ("if you had 3 more IM interviews", 1.0, 0.0),
+        ("without the preliminary programs", 0.5, -0.5),
+        ("without FM", 1.0, 0.0),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -93,7 +121,8 @@ def test_the_trackers_what_if_takes_the_list_length_and_track_mix() -> None:
     )
     assert result.label == "if you had 3 more IM interviews"
     assert result.strategy == "6 IM programs, then 2 preliminary programs"
-    assert result.change.low <= result.change.estimate <= result.change.high
+    assert result.estimate == wilson(2, 3)  # 2 of the 3 markets matched with 3 more programs
+    assert result.change == paired_difference([True, True, False], [True, True, False])
 
 
 def test_an_unreachable_cluster_is_one_clear_line_within_seconds() -> None:

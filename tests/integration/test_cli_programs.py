@@ -131,3 +131,25 @@ def test_lca_import_review_show_and_read_page(runner: CliRunner) -> None:
     offline = runner.invoke(app, ["programs", "import-lca", str(DATA / "template_sample.csv")])
     assert offline.exit_code == 1
     assert "missing columns CASE_STATUS" in offline.output
+
+
+def test_an_edit_is_verified_on_the_runtime_clock_s_day(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`programs edit` dates an edit by the runtime's clock (was date.today())."""
+    from datetime import date
+
+    from matchready import bootstrap as boot
+    from matchready.cli import programs as programs_cli
+
+    assert (
+        runner.invoke(app, ["programs", "import", str(DATA / "template_sample.csv")]).exit_code
+        == 0
+    )
+    clock = lambda: date(2026, 10, 5)  # noqa: E731
+    monkeypatch.setattr(programs_cli, "runtime", lambda: boot.bootstrap(clock=clock))
+    args = ["programs", "edit", "1403621075", "--kind", "j1_sponsored", "--value", "no"]
+    done = runner.invoke(app, [*args, "--source", "call"])
+    assert done.exit_code == 0, done.output
+    shown = runner.invoke(app, ["programs", "show", "1403621075"]).output
+    assert "│ j1_sponsored │ no │ unknown │ call │ 2026-10-05 │" in " ".join(shown.split())
