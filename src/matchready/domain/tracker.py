@@ -563,8 +563,14 @@ class Tracker:
     # --- signals, geography, interviews ---
 
     def signal(self, new: Signal, facts: Facts, season: int) -> Tracker:
-        """A signal to a tracked program, within the season's sourced limit."""
-        self.require(new.program)
+        """A signal to a tracked program, within the season's sourced limit; in the program's
+        specialty unless `new` names one."""
+        app = self.require(new.program)
+        if not (new.specialty or app.specialty):
+            raise TrackerError(
+                f"program {app.program}: its specialty is not known; name it (e.g. IM)"
+            )
+        new = replace(new, specialty=new.specialty or app.specialty)
         return replace(self, signals=add_signal(self.signals, new, facts, season))
 
     def unsignal(self, program: str, season: int) -> Tracker:

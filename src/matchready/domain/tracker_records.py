@@ -254,20 +254,8 @@ class RankRecord(Record):
     program: Key
 
 
-KINDS: dict[str, type[Record]] = {
-    model.record: model
-    for model in (
-        ApplicationRecord,
-        ChangeRecord,
-        LetterRecord,
-        AssignmentRecord,
-        DocumentRecord,
-        SignalRecord,
-        RegionRecord,
-        InterviewRecord,
-        RankRecord,
-    )
-}
+KINDS: dict[str, type[Record]] = {model.record: model for model in Record.__subclasses__()}
+"""Every record kind, in the order defined above (the order of a tracker file's columns)."""
 
 
 _NAMES = {"on": "date", "notes": "note", "to": "state", "to_state": "state", "at": "recorded_at"}
