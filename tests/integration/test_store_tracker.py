@@ -10,14 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from matchready.data import load_facts
-from matchready.domain.tracker import (
-    AppState,
-    DocumentKind,
-    DocumentStatus,
-    LetterStatus,
-    SignalTier,
-    Tracker,
-)
+from matchready.domain.signals import SignalTier
+from matchready.domain.tracker import AppState, DocumentKind, DocumentStatus, LetterStatus, Tracker
 from matchready.domain.tracker_records import (
     ApplicationRecord,
     AssignmentRecord,

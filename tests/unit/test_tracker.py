@@ -7,6 +7,7 @@ import pytest
 from factories import path_to, tracked
 from matchready.data import load_facts
 from matchready.domain.facts import Facts
+from matchready.domain.signals import Signal, SignalTier, add_signal, signal_usage
 from matchready.domain.tracker import (
     TRANSITIONS,
     Application,
@@ -20,13 +21,9 @@ from matchready.domain.tracker import (
     Letter,
     LetterStatus,
     RankOrderDraft,
-    Signal,
-    SignalTier,
     Tracker,
-    add_signal,
     check_rank_order,
     checksum,
-    signal_usage,
 )
 from matchready.errors import NotFoundError, TrackerError
 

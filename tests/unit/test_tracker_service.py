@@ -11,13 +11,13 @@ from factories import path_to
 from fakes import MemoryUnitOfWork, example_programs
 from matchready.data import load_facts
 from matchready.domain.program import Program
+from matchready.domain.signals import SignalTier
 from matchready.domain.tracker import (
     TRANSITIONS,
     Application,
     AppState,
     DocumentKind,
     LetterStatus,
-    SignalTier,
     Tracker,
 )
 from matchready.domain.tracker_records import (

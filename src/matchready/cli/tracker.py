@@ -18,15 +18,14 @@ import typer
 from rich.table import Table
 
 from matchready.cli.common import ProfileArg, console, profile_of, runtime
+from matchready.domain.signals import SignalTier, signal_usage
 from matchready.domain.tracker import (
     AppState,
     DocumentKind,
     DocumentStatus,
     InterviewFormat,
     LetterStatus,
-    SignalTier,
     Tracker,
-    signal_usage,
 )
 from matchready.domain.tracker_records import (
     ApplicationRecord,

@@ -38,6 +38,7 @@ from pydantic import (
     model_validator,
 )
 
+from matchready.domain.signals import Signal, SignalTier
 from matchready.domain.tracker import (
     PRIMARY,
     Application,
@@ -52,8 +53,6 @@ from matchready.domain.tracker import (
     LetterStatus,
     Line,
     RankOrderDraft,
-    Signal,
-    SignalTier,
     Tracker,
 )
 from matchready.errors import ImportFileError, InputError, Location, Problem, TrackerError

@@ -25,6 +25,7 @@ from matchready.domain.facts import Facts, FactStatus
 from matchready.domain.interval import WhatIf
 from matchready.domain.program import Program, ProgramCode, TrackType, is_nrmp_code
 from matchready.domain.rank_checks import interviewed_programs
+from matchready.domain.signals import Signal
 from matchready.domain.tracker import (
     PRIMARY,
     Application,
@@ -35,7 +36,6 @@ from matchready.domain.tracker import (
     Interview,
     Letter,
     LetterStatus,
-    Signal,
     Tracker,
 )
 from matchready.domain.tracker_records import (
