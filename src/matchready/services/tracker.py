@@ -128,11 +128,11 @@ class Tracking:
         facts: Facts,
         *,
         by: str | None = None,
-        clock: Callable[[], datetime] = now,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.uow, self.owner, self.facts = uow, owner, facts
         self.by = by or owner  # who the history lines name
-        self.clock = clock
+        self.clock = clock or now  # when they were recorded
 
     def tracker(self) -> Tracker:
         with self.uow:
