@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import copy
+import re
 from datetime import UTC, date, datetime
 from typing import Any
+
+import pytest
 
 from matchready.domain.applicant import Profile
 from matchready.domain.tracker import Application, AppState, Change
@@ -91,3 +94,8 @@ def path_to(target: AppState) -> list[AppState]:
                 paths[nxt] = [*paths[state], nxt]
                 queue.append(nxt)
     return paths[target]
+
+
+def refused(kind: type[BaseException], message: str) -> pytest.RaisesExc[BaseException]:
+    """`pytest.raises` for exactly `message` (the whole text, not a part of it)."""
+    return pytest.raises(kind, match=f"^{re.escape(message)}$")

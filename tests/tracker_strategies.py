@@ -8,6 +8,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from matchready.data import load_facts
+from matchready.domain.signals import Signal, SignalTier
 from matchready.domain.tracker import (
     TRANSITIONS,
     Application,
@@ -19,8 +20,6 @@ from matchready.domain.tracker import (
     InterviewFormat,
     Letter,
     LetterStatus,
-    Signal,
-    SignalTier,
     Tracker,
 )
 from matchready.errors import TrackerError

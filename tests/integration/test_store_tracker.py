@@ -9,15 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from factories import refused
 from matchready.data import load_facts
-from matchready.domain.tracker import (
-    AppState,
-    DocumentKind,
-    DocumentStatus,
-    LetterStatus,
-    SignalTier,
-    Tracker,
-)
+from matchready.domain.report import Citation
+from matchready.domain.signals import SignalTier
+from matchready.domain.tracker import AppState, DocumentKind, DocumentStatus, LetterStatus, Tracker
 from matchready.domain.tracker_records import (
     ApplicationRecord,
     AssignmentRecord,
@@ -37,6 +33,7 @@ from stores import store_at
 
 DATA = Path(__file__).parent.parent / "data"
 FACTS = load_facts()
+CHANGED = "the tracker was changed by someone else meanwhile: reload and try again"
 A, B = "account-a", "account-b"
 
 
@@ -131,9 +128,19 @@ def test_the_letter_limit_and_illegal_moves_leave_the_store_untouched(
 ) -> None:
     fill(uow, A, tmp_path)
     before = tracker_of(uow, A)
-    with pytest.raises(TrackerError, match="already has 4 letters"):
+    limit = FACTS.rule("eras.max_letters_per_program")
+    assert limit is not None
+    with refused(
+        TrackerError,
+        "program 1000140C0 already has 4 letters (Dr 0, Dr 1, Dr 2, Dr 3); ERAS allows at most "
+        f"{limit.integer()} per program ({Citation.of(limit)}). Unassign one first.",
+    ):
         Tracking(uow, A, FACTS).assign(AssignmentRecord(key="L5", program="1000140C0"))
-    with pytest.raises(TrackerError, match="cannot go from 'interviewed' to 'submitted'"):
+    with refused(
+        TrackerError,
+        "program 1000140C0: cannot go from 'interviewed' to 'submitted' (allowed next: ranked, "
+        "withdrawn)",
+    ):
         Tracking(uow, A, FACTS).move(ChangeRecord(program="1000140C0", state=AppState.SUBMITTED))
     assert tracker_of(uow, A) == before
 
@@ -157,7 +164,7 @@ def test_history_is_appended_never_rewritten(uow: SqlUnitOfWork, tmp_path: Path)
     with uow:
         after = list(uow._session.scalars(select(StateChangeRow.id).order_by(StateChangeRow.id)))
         tracker = uow.tracker.get(A)
-        with pytest.raises(StoreError, match="cannot be rewritten"):
+        with refused(StoreError, f"the history of {A}'s tracker cannot be rewritten"):
             uow.tracker.save(A, Tracker())
     assert after[: len(ids)] == ids and len(after) == len(ids) + 1
     assert tracker.require("1000140C0").state is AppState.RANKED
@@ -177,7 +184,7 @@ def test_a_concurrent_save_is_refused_not_lost(database_url: str, uow: SqlUnitOf
         with first:
             first.tracker.get(A)  # a fresh read sees the new revision and may save
             first.tracker._revisions[A] -= 1  # ... but not with the revision read before
-            with pytest.raises(StoreError, match="changed by someone else"):
+            with refused(StoreError, CHANGED):
                 first.tracker.save(A, mine.set_geography(["New England"]))
     finally:
         engine.dispose()
@@ -204,7 +211,7 @@ def test_two_first_saves_of_one_owner_do_not_both_win(database_url: str) -> None
                 second.tracker.get(B)
                 second.tracker.save(B, empty.set_geography(["Pacific"]))
                 second.commit()
-            with pytest.raises(StoreError, match="changed by someone else"):
+            with refused(StoreError, CHANGED):
                 first.tracker.save(B, empty.set_geography(["Mountain"]))
         with SqlUnitOfWork(sessions) as check:
             assert check.tracker.get(B).geography == ("Pacific",)

@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+from factories import refused
 from fakes import MemoryUnitOfWork, example_programs
 from matchready.data import load_facts
+from matchready.domain.report import Citation
 from matchready.domain.tracker import AppState, DocumentKind, Tracker
 from matchready.domain.tracker_records import (
     ApplicationRecord,
@@ -61,28 +63,43 @@ def test_import_replaces_only_when_asked(tmp_path: Path) -> None:
     export(mine, out)
     theirs.import_file(out)
     assert theirs.tracker() == mine.tracker()
-    with pytest.raises(InputError, match="use --replace"):
+    with refused(
+        InputError, "the tracker is not empty: importing would replace it (use --replace)"
+    ):
         theirs.import_file(out)
     theirs.import_file(out, replace=True)
-    with pytest.raises(InputError, match=r"tracker\.json: expected a \.csv or \.xlsx file"):
+    with refused(InputError, "tracker.json: expected a .csv or .xlsx file"):
         theirs.import_file(tmp_path / "tracker.json")
+
+
+STATES = "'planned', 'submitted', 'invited', 'interview_scheduled', 'interviewed', 'ranked', "
 
 
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ("application,1000140C0,,,,IM,sent,,", "row 1, field 'state': 'sent' is not one of: "),
+        (
+            "application,1000140C0,,,,IM,sent,,",
+            f"bad.csv, row 1, field 'state': 'sent' is not one of: {STATES}'waitlisted', "
+            "'rejected' or 'withdrawn'",
+        ),
         (
             "application,1000140C0,,,,IM,planned,maybe,",
-            "row 1, field 'advanced': 'maybe' is not yes or no",
+            "bad.csv, row 1, field 'advanced': 'maybe' is not yes or no",
         ),
-        ("letter,,,,L1,IM,,,", "row 1, field 'writer': required for a letter"),
-        ("assignment,1000140C0,,,L9,,,,", "row 1, field 'key': no letter L9"),
-        ("rank,1000140C0,,first,,,,,", "row 1, field 'position': 'first' is not a whole number"),
-        ("hobby,1000140C0,,,,,,,", "row 1, field 'record': 'hobby' is not a kind of tracker"),
+        ("letter,,,,L1,IM,,,", "bad.csv, row 1, field 'writer': required for a letter"),
+        ("assignment,1000140C0,,,L9,,,,", "bad.csv, row 1, field 'key': no letter L9"),
+        (
+            "rank,1000140C0,,first,,,,,",
+            "bad.csv, row 1, field 'position': 'first' is not a whole number",
+        ),
+        (
+            "hobby,1000140C0,,,,,,,",
+            "bad.csv, row 1, field 'record': 'hobby' is not a kind of tracker record",
+        ),
         (
             "application,1000140C0,,,,IM,submitted,no,no",
-            "program 1000140C0: its history does not start with 'added'",
+            "bad.csv: program 1000140C0: its history does not start with 'added'",
         ),
     ],
 )
@@ -98,9 +115,7 @@ def test_a_bad_row_names_file_row_column_and_rejects_the_file(
     )
     with pytest.raises(ImportFileError) as caught:
         Tracking(uow, ME, FACTS).import_file(bad)
-    assert str(caught.value).startswith(f"bad.csv, {message}") or str(caught.value) == (
-        f"bad.csv: {message}"
-    )
+    assert str(caught.value) == message
     assert Tracking(uow, ME, FACTS).tracker() == Tracker()
 
 
@@ -140,8 +155,14 @@ def test_an_imported_file_obeys_the_letter_limit(tmp_path: Path) -> None:
     assignment.update(record="assignment", key="L5", program="1000140C0")
     rows = [*table.rows, [extra[c] for c in COLUMNS], [assignment[c] for c in COLUMNS]]
     write_table(out, COLUMNS, rows)
-    with pytest.raises(ImportFileError, match="1000140C0 has 5 letters; ERAS allows at most 4"):
+    with pytest.raises(ImportFileError) as caught:
         Tracking(uow, OTHER, FACTS).import_file(out)
+    limit = FACTS.rule("eras.max_letters_per_program")
+    assert limit is not None
+    assert str(caught.value) == (
+        f"t.csv: program 1000140C0 has 5 letters; ERAS allows at most {limit.integer()} per "
+        f"program ({Citation.of(limit)})"
+    )
 
 
 def test_a_document_file_is_read_by_its_checksum(tmp_path: Path) -> None:
@@ -151,5 +172,6 @@ def test_a_document_file_is_read_by_its_checksum(tmp_path: Path) -> None:
     doc, new = t.add_document_file(ps, DocumentKind.PERSONAL_STATEMENT)
     assert new and (doc.name, doc.version, doc.path) == ("ps.txt", 1, str(ps.resolve()))
     assert t.add_document_file(ps, DocumentKind.PERSONAL_STATEMENT)[1] is False
-    with pytest.raises(InputError, match=r"missing\.pdf: cannot read the document"):
-        t.add_document_file(tmp_path / "missing.pdf", DocumentKind.CV)
+    missing = tmp_path / "missing.pdf"
+    with refused(InputError, f"{missing}: cannot read the document (No such file or directory)"):
+        t.add_document_file(missing, DocumentKind.CV)

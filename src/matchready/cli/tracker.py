@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -17,15 +18,14 @@ import typer
 from rich.table import Table
 
 from matchready.cli.common import ProfileArg, console, profile_of, runtime
+from matchready.domain.signals import SignalTier, signal_usage
 from matchready.domain.tracker import (
     AppState,
     DocumentKind,
     DocumentStatus,
     InterviewFormat,
     LetterStatus,
-    SignalTier,
     Tracker,
-    signal_usage,
 )
 from matchready.domain.tracker_records import (
     ApplicationRecord,
@@ -36,6 +36,7 @@ from matchready.domain.tracker_records import (
     RankRecord,
     Record,
     SignalRecord,
+    field_value,
 )
 from matchready.errors import InputError
 
@@ -91,7 +92,16 @@ def parse(model: type[R], **values: object) -> R:
     try:
         return model.parse(values)
     except InputError as error:
-        raise typer.BadParameter("; ".join(str(p) for p in error.problems)) from None
+        raise typer.BadParameter(str(error)) from None
+
+
+def _day(on: str | None) -> date | None:
+    """A --date option on its own, parsed as a record's date is."""
+    try:
+        value: date | None = field_value(ChangeRecord, "date", on)
+    except InputError as error:
+        raise typer.BadParameter(str(error)) from None
+    return value
 
 
 def do(action: Callable[[Tracking], T]) -> T:
@@ -248,7 +258,7 @@ def letter_status(
     on: DateOption = None,
 ) -> None:
     """Move a letter on: requested -> received -> uploaded."""
-    day = parse(ChangeRecord, program=key, state=AppState.PLANNED, date=on).date
+    day = _day(on)
     letter = do(lambda t: t.advance_letter(key, status, day))
     _say(f"letter {letter.key} from {letter.writer}: {letter.status.value}")
 

@@ -5,9 +5,8 @@ interviews and the rank order list draft; every operation returns a new tracker.
 application's history is stored once, in `Application.history`, and its state is derived from
 it (the state of the last line). Applications move through a transition table; an illegal move
 is refused with a TrackerError naming the program and both states. Letters are limited per
-program by the fact `eras.max_letters_per_program`; signals by the sourced per-season table (a
-season without a row has an unknown limit, which is reported, not guessed). The draft warns
-about any program the applicant marked "would not go".
+program by the fact `eras.max_letters_per_program`; signals by the sourced per-season table
+(`domain.signals`). The draft warns about any program the applicant marked "would not go".
 """
 
 from __future__ import annotations
@@ -22,6 +21,7 @@ from typing import NamedTuple
 
 from matchready.domain.facts import Facts
 from matchready.domain.report import Citation
+from matchready.domain.signals import Signal, add_signal
 from matchready.errors import NotFoundError, TrackerError
 
 # --- applications -------------------------------------------------------------------------
@@ -220,91 +220,6 @@ class Document:
             raise TrackerError(f"document {self.name}: version must be 1 or more")
         if not re.fullmatch(r"[0-9a-f]{64}", self.sha256):
             raise TrackerError(f"document {self.name}: sha256 must be 64 lowercase hex digits")
-
-
-# --- signals ---------------------------------------------------------------------------
-
-
-class SignalTier(StrEnum):
-    GOLD = "gold"
-    SILVER = "silver"
-
-
-@dataclass(frozen=True)
-class Signal:
-    program: str
-    specialty: str
-    tier: SignalTier | None = None
-    season: int | None = None
-
-
-@dataclass(frozen=True)
-class SignalUsage:
-    """Signals used in one specialty against the season's limit (None: limit unknown)."""
-
-    specialty: str
-    used: int
-    limit: int | None
-    gold_used: int = 0
-    gold_limit: int | None = None
-    citation: Citation | None = None
-
-    @property
-    def text(self) -> str:
-        if self.limit is None:
-            return f"{self.specialty}: {self.used} signals used; the limit is unknown"
-        return f"{self.specialty}: {self.used} of {self.limit} signals used"
-
-
-def signal_usage(signals: Iterable[Signal], facts: Facts, season: int) -> list[SignalUsage]:
-    """Per specialty, how many signals are used and the season's limit (or unknown)."""
-    by_specialty: dict[str, list[Signal]] = {}
-    for item in signals:
-        if item.season in (None, season):
-            by_specialty.setdefault(item.specialty.upper(), []).append(item)
-    out = []
-    for specialty, items in sorted(by_specialty.items()):
-        fact = facts.signal_limit(season, specialty)
-        out.append(
-            SignalUsage(
-                specialty=specialty,
-                used=len(items),
-                limit=fact.signals if fact else None,
-                gold_used=sum(1 for i in items if i.tier is SignalTier.GOLD),
-                gold_limit=fact.gold if fact else None,
-                citation=Citation.of(fact) if fact else None,
-            )
-        )
-    return out
-
-
-def add_signal(
-    signals: tuple[Signal, ...], new: Signal, facts: Facts, season: int
-) -> tuple[Signal, ...]:
-    """The signals with `new` added; refused when it would pass the season's sourced limit."""
-    specialty = new.specialty.upper()
-    mine = [s for s in signals if s.specialty.upper() == specialty and s.season in (None, season)]
-    if any(s.program == new.program for s in mine):
-        raise TrackerError(f"program {new.program} already has a {specialty} signal")
-    fact = facts.signal_limit(season, specialty)
-    if fact is not None:
-        tiered = fact.gold is not None
-        if tiered and new.tier is None:
-            raise TrackerError(f"{specialty} signals are gold or silver in {season}: pick one")
-        if not tiered and new.tier is not None:
-            raise TrackerError(f"{specialty} signals have no gold/silver tiers in {season}")
-        limit: int | None = fact.signals
-        used, label = len(mine), specialty
-        if new.tier is not None:
-            limit = fact.gold if new.tier is SignalTier.GOLD else fact.silver
-            used = sum(1 for s in mine if s.tier is new.tier)
-            label = f"{new.tier.value} {specialty}"
-        if limit is not None and used >= limit:
-            raise TrackerError(
-                f"program {new.program}: all {limit} {label} signals of the {season} season are "
-                f"used ({Citation.of(fact)})"
-            )
-    return (*signals, replace(new, specialty=specialty, season=season))
 
 
 # --- interviews ---------------------------------------------------------------------------
@@ -563,8 +478,14 @@ class Tracker:
     # --- signals, geography, interviews ---
 
     def signal(self, new: Signal, facts: Facts, season: int) -> Tracker:
-        """A signal to a tracked program, within the season's sourced limit."""
-        self.require(new.program)
+        """A signal to a tracked program, within the season's sourced limit; in the program's
+        specialty unless `new` names one."""
+        app = self.require(new.program)
+        if not (new.specialty or app.specialty):
+            raise TrackerError(
+                f"program {app.program}: its specialty is not known; name it (e.g. IM)"
+            )
+        new = replace(new, specialty=new.specialty or app.specialty)
         return replace(self, signals=add_signal(self.signals, new, facts, season))
 
     def unsignal(self, program: str, season: int) -> Tracker:

@@ -38,6 +38,7 @@ from pydantic import (
     model_validator,
 )
 
+from matchready.domain.signals import Signal, SignalTier
 from matchready.domain.tracker import (
     PRIMARY,
     Application,
@@ -52,8 +53,6 @@ from matchready.domain.tracker import (
     LetterStatus,
     Line,
     RankOrderDraft,
-    Signal,
-    SignalTier,
     Tracker,
 )
 from matchready.errors import ImportFileError, InputError, Location, Problem, TrackerError
@@ -254,20 +253,8 @@ class RankRecord(Record):
     program: Key
 
 
-KINDS: dict[str, type[Record]] = {
-    model.record: model
-    for model in (
-        ApplicationRecord,
-        ChangeRecord,
-        LetterRecord,
-        AssignmentRecord,
-        DocumentRecord,
-        SignalRecord,
-        RegionRecord,
-        InterviewRecord,
-        RankRecord,
-    )
-}
+KINDS: dict[str, type[Record]] = {model.record: model for model in Record.__subclasses__()}
+"""Every record kind, in the order defined above (the order of a tracker file's columns)."""
 
 
 _NAMES = {"on": "date", "notes": "note", "to": "state", "to_state": "state", "at": "recorded_at"}

@@ -25,6 +25,7 @@ from matchready.domain.facts import Facts, FactStatus
 from matchready.domain.interval import WhatIf
 from matchready.domain.program import Program, ProgramCode, TrackType, is_nrmp_code
 from matchready.domain.rank_checks import interviewed_programs
+from matchready.domain.signals import Signal
 from matchready.domain.tracker import (
     PRIMARY,
     Application,
@@ -35,7 +36,6 @@ from matchready.domain.tracker import (
     Interview,
     Letter,
     LetterStatus,
-    Signal,
     Tracker,
 )
 from matchready.domain.tracker_records import (
@@ -128,11 +128,11 @@ class Tracking:
         facts: Facts,
         *,
         by: str | None = None,
-        clock: Callable[[], datetime] = now,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self.uow, self.owner, self.facts = uow, owner, facts
         self.by = by or owner  # who the history lines name
-        self.clock = clock
+        self.clock = clock or now  # when they were recorded
 
     def tracker(self) -> Tracker:
         with self.uow:
@@ -176,27 +176,25 @@ class Tracking:
 
         return self._update(change)
 
-    def move(self, change: ChangeRecord) -> Application:
-        """Move an application to another state (refused, naming the move, if not allowed)."""
+    def _on_app(self, typed: str, change: Callable[[Tracker, str], Tracker]) -> Application:
+        """One application changed: `change(tracker, its key)`; returns it as changed."""
 
         def apply(t: Tracker) -> tuple[Tracker, Application]:
-            program = self.key(change.program)
-            after = t.move(program, self._line(change))
+            program = self.key(typed)
+            after = change(t, program)
             return after, after.require(program)
 
         return self._update(apply)
+
+    def move(self, change: ChangeRecord) -> Application:
+        """Move an application to another state (refused, naming the move, if not allowed)."""
+        return self._on_app(change.program, lambda t, key: t.move(key, self._line(change)))
 
     def set(
         self, key: str, *, would_not_go: bool | None = None, notes: str | None = None
     ) -> Application:
         """Mark an application 'would not go' (or not), or replace its notes."""
-
-        def apply(t: Tracker) -> tuple[Tracker, Application]:
-            program = self.key(key)
-            after = t.update(program, would_not_go=would_not_go, notes=notes)
-            return after, after.require(program)
-
-        return self._update(apply)
+        return self._on_app(key, lambda t, p: t.update(p, would_not_go=would_not_go, notes=notes))
 
     # --- letters and documents ---
 
@@ -257,13 +255,8 @@ class Tracking:
         """Signal a tracked program in an ERAS season, within that season's sourced limit."""
 
         def change(t: Tracker) -> tuple[Tracker, Signal]:
-            app = t.require(self.key(item.program))
-            code = (item.specialty or app.specialty).upper()
-            if not code:
-                raise TrackerError(
-                    f"program {app.program}: its specialty is not known; name it (e.g. IM)"
-                )
-            after = t.signal(Signal(app.program, code, item.tier), self.facts, item.season)
+            new = Signal(self.key(item.program), item.specialty, item.tier)
+            after = t.signal(new, self.facts, item.season)
             return after, after.signals[-1]
 
         return self._update(change)

@@ -18,10 +18,11 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from matchready.domain.tracker import Change, Tracker
+from matchready.domain.tracker import Tracker
 from matchready.domain.tracker_records import (
+    KINDS,
+    AssignmentRecord,
     ChangeRecord,
-    LetterRecord,
     Record,
     from_records,
     to_records,
@@ -71,20 +72,13 @@ def _as_utc(moment: datetime) -> datetime:
 def _fields(kind: str, row_class: Any) -> dict[str, str]:
     """Record field (file name) -> column, for the fields the table stores."""
     names = set(row_class.__table__.columns.keys())
-    model = _model(kind)
     out = {}
-    for name, info in model.model_fields.items():
+    for name, info in KINDS[kind].model_fields.items():
         field = info.serialization_alias or name
         column = _COLUMNS.get((kind, field), field)
         if column in names:
             out[field] = column
     return out
-
-
-def _model(kind: str) -> type[Record]:
-    from matchready.domain.tracker_records import KINDS
-
-    return KINDS[kind]
 
 
 def _record(kind: str, row: Any) -> Record:
@@ -93,7 +87,7 @@ def _record(kind: str, row: Any) -> Record:
         values["recorded_at"] = _as_utc(row.recorded_at)
     if kind == "interview":
         values["scores"] = [tuple(pair) for pair in row.scores]
-    return _model(kind).model_validate(values)
+    return KINDS[kind].model_validate(values)
 
 
 def _row(owner: str, record: Record) -> Any:
@@ -105,6 +99,20 @@ def _row(owner: str, record: Record) -> Any:
     if record.record == "interview":
         columns["scores"] = [list(pair) for pair in columns["scores"]]
     return row_class(owner=owner, **columns)
+
+
+def _changes(tracker: Tracker) -> dict[str, list[ChangeRecord]]:
+    """Each application's history as records, oldest first."""
+    out: dict[str, list[ChangeRecord]] = {}
+    for r in to_records(tracker):
+        if isinstance(r, ChangeRecord):
+            out.setdefault(r.program, []).append(r)
+    return out
+
+
+def _line(change: Record) -> dict[str, Any]:
+    """What a stored history line must keep (`from_state` is derived, not stored)."""
+    return change.model_dump(exclude={"from_state"})
 
 
 class SqlTrackerRepository:
@@ -129,45 +137,28 @@ class SqlTrackerRepository:
                 records.append(_record(kind, item))
                 if kind == "letter":
                     records += [
-                        _model("assignment").model_validate(
-                            {"key": item.key, "program": a.program}
-                        )
-                        for a in item.assignments
+                        AssignmentRecord(key=item.key, program=a.program) for a in item.assignments
                     ]
         return from_records(records)
 
-    def _history(self, owner: str) -> dict[str, list[Change]]:
-        out: dict[str, list[Change]] = {}
-        for row in self._rows(StateChangeRow, owner):
-            out.setdefault(row.program, []).append(
-                Change(
-                    row.to_state,
-                    row.happened_on,
-                    _as_utc(row.recorded_at),
-                    row.recorded_by,
-                    row.note,
-                )
-            )
-        return out
-
     def save(self, owner: str, tracker: Tracker) -> None:
-        stored = self._history(owner)
+        """Append each application's history lines not stored yet; stored lines must stay."""
+        stored: dict[str, list[dict[str, Any]]] = {}
+        for row in self._rows(StateChangeRow, owner):
+            stored.setdefault(row.program, []).append(_line(_record("change", row)))
         new: list[Record] = []
-        for app in tracker.applications:
-            old = tuple(stored.pop(app.program, ()))
-            if app.history[: len(old)] != old:
+        for program, lines in _changes(tracker).items():
+            old = stored.pop(program, [])
+            if [_line(r) for r in lines[: len(old)]] != old:
                 raise StoreError(f"the history of {owner}'s tracker cannot be rewritten")
-            new += [r for r in to_records(Tracker((app,))) if isinstance(r, ChangeRecord)][
-                len(old) :
-            ]
+            new += lines[len(old) :]
         if stored:
             raise StoreError(f"the history of {owner}'s tracker cannot be rewritten")
         self._write(owner, tracker, new)
 
     def replace(self, owner: str, tracker: Tracker) -> None:
         self._session.execute(delete(StateChangeRow).where(StateChangeRow.owner == owner))
-        changes = [r for r in to_records(tracker) if isinstance(r, ChangeRecord)]
-        self._write(owner, tracker, changes)
+        self._write(owner, tracker, [r for rs in _changes(tracker).values() for r in rs])
 
     def _write(self, owner: str, tracker: Tracker, changes: Sequence[Record]) -> None:
         try:
@@ -228,6 +219,3 @@ class SqlTrackerRepository:
                 raise StoreError(_CHANGED)
         db.flush()
         self._revisions[owner] = expected + 1
-
-
-__all__ = ["LetterRecord", "SqlTrackerRepository"]

@@ -18,13 +18,8 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from matchready.domain.tracker import (
-    TRANSITIONS,
-    DocumentKind,
-    InterviewFormat,
-    SignalTier,
-    signal_usage,
-)
+from matchready.domain.signals import SignalTier, signal_usage
+from matchready.domain.tracker import TRANSITIONS, DocumentKind, InterviewFormat
 from matchready.domain.tracker_records import (
     ApplicationRecord,
     AssignmentRecord,
