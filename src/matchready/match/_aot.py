@@ -161,7 +161,7 @@ def build() -> Path:
     Written to a temporary name and renamed, so a reader never sees half a file; modules of
     older sources in the same folder are removed. Raises ``OSError`` when no folder is
     writable and whatever numba's compiler raises (no C compiler, for one)."""
-    with warnings.catch_warnings():  # numba says pycc is pending deprecation: we know (0005)
+    with warnings.catch_warnings():  # numba >= 0.57 warns that pycc is pending deprecation
         warnings.filterwarnings("ignore", message=".*'pycc' module is pending deprecation")
         compiler_class: Any = importlib.import_module("numba.pycc").CC  # untyped
 
