@@ -31,13 +31,16 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: str) -> str:
-    """`value` as a CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_START) else value
+    """`value` as a CSV cell that a spreadsheet shows as text, never runs as a formula. The
+    guard is one more apostrophe before a formula start, after any apostrophes the value has
+    itself, so "'@x" is written "''@x" and reads back as "'@x"."""
+    return f"'{value}" if value.lstrip("'").startswith(FORMULA_START) else value
 
 
 def csv_value(cell: str) -> str:
     """The value of a cell written by `csv_cell`."""
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
+    guarded = cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_START)
+    return cell[1:] if guarded else cell
 
 
 def write_csv_rows(out: io.TextIOBase | io.StringIO, rows: Sequence[Sequence[object]]) -> None:
