@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from matchready.domain.facts import Facts
     from matchready.services.accounts import AccountStore, AttemptStore, SessionStore
     from matchready.services.profiles import ProfileStore
+    from matchready.store.standing import SqlStanding
 
 __all__ = ["LOCAL_OWNER", "Database", "Runtime", "bootstrap"]
 
@@ -94,6 +95,7 @@ class Runtime:
         attempts: AttemptStore | None = None,
         clock: Callable[[], date] = date.today,
         database: Database | None = None,
+        standing: SqlStanding | None = None,
     ) -> None:
         self.settings = settings
         self.profiles = profiles
@@ -107,6 +109,9 @@ class Runtime:
         """The owner in local mode; in server mode each request's account is (see web.state)."""
         self._facts = facts
         self._database = database
+        self.standing = standing
+        """Each request's session, profile and tracker revision in one read (None when the
+        stores were passed in: the web app then reads them one by one)."""
 
     @property
     def multi_user(self) -> bool:
@@ -159,6 +164,8 @@ def bootstrap(
     if (accounts is None) != (sessions is None):
         raise ValueError("multi-user mode needs both an account store and a session store")
     database = Database(settings.resolved_database_url())
+    # one read per request (session, profile, tracker revision) needs all three in `database`
+    own_stores = units is None and profiles is None and accounts is None
     if settings.multi_user and accounts is None:
         if not settings.database_url:
             raise StoreError(
@@ -171,6 +178,11 @@ def bootstrap(
         attempts = attempts or SqlAttemptStore(database.engine)
     if profiles is None:
         profiles = _profile_store(settings, database, server=accounts is not None)
+    standing = None
+    if own_stores:
+        from matchready.store.standing import SqlStanding
+
+        standing = SqlStanding(database.engine)
     return Runtime(
         settings,
         profiles,
@@ -181,6 +193,7 @@ def bootstrap(
         attempts=attempts,
         clock=clock,
         database=database,
+        standing=standing,
     )
 
 

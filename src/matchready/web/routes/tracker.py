@@ -44,8 +44,9 @@ from matchready.services.rank_checks import rank_list_checks
 from matchready.services.tracker import Tracking
 from matchready.web.csrf import require_token
 from matchready.web.limits import REGION_MAX, text_problems
-from matchready.web.routes.common import page, profile_or_none, store_units
-from matchready.web.state import owner, state
+from matchready.web.routes.common import known_programs, page, saved_or_none
+from matchready.web.state import state
+from matchready.web.tracked import owner_tracker, remember, tracker_key, tracking
 
 router = APIRouter(include_in_schema=False)
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -55,11 +56,6 @@ TYPES = {
     "txt": "text/plain; charset=utf-8",
 }
 Form = dict[str, str]
-
-
-def tracking(request: Request) -> Tracking:
-    """The tracker use cases for this request's owner (from the session, never the request)."""
-    return Tracking(store_units(request), owner(request), state(request).facts)
 
 
 PER_PROGRAM = ("move", "would-not-go")
@@ -92,11 +88,23 @@ class Refused:
 
 def _tracker_page(request: Request, refused: Refused | None = None, status: int = 200) -> Response:
     track = tracking(request)
-    tracker, ranks = track.rank_list()
+    # kept per tracker revision and program store revision (names and tracks on the list)
+    tracker, ranks = remember(
+        request,
+        tracker_key(request, "rank list", state(request).programs().version),
+        track.rank_list,
+    )
     seasons = sorted({s.season for s in tracker.signals if s.season is not None})
     usage = [(y, u) for y in seasons for u in signal_usage(tracker.signals, track.facts, y)]
-    profile = profile_or_none(request)
-    checks = rank_list_checks(track.uow, track.owner, profile, track.facts) if profile else []
+    saved = saved_or_none(request)
+    checks = []
+    if saved is not None:  # the draft against the profile, with the user's own values
+        key = tracker_key(request, "rank checks", saved.version, known_programs(request).revision)
+        checks = remember(
+            request,
+            key,
+            lambda: rank_list_checks(track.uow, track.owner, saved.profile, track.facts),
+        )
     next_states = {a.program: sorted(TRANSITIONS[a.state]) for a in tracker.applications}
     drawn = {"add", "letter", "document", "signal", "geography", "interview", "rank"}
     if tracker.letters:
@@ -130,7 +138,9 @@ async def tracker_page(request: Request) -> Response:
 @router.get("/tracker/program/{key}")
 def application_page(request: Request, key: str) -> Response:
     """One application and its history; only ever looked up in this owner's tracker."""
-    tracker, app = tracking(request).application(key)
+    tracker = owner_tracker(request)
+    found = tracker.application(key)  # the tracker's own key; else as the user typed it
+    tracker, app = (tracker, found) if found else tracking(request).application(key)
     context = {
         "app": app,
         "history": app.lines(),
