@@ -32,8 +32,10 @@ from matchready.match import (
     write_result,
 )
 
-COMPILING = "compiling the Match engine (once, about 30 s)"
-"""Said before a fast run that must compile first (bench/README: 25-30 s cold on 2 cores)."""
+COMPILING = "compiling the Match engine (once, about 50-80 s)"
+"""Said before a fast run that must compile first: the cold run measured 55-74 s of wall time,
+46-51 CPU-s, on the 2-core machine at load 2.5-3.5 (bench/README, "cold"); ``make env`` does
+it at install instead."""
 
 app = typer.Typer(
     help="Run, generate and check NRMP Match markets.",

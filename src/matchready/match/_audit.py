@@ -16,7 +16,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from matchready.match._kernel import (
+from matchready.match._kernel import _jit, _kernel
+from matchready.match._layout import (
     M_COUPLES,
     M_N,
     M_PROGRAMS,
@@ -33,8 +34,6 @@ from matchready.match._kernel import (
     MS_PRANK,
     MS_PROG,
     Buffer,
-    _jit,
-    _kernel,
 )
 
 Ints = npt.NDArray[np.int64]

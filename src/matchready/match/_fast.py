@@ -72,8 +72,8 @@ def _source(instance: Instance) -> MarketArrays:
 def compile_arrays(source: MarketArrays) -> Market:
     """The market buffer (see ``_kernel``): the lists, the rank look-up tables and the layout
     of the held lists, plus the initial state buffer every attempt starts from."""
-    from matchready.match import _kernel as K
-    from matchready.match._tables import rank_tables
+    from matchready.match import _layout as K
+    from matchready.match._aot import kernels
 
     i32 = np.int32
     n, n_programs = source.applicants, source.programs
@@ -83,7 +83,7 @@ def compile_arrays(source: MarketArrays) -> Market:
     a_prank = np.full(len(a_prog), -1, dtype=i32)
     p_apos = np.full(len(p_app), -1, dtype=i32)
     s_prank = np.full(len(s_prog), -1, dtype=i32)
-    rank_tables(
+    kernels().rank_tables(
         n, a_off, a_prog, p_off, p_app, s_off, s_prog, source.supplemental_applicant,
         a_prank, p_apos, s_prank,
     )  # fmt: skip
@@ -167,13 +167,14 @@ def _pack(
 def after_singles(market: Market, restart_limit: int) -> Buffer:
     """The state after step 1 (singles and what they set off), which every attempt shares:
     it does not depend on the couple order. Computed once per market and restart limit."""
-    from matchready.match import _kernel as K
+    from matchready.match import _layout as K
+    from matchready.match._aot import kernels
 
     cached = market.snapshots.get(restart_limit)
     if cached is None:
         cached = market.start.copy()
         cached[K.LIMIT] = restart_limit
-        K.run_singles(market.buffer, cached)
+        kernels().run_singles(market.buffer, cached)
         market.snapshots[restart_limit] = cached
     return cached
 
@@ -183,10 +184,10 @@ def run_attempt(market: Market, order: Array, restart_limit: int, attempts: int)
 
     The singles phase is taken from :func:`after_singles`; the couples and reversions run on a
     copy of that state, so a retry with another couple order repeats only what can differ."""
-    from matchready.match import _kernel as K
+    from matchready.match._aot import kernels
 
     S = after_singles(market, restart_limit).copy()
-    K.run_couples(market.buffer, S, order)
+    kernels().run_couples(market.buffer, S, np.ascontiguousarray(order, dtype=np.int64))
     return outcome_of(market, S, attempts)
 
 
@@ -196,7 +197,7 @@ def _part(buffer: Buffer, index: int, length: int) -> Buffer:
 
 def outcome_of(market: Market, S: Buffer, attempts: int) -> ArrayOutcome:
     """The matching held in the state buffer ``S``, per applicant."""
-    from matchready.match import _kernel as K
+    from matchready.match import _layout as K
 
     source = market.source
     n = source.applicants
@@ -234,9 +235,9 @@ def final_capacity(market: Market, reverted: Array) -> Array:
 
 def audit_arrays(market: Market, outcome: ArrayOutcome) -> tuple[Array, int]:
     """The numba stability audit of ``outcome``: blocking rows and broken rules (``_audit``)."""
-    from matchready.match._audit import audit
+    from matchready.match._aot import kernels
 
-    return audit(
+    return kernels().audit(
         market.buffer,
         final_capacity(market, outcome.reverted),
         outcome.program,

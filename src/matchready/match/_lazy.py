@@ -14,7 +14,7 @@ import numpy as np
 
 from matchready.match._arrays import ArrayOutcome
 from matchready.match._fast import Market, final_capacity
-from matchready.match._kernel import MA_PRANK, MS_PRANK
+from matchready.match._layout import MA_PRANK, MS_PRANK
 from matchready.match._model import Instance
 from matchready.match._result import Assignment, BlockingPair, Result
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from matchready.match._kernel import Buffer, _jit
+from matchready.match._kernel import _jit
+from matchready.match._layout import Buffer
 
 
 @_jit

@@ -1,15 +1,19 @@
-"""Compiling the engine ahead of the first Match (numba compiles on first use, then caches).
+"""Compiling the engine ahead of the first Match.
 
-On a fresh install the first run compiles the kernel, the audit and the rank tables: about
-25-30 s on a 2-core machine (bench/README, "cold"). :func:`is_compiled` tells whether numba's
-on-disk cache holds them (so a caller can say so before the wait); :func:`warm_up` compiles them
-on a tiny market (``matchready match warmup``, run by ``make env``). :func:`warm_up_apart` does
-it in a child process, whose compiler memory (about 300 MB) goes back to the system when it
-ends, so a cold ``match run`` does not hold it beside the market.
+The engine is compiled once per install into an extension module (``_aot``: numba's ahead-of-
+time compiler, then gcc; 46-51 CPU-s, 55-74 s of wall time on the 2-core machine, bench/README
+"cold"), which every later run imports in a millisecond. Without a C compiler it falls back to
+numba's JIT, which compiles on first use (about as long) and caches on disk.
+:func:`is_compiled` tells whether either is ready (so a caller can say so before the wait);
+:func:`warm_up` builds the module, or compiles the JIT, and runs a tiny market through the
+engine (``matchready match warmup``, run by ``make env``). :func:`warm_up_apart` does it in a
+child process, whose compiler memory (about 300 MB) goes back to the system when it ends, so a
+cold ``match run`` does not hold it beside the market.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -34,8 +38,13 @@ def _cache_dirs(source: Path) -> list[Path]:
 
 
 def is_compiled() -> bool:
-    """Whether numba's cache holds every entry point, newer than its source (without importing
-    numba). A stale or missing entry means the next Match compiles first."""
+    """Whether the module compiled ahead of time for the current sources exists, or else
+    numba's cache holds every entry point newer than its source (without importing numba). A
+    stale or missing entry means the next Match compiles first."""
+    from matchready.match import _aot
+
+    if _aot.path() is not None:
+        return True
     for module, function in ENTRY_POINTS:
         spec = find_spec(f"matchready.match.{module}")
         if spec is None or spec.origin is None:
@@ -56,8 +65,10 @@ def is_compiled() -> bool:
 
 
 def warm_up() -> float:
-    """Compile (or load) the engine on a tiny market with a couple, a supplemental list and a
-    reversion, through both entry points; the seconds it took."""
+    """Build the engine's module (``_aot.build``) unless it exists, falling back to the JIT
+    when that fails, then run a tiny market with a couple, a supplemental list and a reversion
+    through both entry points; the seconds it took."""
+    from matchready.match import _aot
     from matchready.match._arrays import solve, to_arrays
     from matchready.match._model import (
         Applicant,
@@ -70,6 +81,10 @@ def warm_up() -> float:
     from matchready.match._run import run_match
 
     started = time.perf_counter()
+    if _aot.path() is None:
+        with contextlib.suppress(Exception):  # no C compiler, no writable folder: the JIT
+            _aot.build()
+        _aot._chosen = None  # choose again: the module if it was built
     instance = Instance(
         programs=(
             Program("ADV", 1, ("s", "c1"), "advanced"),
@@ -93,6 +108,10 @@ def warm_up() -> float:
 def _loaded_here() -> bool:
     """Whether this process already holds the compiled entry points (numba compiles once per
     process too: a test process that ran the engine need not compile again)."""
+    from matchready.match import _aot
+
+    if _aot._chosen is not None:
+        return True
     for module, function in ENTRY_POINTS:
         loaded = sys.modules.get(f"matchready.match.{module}")
         dispatcher = getattr(loaded, function, None)
@@ -102,12 +121,11 @@ def _loaded_here() -> bool:
 
 
 def warm_up_apart() -> float:
-    """:func:`warm_up` in a child process that writes numba's cache and ends (this process then
-    loads the cache); in this process when it already holds the compiled engine or the child
-    fails. The seconds it took."""
+    """:func:`warm_up` in a child process that builds the module (or writes numba's cache) and
+    ends; this process then loads it. Nothing when this process already holds the compiled
+    engine; in this process when the child fails. The seconds it took."""
     started = time.perf_counter()
     if _loaded_here():
-        warm_up()
         return time.perf_counter() - started
     child = subprocess.run(
         [sys.executable, "-c", "from matchready.match._warmup import warm_up; warm_up()"],

@@ -7,7 +7,6 @@ read-only (one user's fact must not change another's plan).
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 
 from fastapi import APIRouter, Depends, Request
@@ -90,7 +89,7 @@ async def set_fact(request: Request) -> Response:
         text("value"),
         text("applies_to"),
         text("source") or None,
-        date.today(),
+        web.today(),
         text("note"),
     )
     _reload(request)
