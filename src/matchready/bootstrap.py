@@ -95,7 +95,7 @@ class Runtime:
         attempts: AttemptStore | None = None,
         clock: Callable[[], date] = date.today,
         database: Database | None = None,
-        standing: SqlStanding | None = None,
+        own_stores: bool = False,
     ) -> None:
         self.settings = settings
         self.profiles = profiles
@@ -109,9 +109,19 @@ class Runtime:
         """The owner in local mode; in server mode each request's account is (see web.state)."""
         self._facts = facts
         self._database = database
-        self.standing = standing
-        """Each request's session, profile and tracker revision in one read (None when the
-        stores were passed in: the web app then reads them one by one)."""
+        self._own_stores = own_stores
+
+    @property
+    def standing(self) -> SqlStanding | None:
+        """Reads each web request's session, profile and tracker revision at once; None when
+        the stores were passed in (the web app then reads them one by one). Built on first
+        use: it opens the database only when it reads."""
+        if not self._own_stores or self._database is None:
+            return None
+        from matchready.store.standing import SqlStanding
+
+        database = self._database
+        return SqlStanding(lambda: database.engine)
 
     @property
     def multi_user(self) -> bool:
@@ -178,11 +188,6 @@ def bootstrap(
         attempts = attempts or SqlAttemptStore(database.engine)
     if profiles is None:
         profiles = _profile_store(settings, database, server=accounts is not None)
-    standing = None
-    if own_stores:
-        from matchready.store.standing import SqlStanding
-
-        standing = SqlStanding(database.engine)
     return Runtime(
         settings,
         profiles,
@@ -193,7 +198,7 @@ def bootstrap(
         attempts=attempts,
         clock=clock,
         database=database,
-        standing=standing,
+        own_stores=own_stores,
     )
 
 

@@ -10,6 +10,7 @@ trackers it reads are the ones the app writes (one database).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, bindparam, delete, select
@@ -31,8 +32,11 @@ NOBODY = Standing(None, None, 0)
 
 
 class SqlStanding:
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
+    """`engine` is called on the first read, so that building the runtime opens no database
+    (a CLI command that needs none must not create one)."""
+
+    def __init__(self, engine: Callable[[], Engine]) -> None:
+        self._opens = engine
         account = SessionRow.account_id
         profile = select(ProfileRow.toml).where(ProfileRow.owner == account).scalar_subquery()
         revision = select(TrackerRow.revision).where(TrackerRow.owner == account).scalar_subquery()
@@ -44,7 +48,7 @@ class SqlStanding:
     def of_session(self, session_id: str, now: float) -> Standing:
         """The session's account with its profile and tracker revision (one statement); an
         expired session is deleted by a second one."""
-        with self._engine.connect() as connection:
+        with self._opens().connect() as connection:
             row = connection.execute(self._by_session, {"id": session_id}).first()
             if row is None:
                 return NOBODY
@@ -56,6 +60,6 @@ class SqlStanding:
 
     def tracker_revision(self, owner: str) -> int:
         """The revision of `owner`'s tracker (local mode, where the profile is a file)."""
-        with self._engine.connect() as connection:
+        with self._opens().connect() as connection:
             revision: int | None = connection.scalar(self._revision, {"owner": owner})
             return revision or 0
