@@ -133,6 +133,9 @@ def start_server(
     }
     uvicorn = [sys.executable, "-m", "uvicorn", "--factory", "matchready.web.app:create_app"]
     args = [*uvicorn, "--port", str(port), "--workers", "2", "--log-level", "warning"]
+    # a worker building 13,000 programs on a loaded machine can miss uvicorn's 5 s health
+    # check; killed and restarted, it would never become ready (seen 2026-12-02, load 11)
+    args += ["--timeout-worker-healthcheck", "900"]
     server = subprocess.Popen(args, env=env)
     deadline = time.monotonic() + 900  # each worker builds the program table first (minutes
     # for 13,000 programs from PostgreSQL on a loaded machine)
