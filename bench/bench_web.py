@@ -18,6 +18,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -75,6 +77,44 @@ def load_programs(data: Path, url: str | None = None) -> None:
         import_programs(runtime.units(), path)
 
 
+@dataclass(frozen=True)
+class Timing:
+    """One wrk run: requests answered, non-2xx answers, latency percentiles in ms."""
+
+    requests: int
+    bad: int
+    p50: float
+    p95: float
+    p99: float
+
+
+def warm(url: str, headers: Sequence[str] = ()) -> None:
+    """Build the page's caches, then 2 s of light load (JIT-free Python still warms its
+    caches and the database its buffers)."""
+    request = urllib.request.Request(url, headers=dict(h.split(": ", 1) for h in headers))
+    urllib.request.urlopen(request, timeout=120).read()  # builds caches (the program table)
+    args = [f"-H{h}" for h in headers]
+    subprocess.run(["wrk", "-t1", "-c10", "-d2s", *args, url], capture_output=True, check=True)
+
+
+def wrk(url: str, script: Path, seconds: int, headers: Sequence[str] = ()) -> Timing:
+    """`CONNECTIONS` connections in a closed loop for `seconds` (the request-timing loop of
+    both web benches); `script` is `LUA`, which prints the RESULT line read here."""
+    out = subprocess.run(
+        [
+            *("wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "30s"),
+            *(f"-H{h}" for h in headers),
+            *("-s", str(script), url),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+    requests, bad, p50, p95, p99 = line.split()[1:]
+    return Timing(int(requests), int(bad), float(p50), float(p95), float(p99))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -93,6 +133,9 @@ def start_server(
     }
     uvicorn = [sys.executable, "-m", "uvicorn", "--factory", "matchready.web.app:create_app"]
     args = [*uvicorn, "--port", str(port), "--workers", "2", "--log-level", "warning"]
+    # a worker building 13,000 programs on a loaded machine can miss uvicorn's 5 s health
+    # check; killed and restarted, it would never become ready (seen 2026-12-02, load 11)
+    args += ["--timeout-worker-healthcheck", "900"]
     server = subprocess.Popen(args, env=env)
     deadline = time.monotonic() + 900  # each worker builds the program table first (minutes
     # for 13,000 programs from PostgreSQL on a loaded machine)
@@ -128,22 +171,13 @@ def main() -> int:
     try:
         for path in PAGES:
             url = f"http://127.0.0.1:{port}{path}"
-            urllib.request.urlopen(url, timeout=120).read()  # builds caches (the program table)
-            subprocess.run(["wrk", "-t1", "-c10", "-d2s", url], capture_output=True, check=True)
-            out = subprocess.run(
-                [
-                    *("wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "30s"),
-                    *("-s", str(script), url),
-                ],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            line = next(x for x in out.splitlines() if x.startswith("RESULT"))
-            requests, bad, p50, p95, p99 = line.split()[1:]
+            warm(url)
+            t = wrk(url, script, SECONDS)
             programs = path.startswith(("/programs", "/api/programs"))
-            worst[programs] = max(worst[programs], float(p95))
-            rows.append(f"| `{path}` | {requests} | {bad} | {p50} | {p95} | {p99} |")
+            worst[programs] = max(worst[programs], t.p95)
+            rows.append(
+                f"| `{path}` | {t.requests} | {t.bad} | {t.p50:.3f} | {t.p95:.3f} | {t.p99:.3f} |"
+            )
             print(rows[-1], flush=True)
     finally:
         server.terminate()

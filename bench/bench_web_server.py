@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,16 +29,26 @@ sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 
 from _report import others_running, write_section
-from bench_web import EXAMPLE, LUA, PROGRAMS, free_port, load_programs, start_server
+from bench_web import (
+    CONNECTIONS,
+    EXAMPLE,
+    LUA,
+    PROGRAMS,
+    free_port,
+    load_programs,
+    start_server,
+    warm,
+    wrk,
+)
 from matchready.bootstrap import bootstrap
+from matchready.domain.tracker_records import ApplicationRecord, ChangeRecord
 from matchready.io.profile import dump_profile, load_profile
 from matchready.services.accounts import register
-from matchready.services.tracker import add_program
+from matchready.services.tracker import Tracking
 from matchready.settings import Settings
 from matchready.web.auth import SESSION_COOKIE
 from pg_cluster import MISSING, Cluster, pg_bindir
 
-CONNECTIONS = 50
 SECONDS = 8
 ROUNDS = 3
 TRACKED = 20
@@ -75,7 +84,11 @@ def _setup(url: str, data: Path) -> tuple[str, str, str]:
             # one NRMP code names the track of a program that has several
             chosen = [p for p in unit.programs.all() if p.codes][:TRACKED]
         for program in chosen:
-            add_program(runtime.units(), account.id, runtime.facts, program.codes[0].code)
+            code = program.codes[0].code
+            Tracking(runtime.units(), account.id, runtime.facts).add(
+                ApplicationRecord.parse({"program": code, "note": ""}),
+                ChangeRecord.parse({"program": code, "state": "planned"}),
+            )
     return session, chosen[0].key, chosen[0].codes[0].code
 
 
@@ -131,21 +144,6 @@ def _cpu_seconds(server: psutil.Process) -> float:
     return total
 
 
-def _wrk(url: str, script: Path, session: str) -> tuple[int, int, float, float, float]:
-    out = subprocess.run(
-        [
-            *("wrk", "-t1", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--timeout", "30s"),
-            *("-H", f"Cookie: {SESSION_COOKIE}={session}", "-s", str(script), url),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
-    requests, bad, p50, p95, p99 = line.split()[1:]
-    return int(requests), int(bad), float(p50), float(p95), float(p99)
-
-
 def main() -> int:
     bindir = pg_bindir()
     if bindir is None:
@@ -180,20 +178,19 @@ def main() -> int:
             process = psutil.Process(server.pid)
             for path, template in zip(paths, MAIN + SLOWER, strict=True):
                 target = f"http://127.0.0.1:{port}{path}"
-                cookie = f"{SESSION_COOKIE}={session}"
-                warm = ["wrk", "-t1", "-c10", "-d2s", "-H", f"Cookie: {cookie}", target]
-                subprocess.run(warm, capture_output=True, check=True)
+                cookie = [f"Cookie: {SESSION_COOKIE}={session}"]
+                warm(target, cookie)
                 results, cpus = [], []
                 for _ in range(ROUNDS):
                     before = _cpu_seconds(process)
-                    result = _wrk(target, script, session)
-                    cpus.append(1000 * (_cpu_seconds(process) - before) / max(result[0], 1))
+                    result = wrk(target, script, SECONDS, cookie)
+                    cpus.append(1000 * (_cpu_seconds(process) - before) / max(result.requests, 1))
                     results.append(result)
-                requests = sum(r[0] for r in results)
-                bad = sum(r[1] for r in results)
-                p95s = sorted(r[3] for r in results)
-                p50 = statistics.median(r[2] for r in results)
-                p99 = statistics.median(r[4] for r in results)
+                requests = sum(r.requests for r in results)
+                bad = sum(r.bad for r in results)
+                p95s = sorted(r.p95 for r in results)
+                p50 = statistics.median(r.p50 for r in results)
+                p99 = statistics.median(r.p99 for r in results)
                 slower = template in SLOWER
                 worst[slower] = max(worst[slower], p95s[-1])
                 cpu = statistics.median(cpus)

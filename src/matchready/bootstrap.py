@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from matchready.domain.facts import Facts
     from matchready.services.accounts import AccountStore, AttemptStore, SessionStore
     from matchready.services.profiles import ProfileStore
+    from matchready.store.standing import SqlStanding
 
 __all__ = ["LOCAL_OWNER", "Database", "Runtime", "bootstrap"]
 
@@ -94,6 +95,7 @@ class Runtime:
         attempts: AttemptStore | None = None,
         clock: Callable[[], date] = date.today,
         database: Database | None = None,
+        own_stores: bool = False,
     ) -> None:
         self.settings = settings
         self.profiles = profiles
@@ -107,6 +109,19 @@ class Runtime:
         """The owner in local mode; in server mode each request's account is (see web.state)."""
         self._facts = facts
         self._database = database
+        self._own_stores = own_stores
+
+    @property
+    def standing(self) -> SqlStanding | None:
+        """Reads each web request's session, profile and tracker revision at once; None when
+        the stores were passed in (the web app then reads them one by one). Built on first
+        use: it opens the database only when it reads."""
+        if not self._own_stores or self._database is None:
+            return None
+        from matchready.store.standing import SqlStanding
+
+        database = self._database
+        return SqlStanding(lambda: database.engine)
 
     @property
     def multi_user(self) -> bool:
@@ -159,6 +174,8 @@ def bootstrap(
     if (accounts is None) != (sessions is None):
         raise ValueError("multi-user mode needs both an account store and a session store")
     database = Database(settings.resolved_database_url())
+    # one read per request (session, profile, tracker revision) needs all three in `database`
+    own_stores = units is None and profiles is None and accounts is None
     if settings.multi_user and accounts is None:
         if not settings.database_url:
             raise StoreError(
@@ -181,6 +198,7 @@ def bootstrap(
         attempts=attempts,
         clock=clock,
         database=database,
+        own_stores=own_stores,
     )
 
 

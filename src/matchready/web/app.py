@@ -100,6 +100,7 @@ def create_app(
         sessions=runtime.sessions,
         limiter=RateLimiter(runtime.attempts or MemoryAttemptStore()),
         units=runtime.units,
+        standing=runtime.standing,
         clock=runtime.clock,
     )
     templates = Jinja2Templates(directory=str(_folder("templates")))

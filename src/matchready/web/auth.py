@@ -11,12 +11,14 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from matchready.errors import MatchreadyError
+from matchready.store.standing import NOBODY, Standing
 
 SESSION_COOKIE = "matchready_session"
 SESSION_SECONDS = 14 * 24 * 3600
 DEVICE_COOKIE = "matchready_device"
 DEVICE_SECONDS = 365 * 24 * 3600
 _ACCOUNT_KEY = "matchready.account"
+_STANDING_KEY = "matchready.standing"
 
 
 class LoginRequired(MatchreadyError):
@@ -36,9 +38,26 @@ def session_account(request: Request) -> str | None:
     account_id: str | None = None
     session_id = request.cookies.get(SESSION_COOKIE)
     if web.sessions is not None and session_id:
-        account_id = web.sessions.account_of(session_id, time.time())
+        if web.standing is not None:  # the session, its profile and tracker in one read
+            found = web.standing.of_session(session_id, time.time())
+            request.scope[_STANDING_KEY] = found
+            account_id = found.account
+        else:
+            account_id = web.sessions.account_of(session_id, time.time())
     request.scope[_ACCOUNT_KEY] = account_id
     return account_id
+
+
+def session_standing(request: Request) -> Standing | None:
+    """What the session lookup read with the account (its profile text, its tracker's
+    revision), or None when the app reads them one by one (stores passed in, local mode)."""
+    if request.app.state.web.sessions is None:
+        return None
+    session_account(request)
+    found: Standing | None = request.scope.get(_STANDING_KEY)
+    if found is None and request.app.state.web.standing is not None:
+        return NOBODY  # no session cookie: nobody
+    return found
 
 
 def client_address(request: Request) -> str:

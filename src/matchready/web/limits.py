@@ -37,6 +37,9 @@ def _length(column: Any) -> int:
     return length
 
 
+REGION_MAX = _length(GeoPreferenceRow.region)
+"""Characters in one preferred region (the regions field holds up to 20, comma-separated)."""
+
 FIELD_LIMITS: dict[str, int] = {
     "email": _length(AccountRow.email),
     "password": PASSWORD_MAX,
@@ -51,7 +54,7 @@ FIELD_LIMITS: dict[str, int] = {
     # "residencycas.em.usmle_transcript" on the Facts page
     "key": max(_length(LetterRow.key), FACT_KEY_MAX),
     "name": _length(DocumentVersionRow.name),
-    "regions": 20 * _length(GeoPreferenceRow.region),
+    "regions": 20 * REGION_MAX,
     "source": _length(RequirementRow.source),
     "value": _length(RequirementRow.value),
     "note": NOTE_MAX,

@@ -27,7 +27,8 @@ from matchready.services.ports import LOCAL_OWNER, ProgramsVersion, UnitOfWork
 from matchready.services.profiles import ProfileStore
 from matchready.services.screening import ProgramIndex, load_program_table, with_programs
 from matchready.settings import Settings
-from matchready.web.auth import LoginRequired, session_account
+from matchready.store.standing import SqlStanding
+from matchready.web.auth import LoginRequired, session_account, session_standing
 from matchready.web.nav import NAV
 
 
@@ -64,6 +65,11 @@ class Memo:
         self._entries: OrderedDict[Hashable, object] = OrderedDict()
         self._lock = threading.Lock()
 
+    def peek(self, key: Hashable) -> object | None:
+        """The kept result for `key`, or None (to skip a thread hop when it is kept)."""
+        with self._lock:
+            return self._entries.get(key)
+
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         with self._lock:
             if key in self._entries:
@@ -97,6 +103,8 @@ class WebState:
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(MemoryAttemptStore()))
     """Login, registration and reset limits; in the shared database when there is one."""
     units: Callable[[], UnitOfWork] | None = None  # the shared program store
+    standing: SqlStanding | None = None
+    """Reads a request's session, profile and tracker revision at once (see store/standing)."""
     clock: Callable[[], date] = date.today
     nav: list[tuple[str, str]] = field(default_factory=lambda: list(NAV))
     memo: Memo = field(default_factory=Memo, repr=False)
@@ -189,6 +197,35 @@ def actor(request: Request) -> Actor:
 def viewer(request: Request) -> str | None:
     """The account whose history entries read "you" (None in local mode)."""
     return owner(request) if state(request).multi_user else None
+
+
+_REVISION_KEY = "matchready.tracker_revision"
+
+
+def tracker_revision(request: Request) -> int | None:
+    """The revision of this request's owner's tracker, read once per request (in server mode
+    with the session): what a cached tracker is keyed on. None when the app cannot read it
+    on its own (stores passed in): the tracker is then read every time."""
+    if _REVISION_KEY not in request.scope:
+        web = state(request)
+        found = session_standing(request)
+        if found is not None:
+            revision: int | None = found.tracker_revision if found.account else None
+        elif web.standing is not None and not web.multi_user:
+            revision = web.standing.tracker_revision(LOCAL_OWNER)
+        else:
+            revision = None
+        request.scope[_REVISION_KEY] = revision
+    known: int | None = request.scope[_REVISION_KEY]
+    return known
+
+
+def saved_text(request: Request, who: str) -> str | None:
+    """The owner's saved profile text: as the session lookup read it, else from the store."""
+    found = session_standing(request)
+    if found is not None and found.account == who:
+        return found.profile
+    return state(request).profiles.read(who)
 
 
 async def require_owner(request: Request) -> None:

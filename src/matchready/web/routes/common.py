@@ -24,7 +24,7 @@ from matchready.services.ports import UnitOfWork
 from matchready.services.profile_screening import screen_profile
 from matchready.services.profiles import parsed_profile
 from matchready.web.auth import session_account
-from matchready.web.state import Programs, owner, state
+from matchready.web.state import Programs, owner, saved_text, state
 
 T = TypeVar("T")
 
@@ -49,7 +49,7 @@ class Saved:
 
 def saved_or_none(request: Request) -> Saved | None:
     who = owner(request)
-    text = state(request).profiles.read(who)
+    text = saved_text(request, who)
     if text is None:
         return None
     digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()

@@ -11,7 +11,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from matchready.domain.calendar import CycleCalendar
 from matchready.domain.costs import CostEstimate, submitted_counts
@@ -19,7 +18,6 @@ from matchready.domain.tracker import Application, Tracker
 from matchready.io.ics import calendar_ics
 from matchready.services.calendar import cycle_calendar, interview_days
 from matchready.services.costs import cost_estimate
-from matchready.services.tracker import Tracking
 from matchready.web.filters import QueryForm
 from matchready.web.routes.common import (
     Saved,
@@ -29,7 +27,8 @@ from matchready.web.routes.common import (
     require_saved,
     saved_or_none,
 )
-from matchready.web.state import owner, state
+from matchready.web.state import state
+from matchready.web.tracked import owner_tracker_async
 
 pages = APIRouter()
 api = APIRouter(tags=["api"])
@@ -41,11 +40,9 @@ MAX_TRAVEL = 10_000_000
 async def _tracker(request: Request) -> Tracker | None:
     """This owner's tracker (its interviews date the calendar, its submitted applications
     price the costs), read off the event loop; None for an app built without a store."""
-    app = state(request)
-    if app.units is None:
+    if state(request).units is None:
         return None
-    tracking = Tracking(app.units(), owner(request), app.facts)
-    return await run_in_threadpool(tracking.tracker)
+    return await owner_tracker_async(request)
 
 
 async def _interviews(request: Request) -> tuple[tuple[str, date], ...]:

@@ -7,6 +7,8 @@ read-only (one user's fact must not change another's plan).
 
 from __future__ import annotations
 
+from functools import partial
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -20,7 +22,7 @@ from matchready.services.facts import (
     user_facts_file,
 )
 from matchready.web.csrf import require_token
-from matchready.web.routes.common import page
+from matchready.web.routes.common import cached_page, page
 from matchready.web.state import state
 
 router = APIRouter()
@@ -30,22 +32,31 @@ MAX_QUERY = 100
 
 @router.get("/facts", include_in_schema=False)
 async def facts_page(request: Request) -> Response:
+    """Kept per search and version of your facts file (a `matchready facts set` from the CLI
+    changes its size or time); the facts in use change only through `_reload`, which drops
+    every kept result. Read-only in server mode, so kept whole there (no form that posts)."""
     web = state(request)
     text = (request.query_params.get("q") or "").strip()[:MAX_QUERY] or None
-    rows = search_facts(web.facts, text)
     path = user_facts_file(web.settings)
-    return page(
-        request,
-        "facts.html",
-        {
-            "rows": rows,
+    try:
+        stamp = path.stat()
+        version: tuple[int, int] | None = (stamp.st_mtime_ns, stamp.st_size)
+    except FileNotFoundError:
+        version = None
+
+    def context() -> dict[str, object]:
+        return {
+            "rows": web.memo.get(("fact search", text), partial(search_facts, web.facts, text)),
             "q": text or "",
-            "mine": my_fact_rows(path),
+            "mine": web.memo.get(("my facts", str(path), version), partial(my_fact_rows, path)),
             "path": str(path),
             "release": (web.facts.release, web.facts.released),
             "editable": not web.multi_user,
-        },
-    )
+        }
+
+    if web.multi_user:
+        return cached_page(request, ("facts", text, str(path), version), "facts.html", context)
+    return page(request, "facts.html", context())
 
 
 def _editable(request: Request) -> None:

@@ -2,15 +2,17 @@
 
 Every form posts to one route that parses it through the tracker's record models and calls
 one use case of `services.tracker.Tracking`, for the owner of the session (never an owner named
-by the request), then redirects back. A refused change or bad input re-renders the page with
-the message (422, or 404 for a program not in the store or not in this tracker). Every form
-carries the CSRF token.
+by the request), then redirects back. A refused change or bad input re-renders the page (422,
+or 404 for a program not in the store or not in this tracker) with the message beside the form
+that failed and that form's fields as the user typed them (`Refused`), as the filter forms do.
+Every form carries the CSRF token.
 """
 
 from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Request
@@ -36,9 +38,10 @@ from matchready.io.tracker_table import rank_list_csv, rank_list_text
 from matchready.services.rank_checks import rank_list_checks
 from matchready.services.tracker import Tracking
 from matchready.web.csrf import require_token
-from matchready.web.limits import text_problems
-from matchready.web.routes.common import page, profile_or_none, store_units
-from matchready.web.state import owner, state
+from matchready.web.limits import REGION_MAX, text_problems
+from matchready.web.routes.common import known_programs, page, saved_or_none
+from matchready.web.state import state
+from matchready.web.tracked import owner_tracker, remember, tracker_key, tracking
 
 router = APIRouter(include_in_schema=False)
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -50,33 +53,74 @@ TYPES = {
 Form = dict[str, str]
 
 
-def tracking(request: Request) -> Tracking:
-    """The tracker use cases for this request's owner (from the session, never the request)."""
-    return Tracking(store_units(request), owner(request), state(request).facts)
+PER_PROGRAM = ("move", "would-not-go")
+"""Forms drawn once per application: a refusal belongs to the row of the program it named."""
 
 
-def _tracker_page(
-    request: Request, problems: list[str] | None = None, status: int = 200
-) -> Response:
+@dataclass(frozen=True)
+class Refused:
+    """A form the tracker refused: which one, its fields as typed, and why.
+
+    `form` names the form by its route ("/tracker/letter/assign" -> "letter-assign"); a form
+    drawn once per application adds the program it named ("move:1000140C0")."""
+
+    form: str
+    typed: Form
+    problems: list[str]
+
+    @classmethod
+    def of(cls, path: str, typed: Form, problems: list[str]) -> Refused:
+        name = path.removeprefix("/tracker/").replace("/", "-")
+        if name in PER_PROGRAM:
+            name = f"{name}:{typed.get('program', '')}"
+        return cls(name, typed, problems)
+
+    def value(self, form: str, name: str) -> str | None:
+        """What the user typed in field `name` if `form` is the refused one, else None (the
+        template then shows the field's usual value)."""
+        return self.typed.get(name, "") if form == self.form else None
+
+
+def _tracker_page(request: Request, refused: Refused | None = None, status: int = 200) -> Response:
     track = tracking(request)
-    tracker, ranks = track.rank_list()
+    # kept per tracker revision and program store revision (names and tracks on the list)
+    tracker, ranks = remember(
+        request,
+        tracker_key(request, "rank list", state(request).programs().version),
+        track.rank_list,
+    )
     seasons = sorted({s.season for s in tracker.signals if s.season is not None})
     usage = [(y, u) for y in seasons for u in signal_usage(tracker.signals, track.facts, y)]
-    profile = profile_or_none(request)
-    checks = rank_list_checks(track.uow, track.owner, profile, track.facts) if profile else []
+    saved = saved_or_none(request)
+    checks = []
+    if saved is not None:  # the draft against the profile, with the user's own values
+        key = tracker_key(request, "rank checks", saved.version, known_programs(request).revision)
+        checks = remember(
+            request,
+            key,
+            lambda: rank_list_checks(track.uow, track.owner, saved.profile, track.facts),
+        )
+    next_states = {a.program: sorted(TRANSITIONS[a.state]) for a in tracker.applications}
+    drawn = {"add", "letter", "document", "signal", "geography", "interview", "rank"}
+    if tracker.letters:
+        drawn |= {"letter-assign", "letter-status"}
+    drawn |= {f"would-not-go:{program}" for program in next_states}
+    drawn |= {f"move:{program}" for program, states in next_states.items() if states}
     context = {
         "rank_checks": [str(w) for w in checks],
         "tracker": tracker,
         "ranks": ranks,
         "usage": usage,
-        "next_states": {a.program: sorted(TRANSITIONS[a.state]) for a in tracker.applications},
+        "next_states": next_states,
         "letter_counts": {
             a.program: len(tracker.letters_for(a.program)) for a in tracker.applications
         },
         "kinds": list(DocumentKind),
         "formats": list(InterviewFormat),
         "tiers": list(SignalTier),
-        "problems": problems or [],
+        "refused": refused,
+        # a refusal for a form not on the page (a program no longer tracked) is shown on top
+        "refused_beside": refused is not None and refused.form in drawn,
     }
     return page(request, "tracker.html", context, status)
 
@@ -89,7 +133,9 @@ async def tracker_page(request: Request) -> Response:
 @router.get("/tracker/program/{key}")
 def application_page(request: Request, key: str) -> Response:
     """One application and its history; only ever looked up in this owner's tracker."""
-    tracker, app = tracking(request).application(key)
+    tracker = owner_tracker(request)
+    found = tracker.application(key)  # the tracker's own key; else as the user typed it
+    tracker, app = (tracker, found) if found else tracking(request).application(key)
     context = {
         "app": app,
         "history": app.lines(),
@@ -100,24 +146,28 @@ def application_page(request: Request, key: str) -> Response:
     return page(request, "tracker_program.html", context)
 
 
-def _apply(request: Request, action: Callable[[Tracking], object]) -> Response:
+def _apply(
+    request: Request, path: str, form: Form, action: Callable[[Tracking], object]
+) -> Response:
     try:
         action(tracking(request))
     except InputError as error:
-        return _tracker_page(request, [str(p) for p in error.problems], status=422)
+        refused = Refused.of(path, form, [str(p) for p in error.problems])
+        return _tracker_page(request, refused, status=422)
     except NotFoundError as error:
-        return _tracker_page(request, [str(error)], status=404)
+        return _tracker_page(request, Refused.of(path, form, [str(error)]), status=404)
     return RedirectResponse("/tracker", status_code=303)
 
 
 def change(path: str) -> Callable[[Callable[[Tracking, Form], object]], object]:
     """Register `action(tracking, form)` as the POST route `path`: the form is read, the change
-    made in the thread pool (it replays and writes the tracker), then the page redirects back."""
+    made in the thread pool (it replays and writes the tracker), then the page redirects back;
+    a refusal re-renders the page with the form as typed."""
 
     def register(action: Callable[[Tracking, Form], object]) -> object:
         async def route(request: Request) -> Response:
             form = {k: v.strip() for k, v in (await request.form()).items() if isinstance(v, str)}
-            return await run_in_threadpool(_apply, request, lambda t: action(t, form))
+            return await run_in_threadpool(_apply, request, path, form, lambda t: action(t, form))
 
         route.__name__ = action.__name__
         router.post(path, dependencies=[Depends(require_token)])(route)
@@ -173,7 +223,14 @@ def signal(t: Tracking, form: Form) -> object:
 
 @change("/tracker/geography")
 def geography(t: Tracking, form: Form) -> object:
-    return t.set_geography(form.get("regions", "").split(","))
+    regions = [r.strip() for r in form.get("regions", "").split(",")]
+    too_long = [r for r in regions if len(r) > REGION_MAX]  # refused here, not by the database
+    if too_long:
+        message = (
+            f"write each region in at most {REGION_MAX} characters ({len(too_long[0])} given)"
+        )
+        raise InputError(Problem(message, Location(field="regions")))
+    return t.set_geography(regions)
 
 
 @change("/tracker/interview")
@@ -203,13 +260,14 @@ async def document(request: Request) -> Response:
     elif len(data) > MAX_UPLOAD:
         problems.append(Problem("the file is larger than 5 MB", Location(field="file")))
     if problems:
-        return await run_in_threadpool(_tracker_page, request, [str(p) for p in problems], 422)
+        refused = Refused.of("/tracker/document", fields, [str(p) for p in problems])
+        return await run_in_threadpool(_tracker_page, request, refused, 422)
     name = fields.get("name") or Path(filename or "").name
 
     def action(t: Tracking) -> object:
         return t.add_document(data, DocumentRecord.parse(fields | {"name": name}).kind, name)
 
-    return await run_in_threadpool(_apply, request, action)
+    return await run_in_threadpool(_apply, request, "/tracker/document", fields, action)
 
 
 def _download(name: str, data: bytes, suffix: str) -> Response:
