@@ -26,6 +26,7 @@ import os
 import sys
 import sysconfig
 import tempfile
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -160,7 +161,9 @@ def build() -> Path:
     Written to a temporary name and renamed, so a reader never sees half a file; modules of
     older sources in the same folder are removed. Raises ``OSError`` when no folder is
     writable and whatever numba's compiler raises (no C compiler, for one)."""
-    compiler_class: Any = importlib.import_module("numba.pycc").CC  # untyped
+    with warnings.catch_warnings():  # numba.pycc: "pending deprecation" since numba 0.57
+        warnings.filterwarnings("ignore", message="The 'pycc' module is pending deprecation")
+        compiler_class: Any = importlib.import_module("numba.pycc").CC  # untyped
 
     target = next((folder for folder in folders() if _writable(folder)), None)
     if target is None:
