@@ -179,3 +179,20 @@ def test_a_user_line_whose_key_is_unknown_is_named_on_load(data_dir: Path) -> No
 def test_set_refuses_an_empty_source_in_the_service_too(data_dir: Path) -> None:
     with pytest.raises(InputError, match="--source URL"):
         set_user_fact(data_dir / FILE_NAME, "fee.eras.token", "175", "2026", "  ", TODAY)
+
+
+def test_a_user_fact_is_dated_by_the_runtime_clock(
+    run, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """`facts set` records the day by the runtime's clock (it was date.today())."""
+    from matchready import bootstrap as boot
+    from matchready.cli import common
+
+    monkeypatch.setattr(common, "runtime", lambda: boot.bootstrap(clock=lambda: TODAY))
+    result = run(
+        "facts", "set", "calendar.rol_deadline", "2027-03-03", "--applies-to", "2027",
+        "--source", NRMP,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    [(_, fact)] = read_user_facts(data_dir / FILE_NAME)
+    assert fact.as_of == TODAY.isoformat()  # the wall clock says 2026-12-02 or later

@@ -40,11 +40,16 @@ def test_a_2027_applicant_in_december_is_in_interview_season() -> None:
     assert now.next_phase_title == (
         "Ranking (rank order list open until the certification deadline)"
     )
-    assert [a.title.split(" (")[0].split(",")[0] for a in now.actions] == [
+    assert [a.title for a in now.actions] == [
         "Attend your interviews and keep notes on each program for ranking.",
-        "Register for the 2027 Main Residency Match with the NRMP",
+        "Register for the 2027 Main Residency Match with the NRMP (R3 system).",
         "Prepare your rank order list: rank only programs you would attend.",
     ]
+    # the due date follows the action itself; how to say "done already" is in the reason
+    assert now.actions[1].why.endswith(
+        "Registered already? Enter the day in your profile ('Registered with the NRMP on'; "
+        "target.nrmp_registered in the file)."
+    )
     assert [a.due.on if a.due else None for a in now.actions] == [
         None,
         date(2027, 1, 31),

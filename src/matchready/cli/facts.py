@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,7 +10,7 @@ import typer
 from rich.table import Table
 from typer.core import TyperGroup
 
-from matchready.cli.common import console
+from matchready.cli.common import console, today
 from matchready.cli.common import facts as facts_in_use
 from matchready.data.loader import release
 from matchready.domain.facts import Facts
@@ -123,7 +122,7 @@ def set_fact(
 ) -> None:
     """Set a fact of your own (with its source) over the bundled one for those Match years."""
     path = _user_file()
-    row = set_user_fact(path, key, value, applies_to, source, date.today(), note)
+    row = set_user_fact(path, key, value, applies_to, source, today(None), note)
     shown = next(r for r in fact_rows(Facts().with_overrides([row])))
     console().print(f"{shown.key} = {shown.value}: {shown.standing}, in {path}.")
 
@@ -178,7 +177,7 @@ def audit(
     """Check the sources of the facts: secondary, stale, unscoped or invalid rows, and with
     --online dead pages and pages changed since their digest was stored. Exit 1 on a dead or
     changed page, an invalid or unscoped row, or a verified row on a non-official source."""
-    findings = audit_facts(directory, date.today(), online=online)
+    findings = audit_facts(directory, today(None), online=online)
     out = console()
     table = Table(expand=True)
     table.add_column("finding", no_wrap=True)

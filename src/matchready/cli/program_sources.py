@@ -6,14 +6,13 @@ Each command parses its options, calls one service function and renders the resu
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from matchready.cli.common import store
+from matchready.cli.common import store, today
 from matchready.cli.programs import _console, app
 from matchready.domain.requirements import RequirementKind, format_value
 
@@ -147,7 +146,7 @@ def read_page_command(
 
     console = _console()
     with store() as uow:
-        reading = read_program_page(uow, source, program, date.today(), url=url)
+        reading = read_program_page(uow, source, program, today(None), url=url)
         for policy in reading.img_policy:
             said = "welcomes IMGs" if policy.accepted else "does not take IMGs"
             console.print(f'IMGs: the page {said}: "{policy.sentence}"', highlight=False)

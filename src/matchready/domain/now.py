@@ -67,18 +67,17 @@ def _registration(
         return [
             NextAction(
                 title=f"Register for the {match_year} Main Residency Match with the NRMP "
-                f"(R3 system). {_REGISTERED_ALREADY}",
+                "(R3 system).",
                 why="Registered by the standard deadline, you are released to programs for "
-                "ranking; after it a late fee applies.",
+                f"ranking; after it a late fee applies. {_REGISTERED_ALREADY}",
                 due=standard,
             )
         ]
     return [
         NextAction(
-            title=f"Register for the {match_year} Main Residency Match with the NRMP now. "
-            f"{_REGISTERED_ALREADY}",
+            title=f"Register for the {match_year} Main Residency Match with the NRMP now.",
             why="The standard registration deadline has passed: a late fee applies, and "
-            "registration closes at the rank order list deadline.",
+            f"registration closes at the rank order list deadline. {_REGISTERED_ALREADY}",
             due=rol,
         )
     ]

@@ -7,8 +7,6 @@ read-only (one user's fact must not change another's plan).
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -80,7 +78,7 @@ async def set_fact(request: Request) -> Response:
         text("value"),
         text("applies_to"),
         text("source") or None,
-        date.today(),
+        web.today(),
         text("note"),
     )
     _reload(request)
