@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml $(FACTS)/pyproject.toml $(FACTS)/src/matchready_facts/_
 	$(BIN)/python -m pip install --quiet --no-warn-script-location --upgrade pip
 	$(BIN)/python -m pip install --quiet --no-warn-script-location -e ./$(FACTS) \
 		-e '.[web,postgres,report,dask,ray]' --group dev
-	$(BIN)/matchready match warmup  # compile the Match engine once (numba), not on the first run
+	$(BIN)/matchready match warmup  # compile the Match engine once (numba.pycc, gcc), not on the first run
 	touch $(STAMP)
 
 demo: env

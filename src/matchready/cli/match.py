@@ -32,10 +32,10 @@ from matchready.match import (
     write_result,
 )
 
-COMPILING = "compiling the Match engine (once, about 50-80 s)"
-"""Said before a fast run that must compile first: the cold run measured 55-74 s of wall time,
-46-51 CPU-s, on the 2-core machine at load 2.5-3.5 (bench/README, "cold"); ``make env`` does
-it at install instead."""
+COMPILING = "compiling the Match engine (once, about 1-2 minutes)"
+"""Said before a fast run that must compile first: cold runs measured 55-132 s of wall time,
+46-60 CPU-s, on the 2-core machine at load 2.5-14 (bench/README, "cold"); ``make env`` does it
+at install instead."""
 
 app = typer.Typer(
     help="Run, generate and check NRMP Match markets.",

@@ -161,8 +161,8 @@ def build() -> Path:
     Written to a temporary name and renamed, so a reader never sees half a file; modules of
     older sources in the same folder are removed. Raises ``OSError`` when no folder is
     writable and whatever numba's compiler raises (no C compiler, for one)."""
-    with warnings.catch_warnings():  # numba >= 0.57 warns that pycc is pending deprecation
-        warnings.filterwarnings("ignore", message=".*'pycc' module is pending deprecation")
+    with warnings.catch_warnings():  # numba.pycc: "pending deprecation" since numba 0.57
+        warnings.filterwarnings("ignore", message="The 'pycc' module is pending deprecation")
         compiler_class: Any = importlib.import_module("numba.pycc").CC  # untyped
 
     target = next((folder for folder in folders() if _writable(folder)), None)
