@@ -5,8 +5,20 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Select,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -89,6 +101,22 @@ class SqlAccountStore:
             db.execute(delete(PasswordResetRow).where(PasswordResetRow.digest == digest))
 
 
+Columns = tuple[Any, ...]
+
+
+def live_session(
+    connection: Connection, query: Select[*Columns], session_id: str, now: float
+) -> Row[*Columns] | None:
+    """`query`'s row for the session (its `expires` column among the selected), or None when
+    there is none or it has expired; an expired session is deleted by a second statement."""
+    row = connection.execute(query, {"id": session_id}).first()
+    if row is not None and row.expires < now:
+        connection.execute(delete(SessionRow).where(SessionRow.id == session_id))
+        connection.commit()
+        return None
+    return row
+
+
 class SqlSessionStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
@@ -107,12 +135,8 @@ class SqlSessionStore:
         """The session's account: one read through Core (every request makes it); an expired
         session is deleted by a second statement."""
         with self._engine.connect() as connection:
-            row = connection.execute(self._lookup, {"id": session_id}).first()
+            row = live_session(connection, self._lookup, session_id, now)
             if row is None:
-                return None
-            if row.expires < now:
-                connection.execute(delete(SessionRow).where(SessionRow.id == session_id))
-                connection.commit()
                 return None
             account_id: str = row.account_id
             return account_id

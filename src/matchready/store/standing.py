@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, bindparam, delete, select
+from sqlalchemy import Engine, bindparam, select
 
+from matchready.store.accounts import live_session
 from matchready.store.models import ProfileRow, SessionRow, TrackerRow
 
 
@@ -49,14 +50,8 @@ class SqlStanding:
         """The session's account with its profile and tracker revision (one statement); an
         expired session is deleted by a second one."""
         with self._opens().connect() as connection:
-            row = connection.execute(self._by_session, {"id": session_id}).first()
-            if row is None:
-                return NOBODY
-            if row.expires < now:
-                connection.execute(delete(SessionRow).where(SessionRow.id == session_id))
-                connection.commit()
-                return NOBODY
-            return Standing(row[0], row[2], row[3] or 0)
+            row = live_session(connection, self._by_session, session_id, now)
+            return NOBODY if row is None else Standing(row[0], row[2], row[3] or 0)
 
     def tracker_revision(self, owner: str) -> int:
         """The revision of `owner`'s tracker (local mode, where the profile is a file)."""
