@@ -110,3 +110,22 @@ def test_no_session_reads_no_profile(server: tuple[TestClient, Settings, str]) -
     client.cookies.set(SESSION_COOKIE, "not-a-session")
     response = client.get("/plan", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+def test_an_expired_session_reads_as_nobody_and_is_deleted(
+    database_url: str, tmp_path: Path
+) -> None:
+    from matchready.store.standing import NOBODY, SqlStanding
+
+    settings = Settings(
+        database_url=database_url, data_dir=tmp_path, multi_user=True, secret_key="test"
+    )
+    with bootstrap(settings) as runtime:
+        assert runtime.accounts is not None and runtime.sessions is not None
+        account = register(runtime.accounts, "amara@example.org", "correct horse battery 42")
+        session = runtime.sessions.create(account.id, expires=2000.0)
+        standing = runtime.standing
+        assert isinstance(standing, SqlStanding)
+        assert standing.of_session(session, now=1000.0).account == account.id
+        assert standing.of_session(session, now=3000.0) == NOBODY  # expired
+        assert runtime.sessions.account_of(session, now=1000.0) is None  # and deleted
