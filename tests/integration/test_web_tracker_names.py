@@ -47,6 +47,12 @@ def test_a_program_is_found_by_part_of_its_name_and_tracked(local: TestClient) -
     assert (shown["Signal"], shown["Rank"]) == ("—", "—")
     program = local.get("/tracker/program/1000140C0").text
     assert f"<h1>{NAME}: planned</h1>" in program
+    # the boxes that name a tracked program (signal, interview, rank; letter once one exists)
+    offered = re.search(r'<datalist id="tracked-programs">(.*?)</datalist>', page, re.S)
+    assert offered and offered.group(1) == (
+        f'<option value="1000140C0">{NAME}, Exampleville, NY</option>'
+    )
+    assert page.count('list="tracked-programs"') == 3  # no letter yet: no assign form
 
 
 def test_nothing_alike_says_so_and_a_long_query_is_refused(local: TestClient) -> None:
