@@ -29,6 +29,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from _report import others_running, publish
+from matchready.io.xlsx_stream import column_letters
 
 COLUMNS = [
     "CASE_NUMBER", "CASE_STATUS", "RECEIVED_DATE", "DECISION_DATE", "ORIGINAL_CERT_DATE",
@@ -119,21 +120,12 @@ _PARTS = {
 }
 
 
-def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
 def generate_xlsx(path: Path, rows: int, seed: int = 16) -> None:
     """The same filings as an XLSX workbook written as Excel writes one (shared strings, a
     dimension), streamed to the zip so a year-sized file takes seconds, not the minutes
     openpyxl's writer needs."""
     strings: dict[str, int] = {}
-    letters = [_column(i) for i in range(len(COLUMNS))]
+    letters = [column_letters(i) for i in range(len(COLUMNS))]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
         for name, text in _PARTS.items():
             book.writestr(name, text)
