@@ -332,10 +332,13 @@ def test_the_rank_list_is_dated_by_the_runtime_clock(
     from datetime import date
 
     from matchready import bootstrap as boot
+    from matchready.cli import common
     from matchready.cli import tracker as tracker_cli
 
     clock = lambda: date(2027, 2, 20)  # noqa: E731
-    monkeypatch.setattr(tracker_cli, "runtime", lambda: boot.bootstrap(clock=clock))
+    dated = lambda: boot.bootstrap(clock=clock)  # noqa: E731
+    monkeypatch.setattr(common, "runtime", dated)
+    monkeypatch.setattr(tracker_cli, "runtime", dated)
     assert run(runner, "rank", "show").splitlines()[0] == "Rank order list draft, 2027-02-20"
     run(runner, "rol", "export", str(tmp_path / "rol.txt"))
     first = (tmp_path / "rol.txt").read_text().splitlines()[0]

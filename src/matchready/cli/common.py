@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from matchready.domain.facts import Facts
     from matchready.domain.tracker import Application
     from matchready.services.ports import UnitOfWork
+    from matchready.services.tracker import Tracking
 
 ProfileArg = Annotated[
     Path | None,
@@ -99,18 +100,24 @@ def parse_date(value: str | None) -> date | None:
         raise typer.BadParameter(f"'{value}' is not a date of the form YYYY-MM-DD") from None
 
 
-def tracked_applications() -> tuple[Application, ...]:
-    """The applications in this computer's tracker (the runtime's owner)."""
+@contextmanager
+def tracking() -> Iterator[Tracking]:
+    """The tracker use cases for this computer's owner, on the configured store."""
     from matchready.services.tracker import Tracking
 
     with runtime() as built:
-        return Tracking(built.units(), built.owner, built.facts).tracker().applications
+        yield Tracking(built.units(), built.owner, built.facts)
+
+
+def tracked_applications() -> tuple[Application, ...]:
+    """The applications in this computer's tracker (the runtime's owner)."""
+    with tracking() as track:
+        return track.tracker().applications
 
 
 def tracked_interviews() -> tuple[tuple[str, date], ...]:
     """(program, day) of each dated interview in this computer's tracker."""
     from matchready.services.calendar import interview_days
-    from matchready.services.tracker import Tracking
 
-    with runtime() as built:
-        return interview_days(Tracking(built.units(), built.owner, built.facts).tracker())
+    with tracking() as track:
+        return interview_days(track.tracker())

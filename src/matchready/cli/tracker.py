@@ -8,8 +8,7 @@ a refused change (an illegal move, a fifth letter) is one red line and exit code
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 from rich.table import Table
 
-from matchready.cli.common import ProfileArg, console, profile_of, runtime
+from matchready.cli.common import ProfileArg, console, profile_of, runtime, tracking
 from matchready.domain.signals import SignalTier, signal_usage
 from matchready.domain.tracker import (
     AppState,
@@ -75,15 +74,6 @@ def _say(text: str) -> None:
 def _warn(warnings: list[str]) -> None:
     for warning in warnings:
         console().print(f"[yellow]warning:[/yellow] {warning}", highlight=False, soft_wrap=True)
-
-
-@contextmanager
-def tracking() -> Iterator[Tracking]:
-    """The tracker use cases for this computer's owner, on the configured store."""
-    from matchready.services.tracker import Tracking
-
-    with runtime() as built:
-        yield Tracking(built.units(), built.owner, built.facts)
 
 
 def parse(model: type[R], **values: object) -> R:
