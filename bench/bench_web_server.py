@@ -14,6 +14,7 @@ transactions of one request are counted in-process (SQLAlchemy events) on the sa
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -145,6 +146,13 @@ def _cpu_seconds(server: psutil.Process) -> float:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--only",
+        metavar="TEXT",
+        help="time only the pages whose path contains TEXT (prints, writes no section)",
+    )
+    only = parser.parse_args().only
     bindir = pg_bindir()
     if bindir is None:
         print(MISSING)
@@ -177,6 +185,8 @@ def main() -> int:
         try:
             process = psutil.Process(server.pid)
             for path, template in zip(paths, MAIN + SLOWER, strict=True):
+                if only is not None and only not in template:
+                    continue
                 target = f"http://127.0.0.1:{port}{path}"
                 cookie = [f"Cookie: {SESSION_COOKIE}={session}"]
                 warm(target, cookie)
@@ -227,7 +237,8 @@ def main() -> int:
         f"Taken on a loaded machine (other jobs running): load average {load_before:.1f} "
         f"before the run (busiest processes: {busy_before}), {load_after:.1f} after."
     )
-    write_section("web-server", body)
+    if only is None:
+        write_section("web-server", body)
     return 0
 
 

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi import Path as Path_
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from matchready.domain.overrides import shown_as
 from matchready.domain.requirements import COORDINATOR_QUESTIONS, VALUE_HELP, RequirementKind
@@ -115,7 +116,9 @@ async def programs_page(request: Request) -> Response:
 
 @router.get("/programs/{key}")
 async def program_page(request: Request, key: str) -> Response:
-    return _program_view(request, key)
+    """One program as this user sees it; read in a worker thread (its reads and the screening
+    of the program would otherwise hold the event loop for every other request)."""
+    return await run_in_threadpool(_program_view, request, key)
 
 
 @router.post("/programs/{key}/requirements", dependencies=[Depends(require_token)])
@@ -128,10 +131,10 @@ async def requirement_save(request: Request, key: str) -> Response:
     edit = RequirementEdit(program=key, **fields)
     try:
         units, today = store_units(request), state(request).today()
-        done = correct_requirement(units, edit, actor(request), today)
+        done = await run_in_threadpool(correct_requirement, units, edit, actor(request), today)
     except InputError as error:
         errors = {p.location.field or "value": p.message for p in error.problems}
-        return _program_view(request, key, fields, errors, status=422)
+        return await run_in_threadpool(_program_view, request, key, fields, errors, 422)
     state(request).programs_changed()
     saved = "unchanged" if done.change is None else fields["kind"]
     if done.scope is Scope.YOURS:
@@ -146,9 +149,9 @@ async def your_value_action(request: Request, key: str, kind: RequirementKind) -
     action = form.get("action")
     who = actor(request)
     if action == "propose":
-        propose_override(store_units(request), who, key, kind)
+        await run_in_threadpool(propose_override, store_units(request), who, key, kind)
     elif action == "remove":
-        remove_override(store_units(request), who, key, kind)
+        await run_in_threadpool(remove_override, store_units(request), who, key, kind)
     else:
         raise InputError(Problem("expected propose or remove", Location(field="action")))
     return RedirectResponse(f"/programs/{key}?yours={action}#yours", status_code=303)
