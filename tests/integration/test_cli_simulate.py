@@ -38,7 +38,8 @@ def test_simulate_prints_the_chance_where_and_what_ifs() -> None:
         in text
     )
     assert (
-        "│ add 3 preliminary programs │ 50% (9% to 91%) │ +50.0 points (-39.8 to +89.8) │" in text
+        "│ add 3 preliminary programs │ 100% (34% to 100%) │ +100.0 points (-19.3 to +100.0) │"
+        in text
     )
     assert "│ also rank 2 FM programs │ 50% (9% to 91%) │ +50.0 points (-39.8 to +89.8) │" in text
     assert "Not used: year of graduation (2019)" in text
@@ -120,9 +121,9 @@ def test_the_trackers_what_if_takes_the_list_length_and_track_mix() -> None:
     )
     assert result.label == "if you had 3 more IM interviews"
     assert result.strategy == "6 IM programs, then 2 preliminary programs"
-    assert result.estimate == wilson(2, 3)  # 2 of the 3 markets matched with 3 more programs
-    # 1 of the 3 markets matched with the draft list, 2 with 3 more programs
-    assert result.change == paired_difference([True, False, False], [True, True, False])
+    # the session-7 re-fit: all 3 markets matched with the draft list and with 3 more programs
+    assert result.estimate == wilson(3, 3)
+    assert result.change == paired_difference([True, True, True], [True, True, True])
 
 
 def test_an_unreachable_cluster_is_one_clear_line_within_seconds() -> None:

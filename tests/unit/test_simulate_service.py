@@ -87,13 +87,19 @@ def test_the_shipped_calibration_records_agreement_within_the_stated_tolerance()
         assert row.simulator is not None and row.tolerance is not None, row.code
         if row.agrees is False:
             apart.append(row.code)
-    # bench/README.md: since the applicant's specialty keeps 50 programs in a reduced market
-    # (issue 15, session 5) every specialty with an odds estimate agrees; PATH was 68% against
-    # 50% before
-    assert apart == []
+    # bench/README.md, the check after the re-fit on 64 markets (session 7): PEDS's typical
+    # applicant gets 72% (65-78%) from the simulator against the odds model's 59% (55-63%), 13
+    # points (+9 after the previous fit, 200 markets each); the market's own PEDS cohort is at
+    # the published 68.5%. Every other specialty with an odds estimate agrees.
+    assert apart == ["PEDS"]
     path = load_calibration().specialty("PATH")
     assert path is not None and path.agrees is True
     assert measured_difference("PATH") is None and measured_difference("IM") is None
+    why = measured_difference("PEDS")
+    assert why is not None and why.startswith(
+        "For PEDS's typical applicant the bench measured the simulator at 72% and the odds "
+        "model at 59%, outside its interval and beyond the 10-point tolerance"
+    )
 
 
 def test_a_specialty_the_bench_found_apart_says_so_on_every_result(
