@@ -100,6 +100,7 @@ def test_the_shipped_calibration_records_agreement_within_the_stated_tolerance()
         "For PEDS's typical applicant the bench measured the simulator at 72% and the odds "
         "model at 59%, outside its interval and beyond the 10-point tolerance"
     )
+    assert "the odds model moves more than the market does" in why
 
 
 def test_a_specialty_the_bench_found_apart_says_so_on_every_result(
@@ -124,6 +125,12 @@ def test_a_specialty_the_bench_found_apart_says_so_on_every_result(
         "For PATH's typical applicant the bench measured the simulator at 68% and the odds "
         "model at 50%, outside its interval and beyond the 10-point tolerance"
     )
+    assert "the odds model moves more than the market does" in why
     assert measured_difference("IM") is None
+    lower = tuple(replace(r, simulator=30.0) if r.code == "PATH" else r for r in rows)
+    monkeypatch.setattr(service, "load_calibration", lambda: replace(shipped, specialties=lower))
+    below = measured_difference("PATH")
+    assert below is not None and "the odds model moves less than the market does" in below
+    monkeypatch.setattr(service, "load_calibration", lambda: replace(shipped, specialties=rows))
     result = simulate_odds(PROFILE, FACTS, Strategy("PATH", 5), **TINY)  # type: ignore[arg-type]
     assert why in result.agreement.reasons

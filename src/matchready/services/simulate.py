@@ -148,13 +148,15 @@ def measured_difference(code: str) -> str | None:
     fitted = load_calibration().specialty(code)
     if fitted is None or fitted.agrees is not False:
         return None
+    higher = (fitted.simulator or 0.0) > (fitted.odds_model or 0.0)
     return (
         f"For {code}'s typical applicant the bench measured the simulator at "
         f"{fitted.simulator:.0f}% and the odds model at {fitted.odds_model:.0f}%, outside its "
-        f"interval and beyond the {fitted.tolerance:g}-point tolerance: in the market each "
-        "interview is a separate chance to be ranked, so P(match) rises with the number of "
-        "interviews faster than the published cohorts imply; read the odds model's figure as "
-        "the one tied to the data."
+        f"interval and beyond the {fitted.tolerance:g}-point tolerance. The market is fitted "
+        "to the match rate of the specialty's whole cohort; the odds model to how the matched "
+        "and unmatched applicants' Step 2 CK and ranks differ, so for an applicant away from "
+        f"the cohort's medians the odds model moves {'more' if higher else 'less'} than the "
+        "market does. Read the odds model's figure as the one tied to applicant-level data."
     )
 
 
