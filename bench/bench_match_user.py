@@ -93,6 +93,14 @@ def load() -> str:
     return ", ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
+def shared(before: str, after: str) -> str:
+    """How busy the machine was: loaded when another process took over 5% CPU (``_report``)."""
+    quiet = "nothing above 5% CPU"
+    if before == quiet and after == quiet:
+        return "Taken on a quiet machine (no other process above 5% CPU before or after)"
+    return "Taken on a loaded machine (other jobs running)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
@@ -181,7 +189,7 @@ def main() -> None:
             "Targets (issue 19): run_match <= 0.10 s, CLI <= 1.5 s after the first run, cold "
             "first run <= 10 s, peak < 500 MB.",
             "",
-            f"Taken on a loaded machine (other jobs running), 2 cores: {machine()}. Load average "
+            f"{shared(before, after)}, 2 cores: {machine()}. Load average "
             f"(1, 5, 15 min) before: {load_before}; after: {load_after}. Busiest processes "
             f"before: {before}; after: {after}.",
         ]

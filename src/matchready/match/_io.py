@@ -495,9 +495,13 @@ def _write_text(path: Path, text: str) -> None:
 
 def result_to_dict(result: Result) -> dict[str, Any]:
     """The JSON form of a result."""
+    json_form = getattr(result.assignments, "json_form", None)  # the fast engine's lazy mapping
+    assignments = json_form() if json_form is not None else None
     return {
         "engine": result.engine,
-        "assignments": {
+        "assignments": assignments
+        if assignments is not None
+        else {
             a: {
                 "program": s.program,
                 "rank": s.rank,

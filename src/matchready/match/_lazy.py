@@ -8,7 +8,7 @@ mappings are filled the first time one is read (they then behave as plain read-o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -23,12 +23,27 @@ V = TypeVar("V")
 
 class LazyMapping(Mapping[str, V]):
     """A read-only mapping computed by ``build`` on first access. ``matched`` (assignments
-    only) is the number of applicants holding a primary place, known without building it."""
+    only) is the number of applicants holding a primary place, known without building it;
+    ``json_form`` (assignments only) builds the JSON form straight from the arrays, without an
+    :class:`Assignment` per applicant (``_io.result_to_dict`` uses it when the mapping is unbuilt).
+    """
 
-    def __init__(self, build: Callable[[], dict[str, V]], matched: int | None = None) -> None:
+    def __init__(
+        self,
+        build: Callable[[], dict[str, V]],
+        matched: int | None = None,
+        json_form: Callable[[], dict[str, Any]] | None = None,
+    ) -> None:
         self._build: Callable[[], dict[str, V]] | None = build
         self._data: dict[str, V] = {}
         self.matched = matched
+        self._json_form = json_form
+
+    def json_form(self) -> dict[str, Any] | None:
+        """The JSON form built from the arrays, or None when there is none or it was built."""
+        if self._json_form is None or self._build is None:
+            return None
+        return self._json_form()
 
     def _get(self) -> dict[str, V]:
         if self._build is not None:
@@ -83,7 +98,32 @@ def build_result(
             for a, (p, r, q, s) in enumerate(rows)
         }
 
+    def assignments_json() -> dict[str, dict[str, Any]]:
+        rows = zip(
+            found.program.tolist(),
+            found.rank.tolist(),
+            found.supplemental_program.tolist(),
+            found.supplemental_rank.tolist(),
+            strict=True,
+        )
+        return {
+            apps[a]: {
+                "program": progs[p] if p >= 0 else None,
+                "rank": r if p >= 0 else None,
+                "supplemental": progs[q] if q >= 0 else None,
+                "supplemental_rank": s if q >= 0 else None,
+            }
+            for a, (p, r, q, s) in enumerate(rows)
+        }
+
+    held: list[tuple[list[int], list[list[int]]]] = []  # holders(), computed once
+
     def holders() -> tuple[list[int], list[list[int]]]:
+        if not held:
+            held.append(_holders())
+        return held[0]
+
+    def _holders() -> tuple[list[int], list[list[int]]]:
         buffer, offsets = market.buffer, market.source.applicant_offsets
         who = np.flatnonzero(found.program >= 0)
         at = buffer[MA_PRANK] + offsets[who] + found.rank[who] - 1
@@ -127,7 +167,9 @@ def build_result(
     )
     return Result(
         engine="fast",
-        assignments=LazyMapping(assignments, int(np.count_nonzero(found.program >= 0))),
+        assignments=LazyMapping(
+            assignments, int(np.count_nonzero(found.program >= 0)), assignments_json
+        ),
         programs=LazyMapping(programs),
         capacities=LazyMapping(capacities),
         unfilled=LazyMapping(unfilled),

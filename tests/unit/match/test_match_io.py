@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -10,7 +11,13 @@ from hypothesis import strategies as st
 from conftest import random_market
 from matchready.match import Instance, run_match
 from matchready.match._generate import generate
-from matchready.match._io import read_instance, read_result, write_instance, write_result
+from matchready.match._io import (
+    read_instance,
+    read_result,
+    result_to_dict,
+    write_instance,
+    write_result,
+)
 
 markets = st.builds(
     random_market,
@@ -50,3 +57,18 @@ def test_result_round_trip(tmp_path: Path) -> None:
     back = read_result(tmp_path / "result.json")
     assert back.same_matching(result)
     assert back.seed == result.seed and back.engine == result.engine
+
+
+@settings(max_examples=30, deadline=None)
+@given(markets)
+def test_the_result_json_from_arrays_equals_the_one_from_the_mappings(instance: Instance) -> None:
+    """``result_to_dict`` writes the fast engine's assignments straight from its arrays; built
+    the readable way (from the Assignment objects, mappings read first) it is the same."""
+    fast = result_to_dict(run_match(instance))
+    built = run_match(instance)
+    assert len(built.assignments) == len(instance.applicants)  # builds the mappings
+    assert fast == result_to_dict(built)
+    assert fast["assignments"] == {
+        a: dataclasses.asdict(s)
+        for a, s in run_match(instance, engine="reference").assignments.items()
+    }
