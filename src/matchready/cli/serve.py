@@ -11,12 +11,20 @@ from matchready.cli.common import console
 
 APP_FACTORY = "matchready.web.app:create_app"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+WORKER_SILENCE_S = 300
+"""How long uvicorn waits for a worker to answer its health check before killing it (its
+default, 5 s, is too short here): a worker building its table of 13,000 programs holds the
+interpreter for up to 1.2 s at a time on an idle 2-core machine (a build takes 10-13 s), and
+on a loaded host the check missed 5 s, so the worker was killed and restarted forever. The
+same wait bounds how long a restart (SIGHUP) waits for a new worker to become ready. A worker
+that dies is still replaced at once; only a hung one waits this long."""
 
 
 def server_options(host: str, port: int, workers: int, proxy: str | None) -> dict[str, Any]:
-    """uvicorn's options. X-Forwarded-For and -Proto are believed only from the `proxy`
-    addresses: by default from no one (uvicorn would trust them from 127.0.0.1, which lets any
-    local client pick its own address and escape the login limits)."""
+    """uvicorn's options (the worker health check waits `WORKER_SILENCE_S`). X-Forwarded-For
+    and -Proto are believed only from the `proxy` addresses: by default from no one (uvicorn
+    would trust them from 127.0.0.1, which lets any local client pick its own address and
+    escape the login limits)."""
     return {
         "host": host,
         "port": port,
@@ -26,6 +34,7 @@ def server_options(host: str, port: int, workers: int, proxy: str | None) -> dic
         "forwarded_allow_ips": proxy or "",
         "server_header": False,
         "log_level": "warning",
+        "timeout_worker_healthcheck": WORKER_SILENCE_S,
     }
 
 
@@ -39,7 +48,9 @@ def serve(
             min=1,
             max=64,
             help="Worker processes (one per core is a good start; limits and sessions are "
-            "kept in the database, so they hold across workers).",
+            "kept in the database, so they hold across workers). Each worker builds its "
+            "program table before it serves; one that does not answer uvicorn's health "
+            f"check for {WORKER_SILENCE_S} s is replaced.",
         ),
     ] = 1,
     multi_user: Annotated[
