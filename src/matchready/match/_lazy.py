@@ -80,14 +80,19 @@ def build_result(
     apps, progs = market.applicant_ids, market.program_ids
     capacity = final_capacity(market, found.reverted)
 
-    def assignments() -> dict[str, Assignment]:
-        rows = zip(
-            found.program.tolist(),
-            found.rank.tolist(),
-            found.supplemental_program.tolist(),
-            found.supplemental_rank.tolist(),
-            strict=True,
+    def placed() -> Iterator[tuple[int, tuple[int, int, int, int]]]:
+        """(applicant, (program, rank, supplemental program, its rank)), -1 where none."""
+        return enumerate(
+            zip(
+                found.program.tolist(),
+                found.rank.tolist(),
+                found.supplemental_program.tolist(),
+                found.supplemental_rank.tolist(),
+                strict=True,
+            )
         )
+
+    def assignments() -> dict[str, Assignment]:
         return {
             apps[a]: Assignment(
                 progs[p] if p >= 0 else None,
@@ -95,17 +100,10 @@ def build_result(
                 progs[q] if q >= 0 else None,
                 s if q >= 0 else None,
             )
-            for a, (p, r, q, s) in enumerate(rows)
+            for a, (p, r, q, s) in placed()
         }
 
     def assignments_json() -> dict[str, dict[str, Any]]:
-        rows = zip(
-            found.program.tolist(),
-            found.rank.tolist(),
-            found.supplemental_program.tolist(),
-            found.supplemental_rank.tolist(),
-            strict=True,
-        )
         return {
             apps[a]: {
                 "program": progs[p] if p >= 0 else None,
@@ -113,7 +111,7 @@ def build_result(
                 "supplemental": progs[q] if q >= 0 else None,
                 "supplemental_rank": s if q >= 0 else None,
             }
-            for a, (p, r, q, s) in enumerate(rows)
+            for a, (p, r, q, s) in placed()
         }
 
     held: list[tuple[list[int], list[list[int]]]] = []  # holders(), computed once
