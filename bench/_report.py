@@ -70,4 +70,16 @@ def others_running() -> str:
         fields = line.split()
         if len(fields) >= 12 and float(fields[8].replace(",", ".")) >= 5.0:
             busy.append(f"{fields[11]} {fields[8]}%")
-    return ", ".join(busy) or "nothing above 5% CPU"
+    return ", ".join(busy) or QUIET
+
+
+QUIET = "nothing above 5% CPU"
+"""What `others_running` says when no other process was busy."""
+
+
+def how_busy(*samples: str) -> str:
+    """ "Taken on a quiet machine" when every `others_running` sample found nothing above 5%
+    CPU, else "Taken on a loaded machine" (the caller lists the samples)."""
+    if all(sample == QUIET for sample in samples):
+        return "Taken on a quiet machine (no other process above 5% CPU)"
+    return "Taken on a loaded machine (other jobs running)"

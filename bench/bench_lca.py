@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from _report import others_running, publish
+from _report import how_busy, others_running, publish
 from matchready.io.xlsx_stream import column_letters
 
 COLUMNS = [
@@ -244,7 +244,7 @@ def main() -> None:
         "hold the whole sheet in memory, so DOL's ~100 columns would take several GB); "
         "ElementTree's events in a Python loop over 90 s. The XLSX reader's time grows with "
         "the sheet's bytes; its memory stays flat (the shared strings and one chunk of rows)."
-        f"\n\nTaken on a loaded machine (other jobs running: {busy})."
+        f"\n\n{how_busy(busy)}; busiest processes: {busy}."
     )
     publish("lca", body, write=not args.no_write)
 

@@ -19,7 +19,7 @@ import argparse
 import statistics
 import time
 
-from _report import machine, others_running, publish
+from _report import how_busy, machine, others_running, publish
 from matchready.match import MarketSpec, check_stability, exact_stable, generate, run_match
 
 LONG = 2_000
@@ -138,8 +138,8 @@ def main() -> None:
             f"orders: {searched}.",
             *(["", "Misses:", *[f"- {row}" for row in rows]] if rows else []),
             "",
-            f"Taken on a loaded machine (other jobs running), 2 cores: {machine()}. Busiest "
-            f"processes before: {before}; after: {after}.",
+            f"{how_busy(before, after)}, 2 cores: {machine()}. Busiest processes before: "
+            f"{before}; after: {after}.",
         ]
     )
     publish("match-search", body, write=not args.no_write)

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from _report import machine, others_running, publish
+from _report import how_busy, machine, others_running, publish
 from matchready.match import Instance, generate, run_match, solve, to_arrays, write_instance
 
 CLI = [str(Path(sys.executable).parent / "matchready")]
@@ -91,14 +91,6 @@ def pair(times: list[Timing] | list[tuple[float, float, float]]) -> str:
 
 def load() -> str:
     return ", ".join(f"{value:.1f}" for value in os.getloadavg())
-
-
-def shared(before: str, after: str) -> str:
-    """How busy the machine was: loaded when another process took over 5% CPU (``_report``)."""
-    quiet = "nothing above 5% CPU"
-    if before == quiet and after == quiet:
-        return "Taken on a quiet machine (no other process above 5% CPU before or after)"
-    return "Taken on a loaded machine (other jobs running)"
 
 
 def main() -> None:
@@ -189,7 +181,7 @@ def main() -> None:
             "Targets (issue 19): run_match <= 0.10 s, CLI <= 1.5 s after the first run, cold "
             "first run <= 10 s, peak < 500 MB.",
             "",
-            f"{shared(before, after)}, 2 cores: {machine()}. Load average "
+            f"{how_busy(before, after)}, 2 cores: {machine()}. Load average "
             f"(1, 5, 15 min) before: {load_before}; after: {load_after}. Busiest processes "
             f"before: {before}; after: {after}.",
         ]

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
 
-from _report import others_running, write_section
+from _report import how_busy, others_running, write_section
 from bench_web import (
     CONNECTIONS,
     EXAMPLE,
@@ -234,8 +234,8 @@ def main() -> int:
         f"**{'met' if worst[True] <= 250 else 'not met'}** (worst round {worst[True]:.0f} ms); "
         f"app CPU per cached page <= 1.5 ms: worst median "
         f"{max(cpu_cached, default=0):.2f} ms.\n\n"
-        f"Taken on a loaded machine (other jobs running): load average {load_before:.1f} "
-        f"before the run (busiest processes: {busy_before}), {load_after:.1f} after."
+        f"{how_busy(busy_before)}: load average {load_before:.1f} before the run (busiest "
+        f"processes: {busy_before}), {load_after:.1f} after."
     )
     if only is None:
         write_section("web-server", body)
