@@ -131,7 +131,9 @@ async def requirement_save(request: Request, key: str) -> Response:
     edit = RequirementEdit(program=key, **fields)
     try:
         units, today = store_units(request), state(request).today()
-        done = await run_in_threadpool(correct_requirement, units, edit, actor(request), today)
+        done = await run_in_threadpool(
+            lambda: correct_requirement(units, edit, actor(request), today)
+        )
     except InputError as error:
         errors = {p.location.field or "value": p.message for p in error.problems}
         return await run_in_threadpool(_program_view, request, key, fields, errors, 422)
@@ -147,13 +149,17 @@ async def your_value_action(request: Request, key: str, kind: RequirementKind) -
     """Propose your own value to the editors, or drop it (the shared value applies again)."""
     form = await request.form()
     action = form.get("action")
-    who = actor(request)
-    if action == "propose":
-        await run_in_threadpool(propose_override, store_units(request), who, key, kind)
-    elif action == "remove":
-        await run_in_threadpool(remove_override, store_units(request), who, key, kind)
-    else:
-        raise InputError(Problem("expected propose or remove", Location(field="action")))
+
+    def act() -> None:  # in a worker thread: the account's read and the write
+        who = actor(request)
+        if action == "propose":
+            propose_override(store_units(request), who, key, kind)
+        elif action == "remove":
+            remove_override(store_units(request), who, key, kind)
+        else:
+            raise InputError(Problem("expected propose or remove", Location(field="action")))
+
+    await run_in_threadpool(act)
     return RedirectResponse(f"/programs/{key}?yours={action}#yours", status_code=303)
 
 
