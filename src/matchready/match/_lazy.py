@@ -8,6 +8,7 @@ mappings are filled the first time one is read (they then behave as plain read-o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from functools import cache
 from typing import Any, TypeVar
 
 import numpy as np
@@ -114,14 +115,8 @@ def build_result(
             for a, (p, r, q, s) in placed()
         }
 
-    held: list[tuple[list[int], list[list[int]]]] = []  # holders(), computed once
-
+    @cache  # programs() and unfilled() both read it
     def holders() -> tuple[list[int], list[list[int]]]:
-        if not held:
-            held.append(_holders())
-        return held[0]
-
-    def _holders() -> tuple[list[int], list[list[int]]]:
         buffer, offsets = market.buffer, market.source.applicant_offsets
         who = np.flatnonzero(found.program >= 0)
         at = buffer[MA_PRANK] + offsets[who] + found.rank[who] - 1
